@@ -1,0 +1,46 @@
+# paperreview: `make demo` and `make test` each create .venv if missing and install what they need.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+# torch comes first and pinned, so that no other package pulls a multi-GB CUDA build on CPU machines.
+TORCH ?= torch==2.13.0
+PYTEST_ARGS ?=
+
+.PHONY: demo test venv deps deps-dev lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# core install: enough for the demo (parse + offline review), no torch
+$(VENV)/.core: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+# everything the tests exercise: torch (pinned CPU wheel), hf/train/embed extras, dev tools
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q $(TORCH)
+	$(BIN)/pip install -q -e '.[train,embed,dev]' $(TORCH)
+	touch $(VENV)/.core $@
+
+venv: $(VENV)/.core
+deps-dev: $(VENV)/.dev
+
+demo: $(VENV)/.core
+	@mkdir -p build/demo
+	$(PY) -m paperreview.parse.sample build/demo/sample-paper.pdf
+	$(BIN)/paperreview parse build/demo/sample-paper.pdf -o build/demo --format tagged --overwrite
+	@cat build/demo/sample-paper.txt
+
+test: $(VENV)/.dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check src tests benchmarks
+
+bench: $(VENV)/.dev
+	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,110 @@
+"""Typed configuration: defaults -> ``--config`` file -> flags -> environment.
+
+Each stage declares a pydantic model (``class XConfig(StageConfig)``). Unknown keys are rejected;
+secrets come only from the environment and are redacted when the resolved config is saved.
+
+>>> class C(StageConfig):
+...     model: str = "gpt-4o-mini"
+...     rpm: int = 60
+>>> resolve_config(C, None, {"rpm": 10}).rpm
+10
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .errors import ConfigError
+from .io import atomic_write_json
+
+C = TypeVar("C", bound="StageConfig")
+
+SECRET_MARKERS = ("key", "token", "secret", "password", "authorization")
+
+
+class StageConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    #: maps field name -> environment variable that overrides it (applied last)
+    env_vars: dict[str, str] = {}
+
+
+def load_config_file(path: str | os.PathLike) -> dict[str, Any]:
+    """Read a YAML, JSON or TOML config file into a dict."""
+    p = Path(path)
+    if not p.exists():
+        raise ConfigError(f"{p}: config file not found", "check the --config path")
+    text = p.read_text(encoding="utf-8")
+    try:
+        if p.suffix in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.safe_load(text) or {}
+        elif p.suffix == ".toml":
+            import tomllib
+
+            data = tomllib.loads(text)
+        else:
+            data = json.loads(text)
+    except Exception as exc:  # yaml/toml/json each raise their own types
+        raise ConfigError(f"{p}: cannot read config ({exc})", "fix the file's syntax") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{p}: config must be a mapping of keys to values")
+    return data
+
+
+def resolve_config(
+    cls: type[C],
+    config_file: str | os.PathLike | None = None,
+    flags: dict[str, Any] | None = None,
+    env: dict[str, str] | None = None,
+) -> C:
+    """Build ``cls`` from defaults, then the file, then flags (None = not given), then env."""
+    data: dict[str, Any] = {}
+    if config_file:
+        data.update(load_config_file(config_file))
+    data.update({k: v for k, v in (flags or {}).items() if v is not None})
+    env = os.environ if env is None else env
+    env_map = cls.model_fields["env_vars"].default if "env_vars" in cls.model_fields else {}
+    for field, var in env_map.items():
+        if env.get(var):
+            data[field] = env[var]
+    try:
+        return cls(**data)
+    except ValidationError as exc:
+        msgs = []
+        for e in exc.errors():
+            loc = ".".join(str(x) for x in e["loc"])
+            if e["type"] == "extra_forbidden":
+                allowed = ", ".join(k for k in cls.model_fields if k != "env_vars")
+                msgs.append(f"unknown key '{loc}' (known keys: {allowed})")
+            else:
+                msgs.append(f"{loc}: {e['msg']}")
+        where = f" in {config_file}" if config_file else ""
+        raise ConfigError(f"invalid {cls.__name__}{where}: " + "; ".join(msgs)) from None
+
+
+def redact(obj: Any) -> Any:
+    """Replace values of secret-looking keys with '***' (recursively)."""
+    if isinstance(obj, dict):
+        return {
+            k: ("***" if v and any(m in str(k).lower() for m in SECRET_MARKERS)
+                and not str(k).lower().endswith(("_env", "_tokens", "tokens")) else redact(v))
+            for k, v in obj.items()
+        }
+    if isinstance(obj, list):
+        return [redact(v) for v in obj]
+    return obj
+
+
+def save_resolved(config: BaseModel, out_dir: str | os.PathLike, name: str = "config.json") -> Path:
+    """Write the resolved config (secrets redacted) beside a stage's outputs."""
+    path = Path(out_dir) / name
+    data = config.model_dump(mode="json", exclude={"env_vars"})
+    atomic_write_json(path, redact(data))
+    return path

@@ -1,0 +1,163 @@
+"""JSONL read/append (flushed per line), done-id scanning, atomic writes, stable hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_jsonl(path: str | os.PathLike, *, skip_bad: bool = False) -> Iterator[dict[str, Any]]:
+    """Yield the JSON objects of a JSONL file.
+
+    A malformed line raises :class:`InputError` naming ``path:line`` unless ``skip_bad``; a
+    truncated *last* line (a run killed mid-write) is always skipped, since appends are resumable.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file", "check the path")
+    with p.open("r", encoding="utf-8") as fh:
+        lines = fh.readlines()
+    for i, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            if skip_bad or (i == len(lines) and not line.endswith("\n")):
+                continue
+            raise InputError(
+                f"{p}:{i}: not valid JSON ({exc.msg})", "fix or delete that line and run again"
+            ) from None
+        if not isinstance(obj, dict):
+            if skip_bad:
+                continue
+            raise InputError(f"{p}:{i}: expected a JSON object, got {type(obj).__name__}")
+        yield obj
+
+
+def read_records(path: str | os.PathLike, model: type[M]) -> Iterator[M]:
+    """Read a JSONL file into pydantic records; a line that fails validation names path:line."""
+    for i, obj in enumerate(read_jsonl(path), 1):
+        try:
+            yield model.model_validate(obj)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(x) for x in first["loc"])
+            raise InputError(
+                f"{path}: record {i} is not a valid {model.__name__}: {where}: {first['msg']}",
+                "check that the file was written by the matching paperreview stage",
+            ) from None
+
+
+class JsonlWriter:
+    """Append-only JSONL writer; every line is flushed (and fsynced) as it is written.
+
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "x.jsonl")
+    >>> with JsonlWriter(p) as w: w.write({"id": 1})
+    >>> list(read_jsonl(p))
+    [{'id': 1}]
+    """
+
+    def __init__(self, path: str | os.PathLike, *, fsync: bool = True, mode: str = "a"):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._fsync = fsync
+        self._fh = self.path.open(mode, encoding="utf-8")
+        # a previous run killed mid-line leaves a partial last line: start on a fresh line
+        if mode == "a" and self._fh.tell() > 0:
+            with self.path.open("rb") as r:
+                r.seek(-1, os.SEEK_END)
+                if r.read(1) != b"\n":
+                    self._fh.write("\n")
+
+    def write(self, obj: BaseModel | dict[str, Any]) -> None:
+        data = obj.model_dump(mode="json") if isinstance(obj, BaseModel) else obj
+        self._fh.write(json.dumps(data, ensure_ascii=False) + "\n")
+        self._fh.flush()
+        if self._fsync:
+            os.fsync(self._fh.fileno())
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self) -> JsonlWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def write_jsonl(path: str | os.PathLike, rows: Iterable[BaseModel | dict[str, Any]]) -> int:
+    """Write rows to ``path`` atomically (replace). Returns the number of rows."""
+    n = 0
+    lines = []
+    for r in rows:
+        data = r.model_dump(mode="json") if isinstance(r, BaseModel) else r
+        lines.append(json.dumps(data, ensure_ascii=False))
+        n += 1
+    atomic_write_text(path, "\n".join(lines) + ("\n" if lines else ""))
+    return n
+
+
+def done_ids(
+    path: str | os.PathLike, key: str = "id", statuses: Iterable[str] | None = ("ok",)
+) -> set[str]:
+    """Ids already written to ``path`` (with a status in ``statuses``; None = any status)."""
+    p = Path(path)
+    if not p.exists():
+        return set()
+    wanted = set(statuses) if statuses is not None else None
+    out = set()
+    for obj in read_jsonl(p, skip_bad=True):
+        if key in obj and (wanted is None or obj.get("status", "ok") in wanted):
+            out.add(str(obj[key]))
+    return out
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` to ``path`` via a temp file + rename, so readers never see half a file."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, p)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_json(path: str | os.PathLike, obj: Any, indent: int = 2) -> None:
+    if isinstance(obj, BaseModel):
+        obj = obj.model_dump(mode="json")
+    atomic_write_text(path, json.dumps(obj, ensure_ascii=False, indent=indent) + "\n")
+
+
+def file_sha256(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def stable_hash(obj: Any, n: int = 64) -> str:
+    """sha256 of the canonical JSON of ``obj`` (sorted keys, no spaces); first ``n`` hex chars."""
+    data = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:n]
