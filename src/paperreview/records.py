@@ -85,6 +85,7 @@ class MetaReview(Record):
     forum: str
     signature: str = ""
     text: str = ""
+    kind: Literal["meta_review", "decision"] = "meta_review"  # AC meta-review or decision note
     decision: str | None = None  # the raw decision string, e.g. "Accept (Poster)"
     date: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)

@@ -1,0 +1,245 @@
+"""The build stage: (paper, merged review) pairs -> instruction data fitted to a token budget.
+
+Reads Paper records (``paperreview parse`` output) and ``aggregated.jsonl``; writes
+``train.jsonl``, ``validation.jsonl``, ``test.jsonl``, ``dataset_info.json`` (LLaMA-Factory),
+``build_report.json`` and ``config.json`` to ``out_dir`` (and ``hf/`` with ``save_to_disk``).
+
+The output (the review) is never cut: an over-long record loses paper sections instead
+(:func:`paperreview.dataset.budget.fit_paper`); a record whose review with instruction and chat
+template alone exceeds ``max_tokens`` is dropped and counted.
+
+>>> cfg = BuildConfig(papers="papers/", reviews="aggregated.jsonl", out_dir="data/",
+...                   tokenizer="meta-llama/Llama-3.1-8B-Instruct")   # doctest: +SKIP
+>>> run(cfg).print()                                                   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections import Counter
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from ..config import StageConfig, redact
+from ..errors import InputError
+from ..io import atomic_write_json, stable_hash, write_jsonl
+from ..stage import Summary, progress, timed
+from .budget import fit_paper, render_tagged
+from .formats import SPLITS, dataset_info, make_record
+from .inputs import is_empty, iter_papers, load_mix, load_reviews, parse_mix, review_output
+from .instructions import instruction_version, resolve_instruction, user_prompt
+from .tokens import TokenCounter
+
+BATCH = 64  # records counted per batch (split over the worker processes)
+
+
+class BuildConfig(StageConfig):
+    papers: str
+    reviews: str
+    out_dir: str
+    tokenizer: str
+    format: Literal["alpaca", "sharegpt", "messages"] = "alpaca"
+    output_format: Literal["bracket", "json"] = "bracket"
+    max_tokens: int = Field(12288, gt=0)
+    instruction: str | None = None
+    splits: list[float] = [0.9, 0.05, 0.05]
+    seed: int = 0
+    mix: list[str] = []
+    save_to_disk: bool = False
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    name: str = "paperreview"
+
+    @field_validator("splits")
+    @classmethod
+    def _splits(cls, v: list[float]) -> list[float]:
+        if len(v) != 3 or any(x < 0 for x in v) or abs(sum(v) - 1) > 1e-6:
+            raise ValueError("splits must be three non-negative numbers summing to 1, e.g. 0.9,0.05,0.05")
+        return v
+
+
+def run(config: BuildConfig) -> Summary:
+    """Build the dataset described by ``config``; returns the run summary (also in the report)."""
+    summary = Summary(stage="dataset build")
+    with timed(summary), TokenCounter(config.tokenizer, config.workers) as counter:
+        by_paper, rejected = load_reviews(config.reviews)
+        instructions = {t: resolve_instruction(config.instruction, t)
+                        for t in sorted({r.template for revs in by_paper.values() for r in revs})}
+        for row in rejected:
+            summary.count(row["status"], row["reason"])
+        dropped = list(rejected)
+        records, stats = _make_records(config, counter, by_paper, instructions, summary, dropped)
+        records = _dedup(records, summary)
+        splits = split_by_paper(records, config.splits, config.seed)
+        mixed = _mix(config, counter, splits, summary)
+        out = _write(config, splits, summary)
+    report = {"summary": summary.model_dump(mode="json"), "config": redact(
+        config.model_dump(mode="json", exclude={"env_vars"})),
+        "instructions": {t: instruction_version(x) for t, x in instructions.items()},
+        "chat_overhead_tokens": counter.chat_overhead(), "splits": {k: len(v) for k, v in splits.items()},
+        "mixed": mixed, "tokens": stats, "dropped": dropped}
+    atomic_write_json(out / "build_report.json", report)
+    summary.outputs["report"] = str(out / "build_report.json")
+    return summary
+
+
+def _make_records(config, counter, by_paper, instructions, summary, dropped):
+    seen: set[str] = set()
+    records: list[dict] = []
+    totals: list[int] = []
+    batch: list[tuple] = []
+
+    def drop(rev, status, reason):
+        summary.count(status, reason)
+        dropped.append({"id": rev.id, "paper_id": rev.paper_id, "status": status, "reason": reason})
+
+    def flush():
+        texts = [counter.render_chat(user_prompt(ins, tagged), out) for _, _, ins, out, tagged in batch]
+        for (paper, rev, ins, out, tagged), n in zip(batch, counter.count_many(texts)):
+            fitted = (tagged, [], n) if n <= config.max_tokens else _fit(
+                counter, paper, ins, out, tagged, n, config.max_tokens)
+            if isinstance(fitted, str):
+                drop(rev, "failed", fitted)
+                continue
+            text, truncated, n_tok = fitted
+            meta = {"id": rev.id, "paper_id": paper.id, "template": rev.template,
+                    "truncated": truncated, "n_tokens": n_tok}
+            records.append(make_record(config.format, ins, text, out, meta))
+            totals.append(n_tok)
+            summary.count("ok")
+            if truncated:
+                summary.reasons["ok: paper shortened to fit"] = (
+                    summary.reasons.get("ok: paper shortened to fit", 0) + 1)
+        batch.clear()
+
+    for paper, where in progress(iter_papers(config.papers), desc="dataset build"):
+        if paper is None:
+            summary.count("skipped", "unreadable paper file")
+            dropped.append({"id": None, "paper_id": None, "status": "skipped", "reason": where})
+            continue
+        revs = by_paper.get(paper.id, [])
+        if paper.id in seen:
+            revs = []  # the same paper twice in the input: its reviews are already done
+        seen.add(paper.id)
+        for rev in revs:
+            out = review_output(rev, config.output_format)
+            if is_empty(paper):
+                drop(rev, "failed", f"empty paper ({where})")
+            elif out is None:
+                drop(rev, "failed", f"review has no {config.output_format} output")
+            else:
+                batch.append((paper, rev, instructions[rev.template], out, render_tagged(paper)))
+        if len(batch) >= BATCH:
+            flush()
+    flush()
+    for pid, revs in by_paper.items():
+        if pid not in seen:
+            for rev in revs:
+                drop(rev, "failed", "no matching paper")
+    stats = {"max_tokens": config.max_tokens, "records": len(totals),
+             "max": max(totals, default=0), "mean": round(sum(totals) / len(totals), 1) if totals else 0}
+    return records, stats
+
+
+def _fit(counter, paper, instruction, output, tagged, n_total, max_tokens):
+    """Shorten the paper so the whole rendered record fits; a reason string when it cannot."""
+    fixed = n_total - counter.count(tagged)  # instruction + review + chat template
+    if fixed >= max_tokens:
+        return f"review with instruction and chat template exceeds max-tokens ({fixed} tokens)"
+    budget = max_tokens - fixed
+    for _ in range(4):  # tokens merge across the join: re-check the whole record, tighten, retry
+        try:
+            fit = fit_paper(paper, budget, counter.count)
+        except InputError:
+            return "title, abstract and captions do not fit beside the review"
+        n = counter.count(counter.render_chat(user_prompt(instruction, fit.text), output))
+        if n <= max_tokens:
+            return fit.text, fit.truncated, n
+        budget -= n - max_tokens
+    return "could not fit the paper to max-tokens"
+
+
+def _dedup(records: list[dict], summary: Summary) -> list[dict]:
+    keep, seen = [], set()
+    for rec in records:
+        key = stable_hash({k: v for k, v in rec.items()
+                           if k not in ("id", "paper_id", "template", "truncated", "n_tokens")})
+        if key in seen:
+            summary.ok -= 1  # counted as ok when made; it moves to skipped
+            summary.total -= 1
+            summary.count("skipped", "exact duplicate record")
+            continue
+        seen.add(key)
+        keep.append(rec)
+    return keep
+
+
+def split_by_paper(records: list[dict], fractions: list[float], seed: int) -> dict[str, list[dict]]:
+    """Assign whole papers to train/validation/test (seeded shuffle, exact proportions)."""
+    papers = sorted({r["paper_id"] for r in records})
+    random.Random(seed).shuffle(papers)
+    n = len(papers)
+    # held-out splits asked for get at least one paper once there are 3; train takes the rest
+    n_val, n_test = (max(int(f > 0 and n >= 3), round(f * n)) for f in fractions[1:])
+    cut1 = n - n_val - n_test
+    cut2 = cut1 + n_val
+    where = {p: ("train" if i < cut1 else "validation" if i < cut2 else "test")
+             for i, p in enumerate(papers)}
+    out: dict[str, list[dict]] = {s: [] for s in SPLITS}
+    for rec in records:
+        out[where[rec["paper_id"]]].append(rec)
+    return out
+
+
+def _mix(config, counter, splits, summary) -> dict[str, int]:
+    """Add general instruction data to train (``--mix FILE:RATIO``), seeded, within budget."""
+    mixed: dict[str, int] = {}
+    n_train = len(splits["train"])
+    for spec in config.mix:
+        path, ratio = parse_mix(spec)
+        pairs, bad = load_mix(path, round(ratio * n_train), config.seed)
+        if bad:
+            summary.count("skipped", f"mix row not instruction data ({path.name})", bad)
+        counts = counter.count_many([counter.render_chat(u, a) for u, a in pairs])
+        kept = 0
+        for i, ((user, answer), n) in enumerate(zip(pairs, counts)):
+            if n > config.max_tokens:
+                summary.count("skipped", f"mix example over max-tokens ({path.name})")
+                continue
+            meta = {"id": f"mix:{path.stem}:{i}", "paper_id": None, "template": None,
+                    "truncated": [], "n_tokens": n}
+            splits["train"].append(make_record(config.format, user, "", answer, meta))
+            kept += 1
+        mixed[str(path)] = kept
+    if config.mix:
+        random.Random(config.seed).shuffle(splits["train"])
+    return mixed
+
+
+def _write(config: BuildConfig, splits: dict[str, list[dict]], summary: Summary) -> Path:
+    out = Path(config.out_dir)
+    files = {split: f"{split}.jsonl" for split in SPLITS}
+    for split, fname in files.items():
+        write_jsonl(out / fname, splits[split])
+        summary.outputs[split] = str(out / fname)
+    # LLaMA-Factory cannot load an empty file: register only the splits that have records
+    registered = {s: f for s, f in files.items() if splits[s]}
+    atomic_write_json(out / "dataset_info.json", dataset_info(config.format, config.name, registered))
+    atomic_write_json(out / "config.json", redact(config.model_dump(mode="json", exclude={"env_vars"})))
+    summary.outputs["dataset_info"] = str(out / "dataset_info.json")
+    if config.save_to_disk:
+        summary.outputs["hf"] = str(save_to_disk(out, files))
+    return out
+
+
+def save_to_disk(out: Path, files: dict[str, str]) -> Path:
+    """Write the splits as a Hugging Face ``DatasetDict`` (arrow) under ``out/hf``."""
+    from ..errors import require
+
+    datasets = require("datasets", "hf", "--save-to-disk")
+    present = {s: str(out / f) for s, f in files.items() if (out / f).stat().st_size > 0}
+    dd = datasets.load_dataset("json", data_files=present)
+    dd.save_to_disk(str(out / "hf"))
+    return out / "hf"

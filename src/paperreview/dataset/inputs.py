@@ -1,0 +1,146 @@
+"""Read the build's inputs: papers (dir of Paper JSON or JSONL), aggregated reviews, mix files.
+
+Per-item problems are yielded as ``(None, reason)`` / returned as counts so the build goes on;
+a missing file or directory stops it with an :class:`InputError`.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..errors import InputError
+from ..io import read_jsonl
+from ..records import AggregatedReview, Paper
+
+
+def iter_papers(path: str | Path) -> Iterator[tuple[Paper | None, str]]:
+    """Yield ``(paper, where)`` from a directory of Paper ``*.json`` files (``paperreview parse``
+    output) or a JSONL of Paper records; ``(None, "where: why")`` for an unreadable item."""
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(p.glob("*.json"))
+        if not files:
+            raise InputError(f"{p}: no *.json Paper files in this directory",
+                             "run `paperreview parse PDF_DIR -o DIR --format json` first")
+        for f in files:
+            try:
+                obj = json.loads(f.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                yield None, f"{f.name}: not valid JSON ({exc.__class__.__name__})"
+                continue
+            yield _paper(obj, f.name)
+    elif p.is_file():
+        for i, obj in enumerate(read_jsonl(p, skip_bad=True), 1):
+            yield _paper(obj, f"{p.name}:{i}")
+    else:
+        raise InputError(f"{p}: no such file or directory", "pass --papers DIR_OR_JSONL")
+
+
+def _paper(obj: object, where: str) -> tuple[Paper | None, str]:
+    if not isinstance(obj, dict) or "id" not in obj or "sections" not in obj:
+        return None, f"{where}: not a Paper record"
+    try:
+        return Paper.model_validate(obj), where
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(x) for x in first["loc"])
+        return None, f"{where}: invalid Paper ({loc}: {first['msg']})"
+
+
+def is_empty(paper: Paper) -> bool:
+    """No title, no abstract and no section text: nothing to review."""
+    return not (paper.title.strip() or paper.abstract.strip()
+                or any(s.text.strip() for s in paper.sections))
+
+
+def load_reviews(path: str | Path) -> tuple[dict[str, list[AggregatedReview]], list[dict]]:
+    """Aggregated reviews by ``paper_id`` (status ok only), and the rejected lines as
+    ``{"id", "paper_id", "status", "reason"}`` rows."""
+    by_paper: dict[str, list[AggregatedReview]] = {}
+    rejected: list[dict] = []
+    p = Path(path)
+    for i, obj in enumerate(read_jsonl(p), 1):
+        try:
+            rev = AggregatedReview.model_validate(obj)
+        except ValidationError as exc:
+            loc = ".".join(str(x) for x in exc.errors()[0]["loc"])
+            rejected.append({"id": obj.get("id"), "paper_id": obj.get("paper_id"),
+                             "status": "failed", "reason": f"invalid review line {i} ({loc})"})
+            continue
+        row = {"id": rev.id, "paper_id": rev.paper_id}
+        if rev.status != "ok":
+            rejected.append(row | {"status": "skipped", "reason": f"review status {rev.status}"})
+        elif not rev.paper_id:
+            rejected.append(row | {"status": "failed", "reason": "review has no paper_id"})
+        else:
+            by_paper.setdefault(rev.paper_id, []).append(rev)
+    return by_paper, rejected
+
+
+def review_output(rev: AggregatedReview, output_format: str) -> str | None:
+    """The training target: the bracket text, or the review JSON (``--output-format json``)."""
+    if output_format == "json":
+        return json.dumps(rev.review, ensure_ascii=False, indent=1) if rev.review else None
+    if rev.text and rev.text.strip():
+        return rev.text.strip()
+    if rev.review:  # an older line without text: render it with the aggregate stage
+        try:
+            from ..aggregate.bracket import to_bracket
+            from ..aggregate.templates import get_template
+
+            return to_bracket(rev.review, get_template(rev.template)).strip() or None
+        except Exception:  # unknown template or aggregate not installed: counted by the caller
+            return None
+    return None
+
+
+def parse_mix(spec: str) -> tuple[Path, float]:
+    """``FILE:RATIO`` -> (path, ratio); RATIO = general examples per paper example in train."""
+    path, sep, ratio = spec.rpartition(":")
+    try:
+        value = float(ratio)
+    except ValueError:
+        value = -1.0
+    if not sep or not path or value < 0:
+        raise InputError(f"--mix '{spec}': expected FILE:RATIO with RATIO >= 0, e.g. alpaca.json:0.2")
+    if not Path(path).is_file():
+        raise InputError(f"--mix: {path}: no such file", "give a JSON or JSONL instruction file")
+    return Path(path), value
+
+
+def load_mix(path: Path, n: int, seed: int) -> tuple[list[tuple[str, str]], int]:
+    """Up to ``n`` (user, assistant) pairs sampled (seeded) from a general instruction file in
+    Alpaca, ShareGPT or messages form (JSON array or JSONL); also the number of unusable rows."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        rows = json.loads(text) if text.lstrip().startswith("[") else list(read_jsonl(path))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"--mix: {path}: not valid JSON ({exc.msg})") from None
+    pairs, bad = [], 0
+    for row in rows:
+        pair = _pair(row) if isinstance(row, dict) else None
+        if pair:
+            pairs.append(pair)
+        else:
+            bad += 1
+    random.Random(seed).shuffle(pairs)
+    return pairs[:n], bad
+
+
+def _pair(row: dict) -> tuple[str, str] | None:
+    if "instruction" in row and "output" in row:
+        user = "\n".join(x for x in (row["instruction"], row.get("input") or "") if x)
+        return (user, row["output"]) if user and row["output"] else None
+    turns = row.get("conversations") or row.get("messages")
+    if isinstance(turns, list) and len(turns) >= 2:
+        first, second = turns[0], turns[1]
+        user = first.get("value", first.get("content"))
+        reply = second.get("value", second.get("content"))
+        if isinstance(user, str) and isinstance(reply, str) and user and reply:
+            return user, reply
+    return None

@@ -1,0 +1,164 @@
+"""Read what ``evaluate`` compares: generated reviews, human submissions and papers, and join them.
+
+A generated review joins a submission when one of its keys (``id``, ``paper_id``,
+``metadata.submission_id``/``forum``) equals one of the submission's (``id``, ``forum``,
+``paper_id``). Unjoined reviews are counted, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..io import read_records
+from ..records import GeneratedReview, HumanReview, Paper, Section, Submission
+from .match import ReviewDoc
+
+MIN_REVIEW_CHARS = 40
+
+
+def load_generated(path: str | Path) -> tuple[list[GeneratedReview], Counter]:
+    """Generated reviews with ``status == "ok"``; the others are counted by status."""
+    keep, dropped = [], Counter()
+    for g in read_records(path, GeneratedReview):
+        if g.status == "ok":
+            keep.append(g)
+        else:
+            dropped[f"generated review status {g.status}"] += 1
+    if not keep:
+        raise InputError(f"{path}: no generated review with status 'ok'",
+                         "check that the file was written by `paperreview review`")
+    return keep, dropped
+
+
+def load_submissions(path: str | Path) -> list[Submission]:
+    subs = list(read_records(path, Submission))
+    if not subs:
+        raise InputError(f"{path}: no submissions", "import reviews with `paperreview reviews`")
+    return subs
+
+
+def _keys(*values: Any) -> set[str]:
+    return {str(v) for v in values if v not in (None, "")}
+
+
+def gen_keys(g: GeneratedReview) -> set[str]:
+    md = g.metadata or {}
+    return _keys(g.id, g.paper_id, md.get("submission_id"), md.get("forum"))
+
+
+def sub_keys(s: Submission) -> set[str]:
+    return _keys(s.id, s.forum, s.paper_id)
+
+
+def join(generated: Iterable[GeneratedReview], subs: Iterable[Submission]
+         ) -> tuple[list[tuple[GeneratedReview, Submission]], Counter]:
+    """(generated, submission) pairs, and counts of generated reviews that found no submission."""
+    index: dict[str, Submission] = {}
+    for s in subs:
+        for k in sub_keys(s):
+            index.setdefault(k, s)
+    pairs, missing = [], Counter()
+    for g in generated:
+        hit = next((index[k] for k in sorted(gen_keys(g)) if k in index), None)
+        if hit is None:
+            missing["no matching submission in --human"] += 1
+        else:
+            pairs.append((g, hit))
+    return pairs, missing
+
+
+def human_reviews(sub: Submission, min_chars: int = MIN_REVIEW_CHARS) -> list[HumanReview]:
+    """The submission's reviews that have text (short notes and empty entries are left out)."""
+    return [r for r in sub.reviews if len((r.text or "").strip()) >= min_chars]
+
+
+def human_doc(sub: Submission, r: HumanReview) -> ReviewDoc:
+    return ReviewDoc(key=f"{sub.id}/{r.id}", text=r.text)
+
+
+def generated_doc(g: GeneratedReview, sub_id: str) -> ReviewDoc:
+    return ReviewDoc(key=f"{sub_id}/generated:{g.id}", text=g.text or "", structured=g.review)
+
+
+# --------------------------------------------------------------------------- papers
+def _sp_paper(path: Path) -> Paper:
+    """science-parse JSON -> Paper (private fallback used when ``paperreview.parse`` lacks it)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        md = data["metadata"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: not a science-parse JSON file ({exc})") from None
+    sections, after_refs = [], False
+    for s in md.get("sections") or []:
+        heading = (s.get("heading") or "").strip()
+        appendix = bool(re.match(r"^(appendix|[A-H]\s|[A-H]\.\d)", heading, re.IGNORECASE))
+        sections.append(Section(heading=heading, text=s.get("text") or "",
+                                appendix=appendix or after_refs))
+        after_refs = after_refs or appendix
+    refs = []
+    for r in md.get("references") or []:
+        authors = ", ".join(r.get("author") or [])
+        refs.append(f"{authors}. {r.get('title') or ''}. {r.get('venue') or ''} {r.get('year') or ''}"
+                    .strip())
+    return Paper(id=path.name.split(".")[0], source=str(path), title=md.get("title") or "",
+                 authors=md.get("authors") or [], abstract=md.get("abstractText") or "",
+                 sections=sections, references=refs,
+                 metadata={"year": md.get("year"), "format": "science-parse"})
+
+
+def load_science_parse(path: Path) -> Paper:
+    try:
+        from ..parse.science_parse import load_science_parse as owned
+    except ImportError:
+        return _sp_paper(path)
+    return owned(path)
+
+
+def load_papers(path: str | Path) -> tuple[dict[str, Paper], Counter]:
+    """Papers keyed by id and file stem: a Paper JSONL, or a dir of science-parse ``*.json``."""
+    p = Path(path)
+    bad: Counter = Counter()
+    papers: list[Paper] = []
+    if p.is_dir():
+        files = sorted(p.glob("*.json"))
+        if not files:
+            raise InputError(f"{p}: no *.json files", "point --papers at parsed_pdfs/ or a JSONL")
+        for f in files:
+            try:
+                papers.append(load_science_parse(f))
+            except InputError:
+                bad["unreadable paper file"] += 1
+    else:
+        papers = list(read_records(p, Paper))
+    index: dict[str, Paper] = {}
+    for paper in papers:
+        stem = Path(paper.source).name.split(".")[0] if paper.source else ""
+        for k in _keys(paper.id, stem, (paper.metadata or {}).get("submission_id")):
+            index.setdefault(k, paper)
+    return index, bad
+
+
+def paper_for(sub: Submission, papers: dict[str, Paper]) -> Paper | None:
+    """The submission's paper: by paper_id, id or forum, or the trailing number of its id."""
+    extra = [(sub.metadata or {}).get("peerread_id"), re.split(r"[/:-]", sub.id)[-1]]
+    for k in sorted(sub_keys(sub)) + [str(e) for e in extra if e]:
+        if k in papers:
+            return papers[k]
+    return None
+
+
+# --------------------------------------------------------------------------- PeerRead
+def peerread_submissions(reviews_dir: str | Path) -> list[Submission]:
+    """Submissions from a PeerRead ``reviews/`` dir via ``paperreview.reviews.peerread``."""
+    try:
+        from ..reviews.peerread import import_peerread
+    except ImportError as exc:
+        raise InputError("paperreview.reviews.peerread is not available in this build",
+                         "import with `paperreview reviews import-peerread` first") from exc
+    return list(import_peerread(reviews_dir))

@@ -1,0 +1,48 @@
+"""Versioned prompts of the evaluate stage (``paperreview/prompts/evaluate/*.yaml``).
+
+The version is part of each request's ``prompt_version`` and so of its job key: editing a prompt
+without bumping it would silently reuse answers to the old wording from the journal.
+
+>>> p = load_prompt("match")
+>>> p.version_tag
+'evaluate.match@1'
+>>> "A1. weak baselines" in p.messages(a=["weak baselines"], b=["no ablation"])[1]["content"]
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Prompt:
+    name: str
+    version: str
+    system: str
+    user: str
+
+    @property
+    def version_tag(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    def messages(self, **values: Any) -> list[dict[str, str]]:
+        import jinja2
+
+        env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        return [{"role": "system", "content": self.system},
+                {"role": "user", "content": env.from_string(self.user).render(**values).strip()}]
+
+
+@lru_cache(maxsize=None)
+def load_prompt(kind: str) -> Prompt:
+    """``kind`` is ``extract``, ``match`` or ``judge``."""
+    import yaml
+
+    text = resources.files("paperreview.prompts").joinpath(f"evaluate/{kind}.yaml").read_text(
+        encoding="utf-8")
+    data = yaml.safe_load(text)
+    return Prompt(data["name"], str(data["version"]), data["system"], data["user"])

@@ -1,0 +1,83 @@
+"""Pools of keys and endpoints, each with its own limits.
+
+Sources, in order: ``EngineConfig.endpoints`` (each names the env var holding its key), else a
+keys file (one key per line, optionally ``name=KEY``; ``#`` starts a comment), else the single key
+in ``$<api_key_env>``. A key in trouble cools down in the scheduler and work fails over to the
+others; keys are held in memory only and scrubbed from every error text we store.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import ConfigError
+from .scheduler import Endpoint
+from .types import EngineConfig
+
+LOCAL_KEY = "not-needed"  # local servers (vLLM, llama.cpp, Ollama) ignore the key but the SDK wants one
+
+
+def read_keys_file(path: str | os.PathLike) -> list[tuple[str, str]]:
+    p = Path(path)
+    if not p.exists():
+        raise ConfigError(f"{p}: keys file not found", "pass --keys-file with one API key per line")
+    out = []
+    for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        name, _, key = line.rpartition("=") if "=" in line else ("", "", line)
+        if not key.strip() or " " in key.strip():
+            raise ConfigError(f"{p}:{i}: expected 'KEY' or 'name=KEY'")
+        out.append((name.strip() or f"key-{len(out) + 1}", key.strip()))
+    if not out:
+        raise ConfigError(f"{p}: keys file holds no keys", "write one API key per line")
+    return out
+
+
+def build_endpoints(cfg: EngineConfig) -> list[Endpoint]:
+    """The endpoints of ``cfg`` with their limits; raises ConfigError when none is usable."""
+    base_limits = {"rpm": cfg.rpm, "tpm": cfg.tpm, "rpd": cfg.rpd, "tpd": cfg.tpd}
+
+    def make(name, base_url, key, model=None, limits=None, json_schema=None, max_context=None):
+        lim = {k: (limits or {}).get(k) or v for k, v in base_limits.items()}
+        return Endpoint(name=name, base_url=base_url, key=key or LOCAL_KEY, model=model or cfg.model,
+                        json_schema=cfg.json_schema if json_schema is None else json_schema,
+                        max_context=max_context or cfg.max_context, limits=lim,
+                        cap=cfg.concurrency, burst=cfg.burst_seconds)
+
+    eps: list[Endpoint] = []
+    if cfg.endpoints:
+        for i, ec in enumerate(cfg.endpoints, 1):
+            env = ec.api_key_env or cfg.api_key_env
+            key = os.environ.get(env)
+            base = ec.base_url or cfg.base_url
+            if not key and not base:
+                raise ConfigError(f"endpoint {ec.name or i}: no key in ${env} and no base_url",
+                                  f"export {env}=... or give the endpoint a base_url")
+            eps.append(make(ec.name or f"endpoint-{i}", base, key, ec.model,
+                            ec.model_dump(include={"rpm", "tpm", "rpd", "tpd"}),
+                            ec.json_schema, ec.max_context))
+    elif cfg.keys_file:
+        for name, key in read_keys_file(cfg.keys_file):
+            eps.append(make(name, cfg.base_url, key))
+    else:
+        key = os.environ.get(cfg.api_key_env)
+        if not key and not cfg.base_url:
+            raise ConfigError(
+                f"no model endpoint configured: ${cfg.api_key_env} is not set and no base URL given",
+                f"export {cfg.api_key_env}=..., or pass --base-url for a local OpenAI-compatible "
+                "server, --keys-file for a pool, or --local-model for a local transformers model")
+        eps.append(make("default", cfg.base_url, key))
+    return eps
+
+
+def scrub(text: str | None, endpoints: list[Endpoint]) -> str | None:
+    """Remove every key we hold from ``text`` (error messages may echo a key)."""
+    if not text:
+        return text
+    for e in endpoints:
+        if e.key and e.key != LOCAL_KEY and len(e.key) >= 4:
+            text = text.replace(e.key, "***")
+    return text

@@ -1,0 +1,42 @@
+"""Progress bar for engine runs: done, failed, tokens per minute, ETA (rich, on stderr)."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from .types import Result
+
+
+class Progress:
+    def __init__(self, total: int | None, enabled: bool = True, desc: str = "llm"):
+        self.done = self.failed = self.cached = self.tokens = 0
+        self.t0 = time.monotonic()
+        self._bar = None
+        if enabled and sys.stderr.isatty():
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress as RichProgress,
+                                       TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+
+            self._bar = RichProgress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.fields[info]}"), TimeElapsedColumn(), TextColumn("ETA"),
+                TimeRemainingColumn(), transient=False)
+            self._bar.start()
+            self._task = self._bar.add_task(desc, total=total, info="")
+
+    def update(self, res: Result) -> None:
+        self.done += 1
+        self.failed += res.status != "ok"
+        self.cached += res.cached
+        if not res.cached:
+            self.tokens += int(res.usage.get("total_tokens") or 0)
+        if self._bar is not None:
+            minutes = max(time.monotonic() - self.t0, 1e-6) / 60
+            info = (f"failed {self.failed}  cached {self.cached}  "
+                    f"{self.tokens / minutes:,.0f} tok/min")
+            self._bar.update(self._task, advance=1, info=info)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None

@@ -1,0 +1,103 @@
+"""Assemble sections from the classified lines: body text per heading, the reference list kept
+out, and everything after the references (or under an "Appendix" heading) marked appendix.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .captions import gap_above
+from .headings import CHAPTER, REFERENCE_HEADINGS, split_number
+from .model import Line, ParseState
+from .references import split_references
+from .text import clean, join_two
+
+APPENDIX = re.compile(r"^(appendix|appendices|supplementary|supplemental)\b", re.I)
+
+
+def _heading_text(lines: list[Line], i: int) -> tuple[str, int]:
+    """Text of the heading at ``i`` with its wrapped continuation lines; index after it."""
+    parts = [lines[i].text]
+    j = i + 1
+    while j < len(lines) and lines[j].kind == "heading_cont":
+        parts.append(lines[j].text)
+        j += 1
+    _, text = split_number(clean(" ".join(parts)))
+    return text.rstrip(" .:"), j
+
+
+def _paragraph_text(lines: list[Line], col_left: dict) -> str:
+    out = ""
+    prev = None
+    for ln in lines:
+        text = clean(ln.text)
+        if prev is not None:
+            gap = gap_above(prev, ln)
+            indent = ln.x0 - col_left.get((ln.page, ln.col), ln.x0)
+            if 0.6 * ln.height < gap < 1e5 or (prev.text.rstrip().endswith((".", ":", "?", "!"))
+                                               and indent > 0.8 * ln.size and gap < 1e5):
+                out += "\n"
+                prev = ln
+                out += text
+                continue
+        out = join_two(out, text) if out and not out.endswith("\n") else out + text
+        prev = ln
+    return out.strip()
+
+
+def assemble(state: ParseState) -> None:
+    lines = state.lines
+    col_left: dict[tuple[int, int], float] = {}
+    for ln in lines:
+        key = (ln.page, ln.col)
+        col_left[key] = min(col_left.get(key, 1e9), ln.x0)
+    sections: list[dict] = []
+    cur: dict | None = None
+    ref_lines: list[Line] = []
+    in_refs = appendix = False
+    i = state.body_start
+    while i < len(lines):
+        ln = lines[i]
+        plain = clean(ln.text).lower().strip(" .:")
+        if ln.kind == "heading":
+            text, i = _heading_text(lines, i)
+            if text.lower() in REFERENCE_HEADINGS:
+                in_refs, cur = True, None
+                continue
+            if in_refs or APPENDIX.match(text) or (CHAPTER.match(ln.text) and CHAPTER.match(
+                    ln.text).group(1).lower() == "appendix"):
+                appendix, in_refs = True, False
+            cur = {"heading": text, "level": ln.level, "lines": [], "appendix": appendix}
+            sections.append(cur)
+            continue
+        i += 1
+        if ln.kind == "body" and split_number(plain)[1] in REFERENCE_HEADINGS and len(plain) < 30:
+            in_refs, cur = True, None
+        elif in_refs:
+            if ln.kind == "body":
+                ref_lines.append(ln)
+        elif ln.kind == "body":
+            if cur is None:
+                cur = {"heading": "", "level": 1, "lines": [], "appendix": appendix}
+                sections.append(cur)
+            cur["lines"].append(ln)
+    state.references = split_references(ref_lines)
+    state.sections = _merge_chapter_labels([
+        {"heading": s["heading"], "level": s["level"],
+         "text": _paragraph_text(s["lines"], col_left), "appendix": s["appendix"]}
+        for s in sections])
+
+
+def _merge_chapter_labels(sections: list[dict]) -> list[dict]:
+    """'Chapter 3' on its own line followed by the chapter's title -> one level-0 heading."""
+    out: list[dict] = []
+    for s in sections:
+        prev = out[-1] if out else None
+        m = CHAPTER.match(prev["heading"]) if prev else None
+        if prev and m and not m.group(3) and not prev["text"]:
+            s = {**s, "level": 0 if m.group(1).lower() == "chapter" else s["level"]}
+            out[-1] = s
+            continue
+        if s["heading"] or s["text"]:
+            out.append(s)
+    return out

@@ -1,0 +1,74 @@
+"""Captions: "Figure 3: ...", "Fig. 2.", "TABLE II" + title line, "Algorithm 1 ...".
+
+A caption starts a block (after a gap, or after a line that ends a sentence) so that a body line
+that happens to begin with "Figure 3 shows" is not taken for one. Following lines of the same
+size belong to the caption until a gap or a size change.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import Line, ParseState
+from .text import join_lines
+
+KINDS = {"fig": "figure", "figure": "figure", "table": "table", "tab": "table",
+         "algorithm": "algorithm", "alg": "algorithm", "listing": "other", "scheme": "other",
+         "chart": "other", "plate": "other", "box": "other"}
+CAPTION = re.compile(
+    r"^\s*(?:supplementary\s+)?(fig(?:ure)?|tab(?:le)?|alg(?:orithm)?|listing|scheme|chart|plate)"
+    r"\.?\s*((?:[A-Z]\.?)?\d+(?:\.\d+)*[a-z]?|[IVXL]+)\s*(?:[:.|—–]|-\s)\s*(.*)$", re.I)
+LABEL_ONLY = re.compile(r"^\s*(table|figure|algorithm)\s+([IVXL]+|[A-Z]?\d+(?:\.\d+)?)\s*$", re.I)
+
+
+def gap_above(prev: Line | None, ln: Line) -> float:
+    """Vertical white space between two consecutive lines; large across columns and pages."""
+    if prev is None or prev.page != ln.page or prev.col != ln.col or ln.y0 < prev.y0:
+        return 1e6
+    return ln.y0 - prev.y1
+
+
+def starts_block(prev: Line | None, ln: Line) -> bool:
+    gap = gap_above(prev, ln)
+    if gap > 0.45 * ln.height or prev is None:
+        return True
+    return prev.text.rstrip().endswith((".", ":", "!", "?")) or abs(prev.size - ln.size) > 0.6
+
+
+def find_captions(state: ParseState) -> None:
+    """Mark caption lines (``kind = "caption"``) and fill ``state.captions``."""
+    lines = state.lines
+    seen: dict[tuple[str, str], int] = {}
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        prev = lines[i - 1] if i else None
+        m = CAPTION.match(ln.text)
+        only = None if m else LABEL_ONLY.match(ln.text)
+        if not (m or only) or ln.kind != "body" or not starts_block(prev, ln):
+            i += 1
+            continue
+        kind_word, label = (m or only).group(1), (m or only).group(2)
+        first = m.group(3) if m else ""
+        parts, j = [first], i + 1
+        ln.kind = "caption"
+        while j < len(lines):
+            nxt = lines[j]
+            if (nxt.kind != "body" or CAPTION.match(nxt.text) or gap_above(lines[j - 1], nxt)
+                    > 0.5 * nxt.height or abs(nxt.size - ln.size) > 0.6 or j - i > 25):
+                break
+            nxt.kind = "caption"
+            parts.append(nxt.text)
+            j += 1
+        text = join_lines(parts)
+        kind = KINDS.get(kind_word.lower().rstrip("."), KINDS.get(kind_word.lower()[:3], "other"))
+        key = (kind, label.upper())
+        cap = {"kind": kind, "label": label, "text": text, "page": ln.page + 1}
+        if key in seen and len(state.captions[seen[key]]["text"]) >= len(text):
+            pass  # a list-of-figures entry or a repeated caption: keep the longer one
+        elif key in seen:
+            state.captions[seen[key]] = cap
+        else:
+            seen[key] = len(state.captions)
+            state.captions.append(cap)
+        i = j

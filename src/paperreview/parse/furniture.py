@@ -1,0 +1,101 @@
+"""Page furniture: line-number gutters, running headers and footers, page numbers.
+
+Rotated text (arXiv side stamps, diagonal watermarks) never reaches this point: the provider drops
+lines whose writing direction is not horizontal. Removed lines are counted in
+``state.metadata["removed"]`` so a surprising drop can be traced.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .model import Line, ParseState
+
+NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
+PAGE_NUMBER = re.compile(
+    r"^\s*(?:page\s+)?[-–—]?\s*(\d{1,4}|[ivxlc]{1,6})\s*[-–—]?\s*(?:(?:of|/)\s*\d{1,4})?\s*$", re.I)
+BAND = 0.1  # top/bottom share of the page height where headers and footers live
+
+
+def _count(state: ParseState, what: str, n: int = 1) -> None:
+    removed = state.metadata.setdefault("removed", {})
+    removed[what] = removed.get(what, 0) + n
+
+
+def _numeric_edge_spans(line: Line) -> list[tuple[int, float, int]]:
+    """(span index, x centre, value) for number-only spans at the start or end of a line."""
+    idx = [i for i, s in enumerate(line.spans) if s[0].strip()]
+    out = []
+    for i in {idx[0], idx[-1]} if idx else ():
+        text = line.spans[i][0]
+        if NUMBER.match(text):
+            out.append((i, (line.spans[i][3] + line.spans[i][4]) / 2, int(text)))
+    return out
+
+
+def _drop_spans(line: Line, drop: set[int]) -> None:
+    line.spans = [s for i, s in enumerate(line.spans) if i not in drop]
+    line.text = "".join(s[0] for s in line.spans)
+    if line.spans:
+        line.x0 = min(s[3] for s in line.spans)
+        line.x1 = max(s[4] for s in line.spans)
+
+
+def remove_line_numbers(state: ParseState) -> None:
+    """Drop the line-number gutters of review copies (ICLR/ACL/NeurIPS, REVTeX linenumbers).
+
+    A gutter is a vertical stack of number-only spans at one x position whose values mostly rise
+    down the page; a table column of numbers rarely counts up like that.
+    """
+    for page in state.pages:
+        cands: dict[int, list[tuple[Line, int, float, int]]] = {}
+        for line in page.lines:
+            for i, xc, value in _numeric_edge_spans(line):
+                cands.setdefault(round(xc / 6), []).append((line, i, line.y0, value))
+        drop: dict[int, set[int]] = {}
+        for key in sorted(cands):
+            group = cands.get(key - 1, []) + cands[key]  # neighbouring bins: one ragged gutter
+            if len(group) < 6:
+                continue
+            group.sort(key=lambda g: g[2])
+            rises = sum(1 for a, b in zip(group, group[1:]) if 0 < b[3] - a[3] <= 10)
+            if rises < 0.6 * (len(group) - 1):
+                continue
+            for line, i, _, _ in group:
+                drop.setdefault(id(line), set()).add(i)
+        if not drop:
+            continue
+        kept = []
+        for line in page.lines:
+            if id(line) in drop:
+                _drop_spans(line, drop[id(line)])
+                _count(state, "line_numbers", len(drop[id(line)]))
+                if not line.text.strip():
+                    continue
+            kept.append(line)
+        page.lines = kept
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip().lower()))
+
+
+def remove_headers_footers(state: ParseState) -> None:
+    """Drop page numbers and lines repeated in the top/bottom band of several pages."""
+    seen: Counter = Counter()
+    for page in state.pages:
+        keys = {_norm(ln.text) for ln in page.lines
+                if ln.y1 < page.height * BAND or ln.y0 > page.height * (1 - BAND)}
+        seen.update(keys)
+    min_repeat = 2 if len(state.pages) <= 4 else 3
+    for page in state.pages:
+        kept = []
+        for ln in page.lines:
+            in_band = ln.y1 < page.height * BAND or ln.y0 > page.height * (1 - BAND)
+            if in_band and (PAGE_NUMBER.match(ln.text) or seen[_norm(ln.text)] >= min_repeat):
+                ln.kind = "furniture"
+                _count(state, "header_footer")
+                continue
+            kept.append(ln)
+        page.lines = kept

@@ -1,0 +1,141 @@
+"""PyMuPDF provider: open and validate a PDF, then turn each page into visible lines.
+
+Bad input raises :class:`~paperreview.errors.InputError` whose ``status`` names the case (the batch
+log records it): ``not_found``, ``empty``, ``not_pdf``, ``damaged``, ``encrypted``,
+``too_many_pages``, ``no_text`` (image-only: OCR needed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from .hidden import split_hidden
+from .model import Line, PageInfo, ParseState
+
+DEFAULT_MAX_PAGES = 300
+
+
+class ParseInputError(InputError):
+    """An input the parser cannot use; ``status`` is the short reason for the batch log."""
+
+    def __init__(self, status: str, message: str, hint: str | None = None):
+        super().__init__(message, hint)
+        self.status = status
+
+
+def open_pdf(path: str | Path, max_pages: int = DEFAULT_MAX_PAGES) -> tuple[Any, str]:
+    """Open ``path`` with PyMuPDF after checking it is a usable PDF; returns (doc, sha256)."""
+    import pymupdf
+
+    p = Path(path)
+    if not p.is_file():
+        raise ParseInputError("not_found", f"{p}: no such file", "check the path")
+    data = p.read_bytes()
+    if not data:
+        raise ParseInputError("empty", f"{p}: empty file (0 bytes)",
+                              "re-download or re-export the PDF")
+    if b"%PDF-" not in data[:1024]:
+        head = data[:8].decode("latin-1").encode("unicode_escape").decode()
+        raise ParseInputError("not_pdf", f"{p}: not a PDF (starts with '{head}')",
+                              "pass PDF files only; convert other formats to PDF first")
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except Exception as exc:  # MuPDF raises several types for broken files
+        raise ParseInputError("damaged", f"{p}: damaged PDF that PyMuPDF cannot open ({exc})",
+                              "re-download the file; a truncated download looks like this") from None
+    if doc.needs_pass:
+        doc.close()
+        raise ParseInputError("encrypted", f"{p}: password-protected PDF",
+                              "remove the password (e.g. qpdf --decrypt) and parse again")
+    if doc.page_count == 0:
+        doc.close()
+        raise ParseInputError("damaged", f"{p}: PDF has no readable pages (truncated or damaged)",
+                              "re-download the file")
+    if b"%%EOF" not in data[-2048:] and getattr(doc, "is_repaired", False):
+        doc.close()
+        raise ParseInputError("truncated", f"{p}: truncated PDF (no end-of-file marker; "
+                              f"{len(data)} bytes)", "re-download the file; it was cut short")
+    if max_pages and doc.page_count > max_pages:
+        n = doc.page_count
+        doc.close()
+        raise ParseInputError("too_many_pages",
+                              f"{p}: {n} pages, more than --max-pages {max_pages}",
+                              "is this a paper? raise --max-pages (0 = no limit) to parse it anyway")
+    return doc, digest
+
+
+def _line_from_spans(page_no: int, spans: list[dict]) -> Line | None:
+    text = "".join(s["text"] for s in spans)
+    if not text.strip():
+        return None
+    x0 = min(s["bbox"][0] for s in spans)
+    y0 = min(s["bbox"][1] for s in spans)
+    x1 = max(s["bbox"][2] for s in spans)
+    y1 = max(s["bbox"][3] for s in spans)
+    weight: dict[tuple, int] = {}
+    for s in spans:
+        key = (round(s["size"], 1), s["font"], bool(s["flags"] & 16) or "Bold" in s["font"])
+        weight[key] = weight.get(key, 0) + len(s["text"].strip())
+    size, font, bold = max(weight, key=weight.get)
+    parts = [(s["text"], s["size"], bool(s["flags"] & 16) or "Bold" in s["font"], s["bbox"][0],
+              s["bbox"][2]) for s in spans]
+    return Line(page_no, (x0, y0, x1, y1), text, size, font, bold, parts)
+
+
+def extract_page(page: Any, page_no: int, state: ParseState) -> PageInfo:
+    """Visible lines of one page; hidden spans go to ``state.hidden``, rotated lines are dropped."""
+    import pymupdf
+
+    flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_COLLECT_VECTORS
+    # no TEXT_MEDIABOX_CLIP: text placed outside the page must be seen to be reported as hidden
+    d = page.get_text("dict", flags=flags, clip=pymupdf.INFINITE_RECT())
+    rect = page.rect
+    info = PageInfo(page_no, rect.width, rect.height)
+    visible_lines, hidden = split_hidden(page, d["blocks"], rect)
+    for spans in visible_lines:
+        line = _line_from_spans(page_no, spans)
+        if line is not None:
+            info.lines.append(line)
+    for h in hidden:
+        h["page"] = page_no + 1
+        prev = state.hidden[-1] if state.hidden else None
+        if prev and prev["page"] == h["page"] and prev["reason"] == h["reason"] and h.get("next"):
+            prev["text"] = f"{prev['text']} {h['text']}".strip()
+        else:
+            state.hidden.append({"page": h["page"], "text": h["text"], "reason": h["reason"]})
+    return info
+
+
+def load(path: str | Path, max_pages: int = DEFAULT_MAX_PAGES) -> ParseState:
+    """Open, validate and extract every page of ``path`` into a fresh :class:`ParseState`."""
+    doc, digest = open_pdf(path, max_pages)
+    state = ParseState(source=str(path), paper_id=digest)
+    try:
+        state.pdf_metadata = dict(doc.metadata or {})
+        for i in range(doc.page_count):
+            try:
+                page = doc.load_page(i)
+                state.pages.append(extract_page(page, i, state))
+                if i < 3 and page.get_images():
+                    state.metadata["images"] = True
+            except Exception as exc:  # one bad page should not lose the paper
+                state.metadata.setdefault("page_errors", []).append(f"page {i + 1}: {exc}")
+                state.pages.append(PageInfo(i, 612, 792))
+        if getattr(doc, "is_repaired", False):
+            state.metadata["repaired"] = True
+    finally:
+        doc.close()
+    n_chars = sum(len(ln.text) for pg in state.pages for ln in pg.lines)
+    if n_chars < 50 * max(1, min(len(state.pages), 3)):
+        what = ("the pages are scanned images" if state.metadata.get("images")
+                else "the pages are blank or drawn as vector outlines")
+        raise ParseInputError(
+            "no_text",
+            f"{path}: no text layer ({n_chars} visible characters on {len(state.pages)} "
+            f"pages): {what}; OCR is needed",
+            "run OCR first (e.g. ocrmypdf IN.pdf OUT.pdf) and parse the OCR'd file")
+    return state

@@ -1,0 +1,70 @@
+"""The reference list: found by its heading, split into one string per entry, kept out of the body.
+
+Entries are split on their labels ("[12]", "12."), else on the hanging indent that author-year
+styles use (an entry's first line sits further left than its continuation lines).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import Line
+from .text import join_lines
+
+BRACKET = re.compile(r"^\s*\[\s*[\w+.-]{1,12}\s*\]")
+NUMBER = re.compile(r"^\s*(\d{1,3})\.?\s+\S")
+
+
+def _split_on(lines: list[Line], starts: list[bool]) -> list[str]:
+    entries: list[list[str]] = []
+    for ln, start in zip(lines, starts):
+        if start or not entries:
+            entries.append([])
+        entries[-1].append(ln.text)
+    return [join_lines(e) for e in entries if join_lines(e)]
+
+
+def _numbered_starts(lines: list[Line]) -> list[bool] | None:
+    starts, expected = [], 1
+    for ln in lines:
+        m = NUMBER.match(ln.text)
+        if m and int(m.group(1)) == expected:
+            starts.append(True)
+            expected += 1
+        else:
+            starts.append(False)
+    return starts if expected > 3 else None
+
+
+def _indent_starts(lines: list[Line]) -> list[bool]:
+    """Hanging indent: a line at the column's left edge starts an entry."""
+    lefts: dict[tuple[int, int], float] = {}
+    for ln in lines:
+        key = (ln.page, ln.col)
+        lefts[key] = min(lefts.get(key, 1e9), ln.x0)
+    starts = [ln.x0 <= lefts[(ln.page, ln.col)] + 2.0 for ln in lines]
+    if sum(starts) >= 0.8 * len(lines):  # no indent at all: fall back on sentence ends + gaps
+        starts = [True] + [_ends_entry(a, b) for a, b in zip(lines, lines[1:])]
+    return starts
+
+
+def _ends_entry(prev: Line, ln: Line) -> bool:
+    if prev.page != ln.page or prev.col != ln.col:
+        return prev.text.rstrip().endswith(".")
+    gap = ln.y0 - prev.y1
+    return gap > 0.35 * ln.height or (prev.text.rstrip().endswith(".")
+                                      and prev.x1 < ln.x1 - 3 * ln.size)
+
+
+def split_references(lines: list[Line]) -> list[str]:
+    """One string per reference entry, in order."""
+    lines = [ln for ln in lines if ln.text.strip()]
+    if not lines:
+        return []
+    bracketed = [bool(BRACKET.match(ln.text)) for ln in lines]
+    if sum(bracketed) >= max(2, 0.15 * len(lines)):
+        return _split_on(lines, bracketed)
+    numbered = _numbered_starts(lines)
+    if numbered is not None:
+        return _split_on(lines, numbered)
+    return _split_on(lines, _indent_starts(lines))

@@ -1,0 +1,45 @@
+"""Joining lines into text: hyphenation at line ends, paragraph breaks, whitespace.
+
+>>> join_lines(["We ran experi-", "ments on two", "data sets."])
+'We ran experiments on two data sets.'
+>>> join_lines(["a state-of-the-", "art model"])
+'a state-of-the-art model'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_WS = re.compile(r"\s+")
+_HYPHENS = ("-", "\u2010", "\u2011", "\u00ad")
+
+
+def clean(text: str) -> str:
+    """Collapse whitespace and drop control characters (NUL, form feeds, zero-width marks)."""
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
+    return _WS.sub(" ", text).strip()
+
+
+def join_two(left: str, right: str) -> str:
+    """Append line ``right`` to ``left``, undoing end-of-line hyphenation."""
+    if not left:
+        return right
+    if not right:
+        return left
+    if left.endswith("\u00ad"):  # soft hyphen: always a line-break artefact
+        return left[:-1] + right
+    if left.endswith(_HYPHENS) and len(left) > 1 and left[-2].isalpha() and right[0].islower():
+        word = left.rsplit(" ", 1)[-1]
+        if "-" in word[:-1]:  # "state-of-the-" + "art": a compound, keep its hyphen
+            return left + right
+        return left[:-1] + right
+    return f"{left} {right}"
+
+
+def join_lines(lines: Iterable[str]) -> str:
+    out = ""
+    for line in lines:
+        out = join_two(out, clean(line))
+    return out

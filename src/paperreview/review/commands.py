@@ -1,0 +1,120 @@
+"""``paperreview review`` and ``paperreview check``: thin commands over ``generate`` and ``check``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import InputError
+from ..llm.options import engine_config_from_options, engine_options
+from .templates import NAMES
+
+SEVERITIES = ("info", "minor", "major", "critical")
+
+
+def _say(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+def _fmt(out: str | None, fmt: str | None) -> str:
+    if fmt:
+        return fmt
+    if out and out.endswith(".jsonl"):
+        return "jsonl"
+    return "json" if out and out.endswith(".json") else "md"
+
+
+@click.command("review")
+@click.argument("papers", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", default=None,
+              help="Write here: .md (Markdown), .json (one GeneratedReview), .jsonl (append one "
+                   "record per paper; done papers are skipped). Default: Markdown on stdout.")
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "jsonl"]), default=None,
+              help="Output format when the -o suffix does not say.")
+@click.option("--template", "-t", type=click.Choice(NAMES), default="stanford", show_default=True,
+              help="Review format (four-aspect/seven-aspect: prompted exactly as in training).")
+@click.option("--ensemble", type=click.IntRange(1, 16), default=1, show_default=True,
+              help="Independent reviews merged into a meta-review (scores averaged).")
+@click.option("--reflections", type=click.IntRange(0, 5), default=0, show_default=True,
+              help="Rounds of self-critique and rewrite.")
+@click.option("--max-tokens", type=click.IntRange(16), default=2048, show_default=True,
+              help="Longest answer, in tokens (also reserved in the context budget).")
+@click.option("--temperature", type=float, default=None,
+              help="Sampling temperature (default 0; 0.7 with --ensemble > 1).")
+@click.option("--max-context", type=click.IntRange(256), default=None,
+              help="The model's context length in tokens (default: from the local model's "
+                   "config or the API model's family).")
+@click.option("--run-dir", default=None, help="LLM journal directory (default runs/llm).")
+@click.option("--no-checklist-notes", is_flag=True,
+              help="Do not show the checklist findings to prompted models.")
+@engine_options
+def review(papers, output, fmt, template, ensemble, reflections, max_tokens, temperature,
+           max_context, run_dir, no_checklist_notes, **engine_kw):
+    """Review paper PDFs (or parsed-paper JSON): an LLM review when a backend is configured, the
+    offline checklist analysis always.
+
+    \b
+    paperreview review paper.pdf                      # offline analysis (no backend)
+    OPENAI_API_KEY=... paperreview review paper.pdf -t neurips --ensemble 3 -o review.md
+    paperreview review paper.pdf --local-model DIR --adapter ADAPTER -t four-aspect -o r.json
+    """
+    from .generate import ReviewOptions
+    from .run import review_many
+
+    cfg = engine_config_from_options(engine_kw, run_dir=run_dir)
+    if max_context:
+        cfg = cfg.model_copy(update={"max_context": max_context})
+    opts = ReviewOptions(template=template, ensemble=ensemble, reflections=reflections,
+                         max_tokens=max_tokens, temperature=temperature,
+                         checklist_notes=not no_checklist_notes)
+    fmt = _fmt(output, fmt)
+    if len(papers) > 1 and fmt != "jsonl":
+        raise InputError(f"{len(papers)} papers given but the output is {fmt}",
+                         "review one paper at a time, or write JSONL: -o reviews.jsonl")
+    failed = review_many(list(papers), cfg, opts, output, fmt, log=_say)
+    if failed:
+        sys.exit(1)
+
+
+@click.command("check")
+@click.argument("paper", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", default=None,
+              help="Write here (.json or .md); default Markdown on stdout.")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default=None)
+@click.option("--rule", "rules", multiple=True,
+              help="Run only this rule (repeatable); see --list-rules.")
+@click.option("--list-rules", is_flag=True, help="List the checklist rules and exit.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Exit with status 1 when a finding is at least this severe (for CI).")
+def check(paper, output, fmt, rules, list_rules, fail_on):
+    """Offline checklist analysis of a paper PDF: findings with evidence, and hidden text.
+
+    \b
+    paperreview check paper.pdf
+    paperreview check paper.pdf -o findings.json --fail-on major
+    """
+    from .rules import RULES
+
+    if list_rules:
+        for r in RULES.values():
+            click.echo(f"{r.name:26} {r.aspect:16} {r.doc}")
+        return
+    from .generate import ReviewOptions, offline_review, parse_paper
+    from .render import to_json, to_markdown
+
+    rec = offline_review(parse_paper(paper), ReviewOptions(rules=list(rules) or None))
+    rec.metadata.pop("note", None)  # `check` is not a review: no "add an LLM" line
+    rec.metadata["mode"] = "check"
+    text = to_json(rec) if _fmt(output, fmt) == "json" else to_markdown(rec)
+    if output:
+        from ..io import atomic_write_text
+
+        atomic_write_text(Path(output), text)
+        _say(f"wrote {output} ({len(rec.findings)} finding(s))")
+    else:
+        click.echo(text, nl=False)
+    if fail_on and any(SEVERITIES.index(f.severity) >= SEVERITIES.index(fail_on)
+                       for f in rec.findings):
+        sys.exit(1)

@@ -1,0 +1,232 @@
+"""``review_paper``: parse -> checklist -> fit to context -> prompt -> LLM -> validated review.
+
+Every review carries the offline checklist findings and the hidden text found in the PDF. With
+no backend configured the review *is* the offline analysis (``status="skipped"``, no LLM text);
+with one, the model's answer is validated against the template, grounded against the paper and
+added. A failed LLM step never loses the offline analysis: the record gets ``status="failed"``
+and an ``error`` saying what failed.
+
+>>> from paperreview.parse.sample import SAMPLE_SPEC, write_paper_pdf   # doctest: +SKIP
+>>> rec = review_pdf("paper.pdf", EngineConfig(base_url="http://127.0.0.1:8000/v1"),
+...                  ReviewOptions(template="neurips", ensemble=3))   # doctest: +SKIP
+>>> rec.review["overall"], [f.rule for f in rec.findings]            # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from ..errors import InputError
+from ..records import GeneratedReview, Paper
+from .check import check_paper
+from .context import context_window, fit_for_prompt, remove_hidden, token_counter
+from .ensemble import REFLECT_TOKENS, merge_reviews, reflect
+from .grounding import check_grounding
+from .pages import fill_pages
+from .templates import ReviewFormatError, ReviewTemplate, get_review_template
+
+HOW_TO_ADD_LLM = ("No LLM backend is configured, so this review is the offline checklist "
+                  "analysis only. For a full review set OPENAI_API_KEY (OpenAI), or "
+                  "PAPERREVIEW_BASE_URL / --base-url (any OpenAI-compatible server: vLLM, "
+                  "llama.cpp, Ollama), or pass --local-model DIR (a local Hugging Face model).")
+
+
+class ReviewOptions(BaseModel):
+    """What to ask for. ``temperature=None``: 0 for one review, 0.7 for an ensemble."""
+
+    template: str = "stanford"
+    ensemble: int = Field(1, ge=1, le=16)
+    reflections: int = Field(0, ge=0, le=5)
+    max_tokens: int = Field(2048, ge=16)
+    temperature: float | None = None
+    checklist_notes: bool = True  # give the checklist findings to prompted models as hints
+    rules: list[str] | None = None
+
+
+def parse_paper(path: str | Path) -> Paper:
+    """Parse a PDF (or a parsed-paper JSON) with the parse stage; its errors pass through."""
+    p = Path(path)
+    if p.suffix.lower() == ".json" and p.is_file():
+        import json
+
+        try:
+            return Paper.model_validate(json.loads(p.read_text(encoding="utf-8")))
+        except ValueError as exc:
+            raise InputError(f"{p}: not a parsed paper JSON ({exc.__class__.__name__})",
+                             "give a PDF or the JSON written by `paperreview parse`") from None
+    from ..parse import parse_pdf
+
+    return parse_pdf(p)
+
+
+def review_pdf(path: str | Path, config: Any | None, options: ReviewOptions | None = None,
+               log: Callable[[str], None] = lambda s: None) -> GeneratedReview:
+    return review_paper(parse_paper(path), config, options, log=log)
+
+
+def offline_review(paper: Paper, options: ReviewOptions) -> GeneratedReview:
+    """The checklist analysis of ``paper`` as a review record (``status="skipped"``)."""
+    findings = check_paper(paper, options.rules)
+    if paper.source.lower().endswith(".pdf"):
+        fill_pages(paper.source, findings)
+    return GeneratedReview(
+        id=paper.id, paper_id=paper.id, source=paper.source, template=options.template,
+        status="skipped", findings=findings,
+        hidden_text=paper.hidden_text,
+        metadata={"mode": "offline", "note": HOW_TO_ADD_LLM, "title": paper.title})
+
+
+def review_paper(paper: Paper, config: Any | None, options: ReviewOptions | None = None,
+                 engine: Any | None = None, log: Callable[[str], None] = lambda s: None
+                 ) -> GeneratedReview:
+    """Review ``paper`` with the engine ``config`` (``EngineConfig``; None = offline only)."""
+    options = options or ReviewOptions()
+    template = get_review_template(options.template)  # bad names fail before any work
+    rec = offline_review(paper, options)
+    if engine is None and (config is None or not config.is_configured()):
+        return rec
+    from ..llm import Engine
+
+    cfg = config if config is not None else engine.config
+    rec.model = cfg.model if not cfg.local_model else f"{cfg.local_model}" + (
+        f"+{cfg.adapter}" if cfg.adapter else "")
+    rec.metadata = {"mode": "llm", "title": paper.title, "backend": "transformers" if cfg.local_model else cfg.backend,
+                    "template_version": template.prompt_version, "errors": []}
+    try:
+        messages = _prompt(paper, rec, template, cfg, options)
+    except InputError as exc:
+        return _failed(rec, f"{exc.message} ({exc.hint})" if exc.hint else exc.message)
+    own = engine is None
+    engine = engine or Engine(cfg)
+    try:
+        return _run_llm(engine, paper, rec, template, messages, options, log)
+    finally:
+        if own:
+            engine.close()
+
+
+def _prompt(paper: Paper, rec: GeneratedReview, template: ReviewTemplate, cfg: Any,
+            options: ReviewOptions) -> list[dict]:
+    """The messages of one review, with the paper fitted into the model's context."""
+    clean, cut = remove_hidden(paper)
+    notes = _notes(rec) if options.checklist_notes and template.kind == "json" else ""
+    count = token_counter(cfg.local_model)
+    context = context_window(cfg.model, cfg.local_model, cfg.max_context)
+    overhead = sum(count(m["content"]) + 4 for m in template.messages("", notes))
+    if template.kind == "json":  # backends without response_format get the schema in the prompt
+        from ..llm.structured import schema_instruction
+
+        overhead += count(schema_instruction(template.schema))
+    if options.reflections:  # a critique round resends the answer plus the critique request
+        overhead += options.max_tokens + REFLECT_TOKENS
+    fitted = fit_for_prompt(clean, overhead, options.max_tokens, context, count)
+    rec.metadata.update({
+        "hidden_text_excluded": len(paper.hidden_text), "hidden_text_cut_from_body": cut,
+        "context": context, "paper_tokens": fitted.n_tokens, "truncated": fitted.truncated})
+    return template.messages(fitted.text, notes)
+
+
+def _notes(rec: GeneratedReview) -> str:
+    rows = [f"- {f.message}" for f in rec.findings if f.rule != "hidden-text"]
+    if not rows:
+        return ""
+    return ("\nAn automatic checklist (which can be wrong: verify each against the paper before "
+            "using it) noted:\n" + "\n".join(rows) + "\n")
+
+
+def _failed(rec: GeneratedReview, error: str) -> GeneratedReview:
+    rec.status, rec.error = "failed", error
+    return rec
+
+
+def _run_llm(engine: Any, paper: Paper, rec: GeneratedReview, template: ReviewTemplate,
+             messages: list[dict], options: ReviewOptions, log: Callable[[str], None]
+             ) -> GeneratedReview:
+    from ..llm import Request
+
+    n = options.ensemble
+    temp = options.temperature if options.temperature is not None else (0.7 if n > 1 else 0.0)
+    # one request per ensemble member (never n>1: many OpenAI-compatible servers and structured
+    # output modes reject or ignore it); the member index in prompt_version gives each its own
+    # job key, so members are cached and resumed one by one
+    reqs = [Request(messages=messages, schema=template.schema if template.kind == "json" else None,
+                    temperature=temp, max_tokens=options.max_tokens,
+                    prompt_version=template.prompt_version + (f"#member{i}" if n > 1 else ""),
+                    custom_id=f"{paper.id}:member{i}") for i in range(n)]
+    log(f"asking {rec.model} for {n} review(s) ({template.name})")
+    members: list[dict] = []
+    contents: list[str] = []
+    for res in engine.run(reqs, progress=False):
+        review, err = read_answer(template, res)
+        add_usage(rec, res)
+        if err:
+            rec.metadata["errors"].append(f"{res.custom_id}: {err}")
+            continue
+        members.append(review)
+        contents.append(res.content)
+    if not members:
+        errs = rec.metadata["errors"]
+        more = f" (and {len(errs) - 1} more failed answer(s))" if len(errs) > 1 else ""
+        return _failed(rec, f"the model's answer failed: {errs[0]}{more}")
+    if options.reflections:
+        log(f"{options.reflections} round(s) of self-critique")
+        members = reflect(engine, template, paper, messages, contents, members,
+                          options.reflections, rec, options.max_tokens)
+    if len(members) > 1:
+        log(f"merging {len(members)} reviews into a meta-review")
+        review = merge_reviews(engine, template, members, rec, options.max_tokens)
+        rec.metadata["members"] = members
+    else:
+        review = members[0]
+    return _finish(rec, template, paper, review)
+
+
+def read_answer(template: ReviewTemplate, res: Any) -> tuple[dict | None, str | None]:
+    if not res.ok:
+        raw = f" (raw answer: {res.content[:200]!r})" if res.content else ""
+        return None, f"{res.reason or 'failed'}: {res.error}{raw}"
+    try:
+        return template.parse(res.parsed, res.content), None
+    except ReviewFormatError as exc:
+        return None, f"{exc} (raw answer: {res.content[:200]!r})"
+
+
+def add_usage(rec: GeneratedReview, res: Any) -> None:
+    u = rec.metadata.setdefault("usage", {})
+    for k, v in (res.usage or {}).items():
+        if isinstance(v, int | float):
+            u[k] = u.get(k, 0) + v
+
+
+def review_points(template: ReviewTemplate, review: dict) -> list[str]:
+    """Every point of a review as one line of text ("title: detail (where)")."""
+    out = []
+    for key in template.point_keys():
+        for p in review.get(key) or []:
+            where = f" ({p['where']})" if p.get("where") else ""
+            out.append(f"{p.get('title', '')}: {p.get('detail', '')}{where}".strip(": "))
+    for key in ("summary", "limitations"):
+        if isinstance(review.get(key), str) and review[key]:
+            out.append(review[key])
+    return out
+
+
+def _finish(rec: GeneratedReview, template: ReviewTemplate, paper: Paper, review: dict
+            ) -> GeneratedReview:
+    from .render import review_text
+
+    rec.review = review
+    rec.status = "ok"
+    rec.grounding = check_grounding(review_points(template, review), paper)
+    rec.metadata["not_found"] = sum(not g.found for g in rec.grounding)
+    scores = template.scores(review)
+    if "overall" in scores:
+        rec.rating = scores["overall"]
+    if review.get("decision") in ("accept", "reject"):
+        rec.decision = review["decision"]
+    rec.text = review_text(template, review)
+    return rec

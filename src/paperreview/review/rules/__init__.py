@@ -1,0 +1,62 @@
+"""The offline checklist: each rule is a small function ``Paper -> list[Finding]``.
+
+Rules register themselves with :func:`rule`; :func:`paperreview.review.check.check_paper` runs
+every registered rule. Precision matters more than count: a rule fires only on clear evidence and
+is tested on a paper where it must fire and one where it must not.
+
+How to add a rule (also in CONTRIBUTING.md)::
+
+    # src/paperreview/review/rules/<topic>.py
+    from . import rule, finding
+
+    @rule("no-related-work", aspect="presentation")
+    def no_related_work(paper):
+        if any("related work" in s.heading.lower() for s in paper.sections):
+            return []
+        return [finding("no-related-work", "presentation", "minor", "No related-work section.")]
+
+then import the module at the bottom of this file and add a must-fire and a must-not-fire test in
+``tests/review/test_rules.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ...records import Evidence, Finding, Paper
+
+RuleFn = Callable[[Paper], list[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    aspect: str
+    fn: RuleFn
+    doc: str
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(name: str, aspect: str) -> Callable[[RuleFn], RuleFn]:
+    """Register ``fn`` as checklist rule ``name`` (kebab-case, unique) about ``aspect``."""
+
+    def register(fn: RuleFn) -> RuleFn:
+        if name in RULES:
+            raise ValueError(f"checklist rule {name!r} is registered twice")
+        RULES[name] = Rule(name, aspect, fn, (fn.__doc__ or "").strip().split("\n")[0])
+        return fn
+
+    return register
+
+
+def finding(name: str, aspect: str, severity: str, message: str,
+            evidence: Evidence | None = None) -> Finding:
+    return Finding(rule=name, aspect=aspect, severity=severity, message=message,
+                   evidence=evidence or Evidence())
+
+
+# registration happens on import; keep this list in the order findings should be read
+from . import experiments, integrity, openness, presentation  # noqa: F401

@@ -1,0 +1,158 @@
+"""Experiment rules: baselines, datasets, ablations, variance, state-of-the-art claims.
+
+Each applies only to empirical papers (:func:`~paperreview.review.text.is_empirical`) and fires
+only when *nothing* in the paper (body, appendix, captions) answers the question, because a rule
+that cries wolf on good papers gets ignored.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...records import Finding, Paper
+from ..text import Unit, evidence, find_sentence, is_empirical, units
+from . import finding, rule
+
+_RESULTS_HEADING = re.compile(r"experiment|evaluation|results|empirical", re.IGNORECASE)
+
+
+def results_unit(paper: Paper) -> Unit | None:
+    """The first experiment-like section (where a missing comparison would have been)."""
+    for u in units(paper):
+        if u.kind == "section" and _RESULTS_HEADING.search(u.section):
+            return u
+    return next((u for u in units(paper, captions=True) if u.kind == "caption"), None)
+
+
+def _absent(paper: Paper, pattern: re.Pattern[str]) -> bool:
+    return is_empirical(paper) and find_sentence(pattern, units(paper, captions=True)) is None
+
+
+_COMPARISON = re.compile(
+    r"\bbaselines?\b|\bcompar(?:e|ed|es|ing|ison|isons|able)\b|\boutperform|\bversus\b|\bvs\.?\s"
+    r"|\b(?:prior|previous|existing|competing) (?:work|methods?|approaches|systems|models)\b"
+    r"|\bstate[- ]of[- ]the[- ]art\b|\bsota\b", re.IGNORECASE)
+
+
+@rule("no-baselines", aspect="experiments")
+def no_baselines(paper: Paper) -> list[Finding]:
+    """Results are reported but never compared with a baseline or prior method."""
+    if not _absent(paper, _COMPARISON):
+        return []
+    return [finding("no-baselines", "experiments", "major",
+                    "The experiments report results but never compare with a baseline or a prior "
+                    "method; add the standard baselines for this task (or explain why none exist).",
+                    evidence(results_unit(paper)))]
+
+
+KNOWN_DATASETS = (
+    "ImageNet", "CIFAR-10", "CIFAR-100", "MNIST", "Fashion-MNIST", "SVHN", "MS COCO", "COCO",
+    "Pascal VOC", "Cityscapes", "ADE20K", "CelebA", "LSUN", "SQuAD", "SuperGLUE", "GLUE", "MNLI",
+    "SNLI", "SST-2", "IMDB", "WikiText-103", "WikiText-2", "Penn Treebank", "CoNLL-2003",
+    "OntoNotes", "MMLU", "GSM8K", "HumanEval", "HellaSwag", "TriviaQA", "Natural Questions",
+    "HotpotQA", "MS MARCO", "BEIR", "MuJoCo", "D4RL", "Cora", "Citeseer", "QM9", "KITTI",
+    "nuScenes", "LibriSpeech", "Kinetics-400", "UCF101", "PeerRead", "WMT14", "WMT16",
+)
+_KNOWN = re.compile(r"(?<![\w-])(" + "|".join(re.escape(d) for d in KNOWN_DATASETS) + r")(?![\w-])")
+# "the Foo-Bar dataset", "the ICLR 2017 corpus"
+_NAMED = re.compile(r"\b((?:[A-Z][\w-]*|\d{2,4})(?:\s+(?:[A-Z][\w-]*|\d{2,4})){0,2})\s+"
+                    r"(?:dataset|corpus|benchmark|data set)\b")
+_NOT_NAMES = {"the", "this", "our", "a", "an", "each", "every", "both", "their", "these", "that",
+              "we", "in", "on", "for", "new", "same", "full", "whole", "entire", "first", "second",
+              "test", "training", "validation", "synthetic"}
+_MANY = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+|several|multiple|various|many|diverse)"
+    r"\s+(?:[\w-]+\s+){0,2}(?:datasets|benchmarks|corpora|data sets|environments|domains)\b",
+    re.IGNORECASE)
+
+
+def dataset_names(text: str) -> set[str]:
+    """Names of datasets mentioned in ``text``: well-known ones and "the X dataset" phrases."""
+    found = {m.group(1) for m in _KNOWN.finditer(text)}
+    for m in _NAMED.finditer(text):
+        words = m.group(1).split()
+        while words and words[0].lower() in _NOT_NAMES:
+            words = words[1:]
+        if words and not all(w.isdigit() for w in words):
+            found.add(" ".join(words))
+    # "MS COCO" and "COCO" are one dataset: keep the longest spelling
+    return {d for d in found if not any(d != o and d in o for o in found)}
+
+
+@rule("single-dataset", aspect="experiments")
+def single_dataset(paper: Paper) -> list[Finding]:
+    """Every experiment uses one dataset."""
+    if not is_empirical(paper):
+        return []
+    all_units = list(units(paper, captions=True))
+    text = "\n".join(u.text for u in all_units)
+    names = dataset_names(text)
+    if len(names) != 1 or _MANY.search(text):
+        return []
+    name = names.pop()
+    hit = find_sentence(re.compile(re.escape(name)), all_units)
+    return [finding("single-dataset", "experiments", "major",
+                    f"All experiments use a single dataset ({name}); results may not generalise. "
+                    "Evaluate on at least one more dataset or argue why one suffices.",
+                    evidence(*hit) if hit else evidence(results_unit(paper)))]
+
+
+_ABLATION = re.compile(
+    r"\bablat\w*|\bw/o\b|\bcomponent analysis\b|\bcontribution of (?:each|every|the individual)\b"
+    r"|\bwithout (?:the|our|its|each) [\w-]+(?: [\w-]+)? (?:module|component|loss|term|layer|"
+    r"branch|stage|step|block|mechanism)\b"
+    r"|\bremov(?:e|es|ed|ing) (?:the|each|our|one) [\w-]+(?: [\w-]+)? (?:module|component|loss|"
+    r"term|layer|branch|stage|block|mechanism)\b", re.IGNORECASE)
+
+
+@rule("no-ablation", aspect="experiments")
+def no_ablation(paper: Paper) -> list[Finding]:
+    """No ablation study: the contribution of each component is not isolated."""
+    if not _absent(paper, _ABLATION):
+        return []
+    return [finding("no-ablation", "experiments", "minor",
+                    "There is no ablation study; remove or replace each component of the method "
+                    "in turn to show what each contributes.", evidence(results_unit(paper)))]
+
+
+_VARIANCE = re.compile(
+    r"±|\+/-|\+-|\bstandard (?:deviations?|errors?)\b|\bstd\b|\berror bars?\b"
+    r"|\bconfidence intervals?\b|\b\d+\s?% CI\b|\b(?:random )?seeds?\b"
+    r"|\b(?:\d+|two|three|four|five|ten) (?:independent |random |separate )?(?:runs|trials|"
+    r"repetitions|restarts)\b|\baveraged? over\b|\bsignifican(?:t|ce)\b|\bp[- ]values?\b"
+    r"|\bp\s?[<=]\s?0?\.\d|\bt-test\b|\bwilcoxon\b|\bbootstrap\w*|\bvariance\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d+\.\d+|\d+\s?%")
+
+
+@rule("no-variance", aspect="soundness")
+def no_variance(paper: Paper) -> list[Finding]:
+    """Numbers are reported without variance, error bars, seeds or significance tests."""
+    if not _absent(paper, _VARIANCE):
+        return []
+    hit = find_sentence(_NUMBER, [u for u in units(paper, captions=True) if u.kind != "abstract"])
+    if hit is None:  # no numeric results at all: nothing to put error bars on
+        return []
+    return [finding("no-variance", "soundness", "major",
+                    "Results are single numbers: no standard deviations, error bars, number of "
+                    "seeds/runs or significance tests. Report mean ± std over several seeds.",
+                    evidence(*hit))]
+
+
+_SOTA_CLAIM = re.compile(
+    r"\b(?:achiev|obtain|set|establish|reach|attain|deliver|yield)\w*\s+(?:a\s+|the\s+)?(?:new\s+)?"
+    r"(?:state[- ]of[- ]the[- ]art|sota)\b|\bnew state[- ]of[- ]the[- ]art\b"
+    r"|\bstate[- ]of[- ]the[- ]art (?:results|performance|accuracy)\b"
+    r"|\boutperform\w*\s+(?:all|every|existing|previous|prior|current|the (?:current|previous|"
+    r"existing))\b", re.IGNORECASE)
+
+
+@rule("sota-without-table", aspect="claims")
+def sota_without_table(paper: Paper) -> list[Finding]:
+    """The paper claims state of the art but has no table comparing with other methods."""
+    hit = find_sentence(_SOTA_CLAIM, units(paper))
+    if hit is None or any(c.kind == "table" for c in paper.captions):
+        return []
+    return [finding("sota-without-table", "claims", "major",
+                    "The paper claims state-of-the-art results but has no table comparing with "
+                    "other methods; add one with the numbers of the prior best systems.",
+                    evidence(*hit))]

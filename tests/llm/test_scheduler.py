@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from paperreview.errors import BackendError
+from paperreview.llm.scheduler import (Bucket, Endpoint, Lease, Scheduler, backoff,
+                                       parse_duration, retry_after)
+
+
+def test_parse_openai_durations():
+    assert parse_duration("6m0s") == 360
+    assert parse_duration("20ms") == pytest.approx(0.02)
+    assert parse_duration("1h2m3.5s") == pytest.approx(3723.5)
+    assert parse_duration(None) is None
+
+
+def test_retry_after_sources_in_order():
+    assert retry_after({"retry-after-ms": "250", "retry-after": "3"}) == 0.25
+    assert retry_after({"Retry-After": "3"}) == 3.0
+    assert retry_after({}, "Limit 100. Please try again in 1.5s. Visit") == 1.5
+    assert retry_after({}, "Please try again in 120ms.") == pytest.approx(0.12)
+    assert retry_after({"x-ratelimit-reset-tokens": "2s", "x-ratelimit-reset-requests": "1s"}) == 1
+    assert retry_after({}) is None
+
+
+def test_bucket_refills_at_the_limit_rate():
+    b = Bucket(600, 60.0, 1.0)   # 10/s, depth 10
+    assert b.capacity == 10
+    b.take(10)
+    assert b.wait(5, time.monotonic()) == pytest.approx(0.5, abs=0.05)
+    b.observe(0, time.monotonic())
+    assert b.level <= 0.1
+
+
+def _ep(**kw):
+    return Endpoint(name="a", base_url=None, key="k", model="m", cap=8, **kw)
+
+
+def test_rate_limit_pauses_the_endpoint_and_halves_concurrency():
+    ep = _ep()
+    s = Scheduler([ep])
+    lease = s.acquire(10)
+    s.release(lease, "rate_limit", wait=0.3)
+    assert ep.limit == 4 and ep.pause_until > time.monotonic() + 0.2
+    t0 = time.monotonic()
+    s.release(s.acquire(10), "ok")
+    assert time.monotonic() - t0 >= 0.25   # nobody hammers a paused endpoint
+    assert ep.limit > 4                    # additive increase
+
+
+def test_headers_teach_limits_and_pull_buckets_down():
+    ep = _ep()
+    s = Scheduler([ep])
+    s.release(s.acquire(10), "ok", headers={"x-ratelimit-limit-tokens": "6000",
+                                            "x-ratelimit-remaining-tokens": "0",
+                                            "x-ratelimit-limit-requests": "60"})
+    assert "tpm" in ep.buckets and ep.buckets["tpm"].level <= 1
+    assert ep.ready_in(100, time.monotonic()) > 0.5
+
+
+def test_usage_refunds_the_up_front_charge():
+    ep = _ep(limits={"tpm": 60_000})
+    s = Scheduler([ep])
+    start = ep.buckets["tpm"].level
+    lease = s.acquire(1000)
+    s.release(lease, "ok", usage={"prompt_tokens": 100, "completion_tokens": 50})
+    assert ep.buckets["tpm"].level == pytest.approx(start - 150, abs=20)
+
+
+def test_repeated_failures_cool_a_key_down_and_work_fails_over():
+    a, b = _ep(), Endpoint(name="b", base_url=None, key="k2", model="m", cap=8)
+    s = Scheduler([a, b], cooldown=5.0)
+    for _ in range(3):
+        s.release(Lease(a, 1), "server_error")
+        a.in_flight += 1  # balance the manual releases above
+    a.in_flight -= 3
+    assert a.cooldown_until > time.monotonic()
+    assert s.acquire(1).endpoint is b
+
+
+def test_all_endpoints_dead_raises_backend_error():
+    ep = _ep()
+    s = Scheduler([ep])
+    s.release(s.acquire(1), "auth", error="HTTP 401: bad key")
+    with pytest.raises(BackendError, match="401"):
+        s.acquire(1)
+
+
+def test_backoff_is_jittered_and_capped():
+    vals = [backoff(10, 0.5, 2.0) for _ in range(50)]
+    assert max(vals) <= 2.0 and len(set(vals)) > 40

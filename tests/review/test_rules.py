@@ -1,0 +1,108 @@
+"""Each checklist rule fires on a paper with its problem planted and stays silent on a clean one."""
+
+from __future__ import annotations
+
+import pytest
+
+from paperreview.errors import ConfigError
+from paperreview.records import HiddenText, Paper, Section
+from paperreview.review.check import check_paper
+from paperreview.review.rules import RULES
+from paperreview.review.rules.experiments import dataset_names
+from paperreview.review.rules.presentation import mentions
+from tests.review import papers
+
+
+def fired(paper: Paper, rule: str) -> list:
+    return [f for f in check_paper(paper) if f.rule == rule]
+
+
+def test_every_rule_has_a_plant():
+    assert set(papers.PLANTS) == set(RULES)
+
+
+def test_clean_paper_has_no_findings():
+    assert check_paper(papers.paper()) == []
+
+
+@pytest.mark.parametrize("rule", sorted(papers.PLANTS))
+def test_rule_fires_on_planted_paper(rule):
+    found = fired(papers.paper(rule), rule)
+    assert found, f"{rule} did not fire on its planted paper"
+    for f in found:
+        assert f.message and f.aspect == RULES[rule].aspect
+
+
+def test_evidence_quotes_the_sentence():
+    (f,) = fired(papers.paper("sota-without-table"), "sota-without-table")
+    assert "new state of the art" in f.evidence.quote
+    assert f.evidence.section == "3 Experiments"
+    (f,) = fired(papers.paper("undefined-acronyms"), "undefined-acronyms")
+    assert "DFT" in f.message and "DFT" in f.evidence.quote
+
+
+def test_figure_rule_reports_both_directions():
+    found = fired(papers.paper("figure-table-references"), "figure-table-references")
+    msgs = sorted(f.message for f in found)
+    assert any("Figure 1 is never referenced" in m for m in msgs)
+    assert any("refers to Figure 3, but the paper has no Figure 3" in m for m in msgs)
+    assert {f.severity for f in found} == {"minor", "major"}
+
+
+def test_hidden_instruction_is_critical_and_benign_is_info():
+    (f,) = fired(papers.paper("hidden-text"), "hidden-text")
+    assert f.severity == "critical" and f.evidence.page == 1
+    p = papers.paper().model_copy(update={"hidden_text": [
+        HiddenText(page=2, text="Copyright 2024", reason="tiny_font")]})
+    assert [x.severity for x in fired(p, "hidden-text")] == ["info"]
+
+
+def test_theory_paper_gets_no_experiment_findings():
+    p = Paper(id="t", title="On the convergence of X", abstract="We prove a bound.",
+              sections=[Section(heading="1 Introduction", text="We prove Theorem 1."),
+                        Section(heading="2 Proof", text="By induction on n the claim follows."),
+                        Section(heading="3 Limitations", text="The bound is loose for small n.")])
+    assert check_paper(p) == []
+
+
+def test_limitations_of_prior_work_do_not_count():
+    s = [Section(heading="1 Introduction", text="Prior methods have limitations."),
+         Section(heading="2 Results", text="We get 90.1 ± 0.2 over 3 seeds.")]
+    assert fired(Paper(id="x", sections=s), "no-limitations")
+
+
+def test_code_on_request_is_quoted():
+    s = [Section(heading="4 Experiments", text="Code is available upon request. We get 90.1.")]
+    (f,) = fired(Paper(id="x", sections=s), "no-code-availability")
+    assert "on request" in f.message and "upon request" in f.evidence.quote
+
+
+def test_reproducibility_names_what_is_missing():
+    s = [Section(heading="4 Experiments", text="We train with Adam for 10 epochs; we get 90.1.")]
+    (f,) = fired(Paper(id="x", sections=s), "missing-reproducibility")
+    assert "compute" in f.message and "hyperparameters" not in f.message
+
+
+def test_mentions_and_datasets_parsing():
+    assert mentions("see Figs. 2-4 and Table A.1; Figure 5a") == [
+        ("figure", "2"), ("figure", "4"), ("figure", "3"), ("table", "A1"), ("figure", "5")]
+    assert mentions("Figure 2: a caption") == []
+    assert dataset_names("We use the MS COCO dataset and COCO images.") == {"MS COCO"}
+    assert dataset_names("The dataset is new. The PeerRead corpus.") == {"PeerRead"}
+
+
+def test_select_rules_and_unknown_rule():
+    assert check_paper(papers.paper("hidden-text"), rules=["no-ablation"]) == []
+    with pytest.raises(ConfigError, match="unknown checklist rule"):
+        check_paper(papers.paper(), rules=["nope"])
+
+
+def test_crashing_rule_becomes_info(monkeypatch):
+    from paperreview.review import rules as r
+
+    def boom(paper):
+        raise RuntimeError("bad")
+
+    monkeypatch.setitem(r.RULES, "no-ablation", r.Rule("no-ablation", "experiments", boom, ""))
+    (f,) = fired(papers.paper(), "no-ablation")
+    assert f.severity == "info" and "could not run" in f.message

@@ -1,0 +1,90 @@
+"""Preflight checks: errors before long work, warnings for the chat/template mix-ups."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from paperreview.errors import ConfigError, InputError
+from paperreview.train import TrainConfig
+from paperreview.train import checks
+
+
+def cfg(**kw) -> TrainConfig:
+    return TrainConfig(**{"data": "d", "base_model": "m", "output_dir": "o", **kw})
+
+
+def test_base_model_that_is_not_a_model(tmp_path):
+    with pytest.raises(InputError, match="not a model directory"):
+        checks.load_model_config(str(tmp_path))
+    (tmp_path / "weights.bin").write_bytes(b"x")
+    with pytest.raises(InputError, match="not a model directory"):
+        checks.load_model_config(str(tmp_path / "weights.bin"))
+    with pytest.raises(InputError, match="no such model directory"):
+        checks.load_model_config(str(tmp_path / "missing"))
+    with pytest.raises(InputError, match="cannot load a model config"):  # offline hub id
+        checks.load_model_config("nobody/no-such-model")
+
+
+def test_encoder_is_not_a_causal_lm(tmp_path):
+    (tmp_path / "config.json").write_text(json.dumps(
+        {"model_type": "bert", "architectures": ["BertForMaskedLM"]}))
+    with pytest.raises(InputError, match="not a causal language model"):
+        checks.load_model_config(str(tmp_path))
+
+
+def test_qlora_without_cuda_is_a_clear_error():
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("CUDA present: QLoRA is allowed here")
+    with pytest.raises(ConfigError, match="QLoRA .* needs a CUDA GPU") as exc:
+        checks.check_method(cfg(method="qlora"))
+    assert "--method lora" in exc.value.hint
+
+
+def test_rope_scaling_goes_through_rope_parameters(tiny_llama_dir):
+    mc = checks.load_model_config(str(tiny_llama_dir))  # max_position_embeddings 2048
+    with pytest.raises(ConfigError, match="longer than the model's context") as exc:
+        checks.rope_parameters(mc, cfg(max_length=4096))
+    assert "--rope-scaling yarn --rope-factor 2.0" in exc.value.hint
+    params = checks.rope_parameters(mc, cfg(max_length=4096, rope_scaling="yarn"))
+    assert params["rope_type"] == "yarn" and params["factor"] == 2.0
+    assert params["original_max_position_embeddings"] == 2048
+    checks.apply_rope(mc, params)
+    assert mc.rope_parameters["rope_type"] == "yarn" and mc.max_position_embeddings == 4096
+    lin = checks.rope_parameters(checks.load_model_config(str(tiny_llama_dir)),
+                                 cfg(max_length=1024, rope_scaling="linear", rope_factor=4))
+    assert lin == {"rope_type": "linear", "factor": 4.0, "rope_theta": 10000.0}
+
+
+def test_chat_warnings(tiny_tokenizer):
+    warns = checks.chat_warnings("meta-llama/Llama-2-7b-hf", tiny_tokenizer, None)
+    assert any("does not look like a chat/instruct model" in w for w in warns)
+    assert checks.chat_warnings("x/Mistral-7B-Instruct-v0.2", tiny_tokenizer, None) == []
+    chatml = "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>{% endfor %}"
+    warns = checks.chat_warnings("x/Mistral-7B-Instruct-v0.2", tiny_tokenizer, chatml)
+    assert len(warns) == 1 and "<|im_end|>, <|im_start|>" in warns[0]
+
+
+def test_memory_preflight_refuses_what_cannot_fit(tiny_llama_dir):
+    n = checks.estimate_params(checks.load_model_config(str(tiny_llama_dir)))
+    assert 100_000 < n < 1_000_000
+    assert checks.check_memory(n, cfg(), "fp32")["params"] == n
+    with pytest.raises(ConfigError, match="need ~.* GiB") as exc:
+        checks.check_memory(2 * 10**12, cfg(method="full"), "fp32")
+    assert "qlora" in exc.value.hint
+
+
+def test_oom_advice_names_what_to_lower():
+    err = checks.oom_advice(cfg(max_length=12288, batch_size=2, gradient_checkpointing=False))
+    for flag in ("gradient checkpointing", "--max-length (now 12288)", "--batch-size (now 2",
+                 "--method qlora"):
+        assert flag in err.hint
+
+
+def test_config_validation():
+    with pytest.raises(ConfigError, match="--rope-factor needs --rope-scaling"):
+        cfg(rope_factor=2.0)
+    assert cfg(target_modules="q_proj, v_proj").lora_target_modules() == ["q_proj", "v_proj"]

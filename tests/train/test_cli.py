@@ -1,0 +1,95 @@
+"""End-to-end CLI: `paperreview train`, `train export-llamafactory`, and bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from paperreview.cli import main
+from tests.train.conftest import write_dataset
+
+
+@pytest.mark.slow
+def test_cli_trains_sharegpt_with_yarn_and_the_adapter_loads(tiny_llama_dir, tmp_path, capsys):
+    import torch
+
+    from paperreview.train.artifacts import load_model_with_adapter
+
+    data = write_dataset(tmp_path / "sft", "sharegpt", n_train=4)
+    out = tmp_path / "adapter"
+    main(["train", "--data", str(data), "--base-model", str(tiny_llama_dir), "-o", str(out),
+          "--max-length", "4096", "--rope-scaling", "yarn", "--max-steps", "2",
+          "--batch-size", "2", "--grad-accum", "1", "--lora-r", "4", "--target-modules",
+          "q_proj,v_proj", "--no-gradient-checkpointing", "--save-steps", "2"])
+    assert "steps=2" in capsys.readouterr().out
+    overrides = json.loads((out / "model_overrides.json").read_text())
+    assert overrides["rope_parameters"]["rope_type"] == "yarn"
+    assert overrides["max_position_embeddings"] == 4096
+    cfg = json.loads((out / "train_config.json").read_text())
+    assert cfg["target_modules"] == ["q_proj", "v_proj"] and cfg["gradient_checkpointing"] is False
+    model = load_model_with_adapter(out, dtype=torch.float32)
+    assert model.config.rope_parameters["factor"] == 2.0
+    ids = torch.tensor([[5, 206, 57]])
+    assert model(input_ids=ids).logits.shape == (1, 3, model.config.vocab_size)
+
+
+def test_cli_bad_input_exits_with_a_clear_error(tiny_llama_dir, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["train", "--data", str(tmp_path / "nope"), "--base-model", str(tiny_llama_dir),
+              "-o", str(tmp_path / "o")])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "dataset directory not found" in err and "paperreview dataset build" in err
+    with pytest.raises(SystemExit):
+        main(["train", "--data", str(tmp_path)])
+    assert "missing --base-model, --output-dir" in capsys.readouterr().err
+    data = write_dataset(tmp_path / "sft")
+    with pytest.raises(SystemExit) as exc:
+        main(["train", "--data", str(data), "--base-model", str(tmp_path), "-o", str(tmp_path / "o")])
+    assert "not a model directory" in capsys.readouterr().err
+
+
+def test_export_llamafactory_has_the_documented_keys(tiny_llama_dir, tmp_path, capsys):
+    data = write_dataset(tmp_path / "sft", "messages")
+    out = tmp_path / "lf"
+    main(["train", "export-llamafactory", "--data", str(data), "--base-model",
+          str(tiny_llama_dir), "-o", str(out), "--method", "qlora", "--max-length", "12288",
+          "--rope-scaling", "linear", "--longlora", "--template", "llama2"])
+    info = json.loads((out / "dataset_info.json").read_text())
+    train = info["paperreview_train"]
+    assert train["formatting"] == "sharegpt" and train["file_name"] == str(data / "train.jsonl")
+    assert train["columns"] == {"messages": "messages"}
+    assert train["tags"]["role_tag"] == "role" and train["tags"]["assistant_tag"] == "assistant"
+    doc = yaml.safe_load((out / "train_qlora.yaml").read_text())
+    for key in ("model_name_or_path", "stage", "do_train", "finetuning_type", "lora_target",
+                "lora_rank", "dataset", "dataset_dir", "template", "cutoff_len", "output_dir",
+                "per_device_train_batch_size", "gradient_accumulation_steps", "learning_rate",
+                "num_train_epochs", "lr_scheduler_type", "bf16", "eval_dataset", "eval_strategy"):
+        assert key in doc, key
+    assert (doc["stage"], doc["finetuning_type"], doc["quantization_bit"]) == ("sft", "lora", 4)
+    assert doc["cutoff_len"] == 12288 and doc["rope_scaling"] == "linear"
+    assert doc["shift_attn"] is True and doc["train_on_prompt"] is False
+    assert doc["dataset"] in info and doc["eval_dataset"] in info
+    assert doc["dataset_dir"] == str(out.resolve())
+
+
+def test_export_alpaca_and_longlora_is_llama_only(tmp_path):
+    from paperreview.errors import ConfigError
+    from paperreview.train import TrainConfig
+    from paperreview.train.llamafactory import export_llamafactory
+
+    data = write_dataset(tmp_path / "sft", "alpaca")
+    cfg = TrainConfig(data=str(data), base_model="mistralai/Mistral-7B-Instruct-v0.2",
+                      output_dir=str(tmp_path / "lf"), eval=False)
+    with pytest.raises(ConfigError, match="Llama models only"):
+        export_llamafactory(cfg, longlora=True)
+    paths = export_llamafactory(cfg)
+    info = json.loads(open(paths["dataset_info"]).read())
+    assert list(info) == ["paperreview_train"]
+    assert info["paperreview_train"]["columns"] == {"prompt": "instruction", "query": "input",
+                                                    "response": "output"}
+    doc = yaml.safe_load(open(paths["yaml"]).read())
+    assert doc["template"] == "mistral" and doc["lora_target"] == "all"
+    assert "eval_dataset" not in doc and "quantization_bit" not in doc

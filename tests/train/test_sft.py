@@ -1,0 +1,135 @@
+"""Real training runs on the tiny Llama: loss goes down, adapters reload, merge, resume."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from paperreview.errors import ConfigError, InputError
+from paperreview.train import TrainConfig, run_training
+from paperreview.train.artifacts import load_model_with_adapter
+
+pytestmark = pytest.mark.slow
+
+
+def make_cfg(data, base, out, **kw) -> TrainConfig:
+    base_kw = dict(max_length=128, max_steps=8, lr=5e-3, batch_size=2, grad_accum=1,
+                   lora_dropout=0.0, logging_steps=1, save_steps=4, eval_steps=4, warmup_ratio=0.0)
+    return TrainConfig(data=str(data), base_model=str(base), output_dir=str(out), **{**base_kw, **kw})
+
+
+def grab_model():
+    from transformers import TrainerCallback
+
+    class Grab(TrainerCallback):
+        model = None
+
+        def on_train_end(self, args, state, control, model=None, **kw):
+            Grab.model = model
+
+    return Grab()
+
+
+def logits(model, ids):
+    import torch
+
+    model.eval()
+    with torch.no_grad():
+        return model(input_ids=torch.tensor([ids])).logits
+
+
+@pytest.fixture(scope="module")
+def trained(tiny_llama_dir, tmp_path_factory):
+    from tests.train.conftest import write_dataset
+
+    root = tmp_path_factory.mktemp("run")
+    data = write_dataset(root / "sft")
+    grab = grab_model()
+    summary = run_training(make_cfg(data, tiny_llama_dir, root / "adapter"), callbacks=[grab])
+    return summary, root / "adapter", grab.model
+
+
+def test_few_steps_lower_the_loss(trained):
+    summary, out, _ = trained
+    info = json.loads((out / "training_info.json").read_text())
+    losses = [h["loss"] for h in info["log_history"] if "loss" in h]
+    evals = [h["eval_loss"] for h in info["log_history"] if "eval_loss" in h]
+    assert len(losses) == 8 and losses[-1] < losses[0] - 0.3
+    assert len(evals) >= 2 and evals[-1] < evals[0]
+    assert summary.extra["global_step"] == 8 and summary.extra["eval_loss"] == evals[-1]
+    # what is saved beside the adapter
+    assert info["token_stats"]["dataset_build_report"]["budget"] == 256
+    assert info["token_stats"]["train"]["examples"] == 8
+    assert 0 < info["token_stats"]["train"]["label_tokens"] < info["token_stats"]["train"]["tokens"]
+    assert info["library_versions"]["trl"] and info["library_versions"]["peft"]
+    assert json.loads((out / "train_config.json").read_text())["max_length"] == 128
+    assert (out / "adapter_config.json").exists() and (out / "tokenizer_config.json").exists()
+
+
+def test_saved_adapter_reloads_to_the_same_logits(trained, tiny_tokenizer):
+    import torch
+
+    _, out, live = trained
+    ids = tiny_tokenizer("Strengths: clear writing.")["input_ids"]
+    reloaded = load_model_with_adapter(out, dtype=torch.float32)
+    assert torch.allclose(logits(live, ids), logits(reloaded, ids), atol=1e-5)
+    from transformers import AutoModelForCausalLM
+
+    base = AutoModelForCausalLM.from_pretrained(reloaded.peft_config["default"].base_model_name_or_path)
+    assert not torch.allclose(logits(base, ids), logits(reloaded, ids), atol=1e-3)  # it learned
+
+
+def test_merged_model_matches_base_plus_adapter(trained, tiny_tokenizer, tmp_path):
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from paperreview.train.merge import merge_adapter
+
+    _, out, _ = trained
+    merged_dir = merge_adapter(out, tmp_path / "merged", dtype="fp32")
+    ids = tiny_tokenizer("Weaknesses: no error bars.")["input_ids"]
+    merged = AutoModelForCausalLM.from_pretrained(merged_dir)
+    expected = logits(load_model_with_adapter(out, dtype=torch.float32), ids)
+    assert torch.allclose(logits(merged, ids), expected, atol=1e-4)
+    assert (merged_dir / "tokenizer_config.json").exists()
+    with pytest.raises(InputError, match="already holds a model"):
+        merge_adapter(out, merged_dir)
+
+
+def test_resume_continues_with_the_same_step_count(tiny_llama_dir, tmp_path):
+    from transformers import TrainerCallback
+
+    from tests.train.conftest import write_dataset
+
+    class StopAt(TrainerCallback):  # a run killed right after its checkpoint at step 4
+        def on_step_end(self, args, state, control, **kw):
+            if state.global_step == 4:
+                control.should_training_stop = True
+
+    data = write_dataset(tmp_path / "sft")
+    cut = make_cfg(data, tiny_llama_dir, tmp_path / "cut", eval_steps=None)
+    run_training(cut, callbacks=[StopAt()])
+    assert (tmp_path / "cut" / "checkpoints" / "checkpoint-4").is_dir()
+    with pytest.raises(ConfigError, match="already has checkpoints"):
+        run_training(cut)
+    resumed = run_training(cut.model_copy(update={"resume": True}))
+    full = run_training(make_cfg(data, tiny_llama_dir, tmp_path / "full", eval_steps=None))
+    assert resumed.extra["global_step"] == full.extra["global_step"] == 8
+    info = json.loads((tmp_path / "cut" / "training_info.json").read_text())
+    assert info["resumed_from"].endswith("checkpoint-4")
+    steps = [h["step"] for h in info["log_history"] if "loss" in h]
+    assert steps == list(range(1, 9))  # steps 1-4 kept from the checkpoint, 5-8 trained now
+    ref = json.loads((tmp_path / "full" / "training_info.json").read_text())
+    ref_losses = [h["loss"] for h in ref["log_history"] if "loss" in h]
+    assert [h["loss"] for h in info["log_history"] if "loss" in h] == pytest.approx(ref_losses,
+                                                                                    abs=1e-3)
+
+
+def test_overlong_records_stop_before_training(tiny_llama_dir, tmp_path):
+    from tests.train.conftest import write_dataset
+
+    data = write_dataset(tmp_path / "sft")
+    with pytest.raises(InputError, match=r"longer than --max-length 40: p\d+ \(\d+ tokens\)"):
+        run_training(make_cfg(data, tiny_llama_dir, tmp_path / "o", max_length=40))
+    assert not (tmp_path / "o").exists()  # nothing written, no model loaded
