@@ -118,6 +118,10 @@ def test_pages_are_cached_and_paged(clients, fake_openreview, tmp_path):
     fake_openreview.log.clear()
     fetch(clients, tmp_path, page_size=2)
     assert [q.get("offset") for q in fake_openreview.requests("/v2/notes")] == ["2"]
+    (tmp_path / "raw" / "0000000.json").write_text("[{broken")  # a damaged cache is re-fetched
+    fake_openreview.log.clear()
+    assert fetch(clients, tmp_path, page_size=2).reasons == {"skipped: already fetched": 3}
+    assert [q.get("offset") for q in fake_openreview.requests("/v2/notes")] == [None, "2"]
 
 
 def test_429_is_retried_politely(clients, fake_openreview, tmp_path):
@@ -188,3 +192,20 @@ def test_cli_fetch(fake_openreview, monkeypatch, tmp_path):
     assert config["baseurl_v1"] == fake_openreview.url("v1") and config["pdf"] == "first"
     assert run_cli(["reviews", "fetch", "--venue", "Nope/2020", "-o", str(tmp_path / "x"),
                     "--rps", "0"]) == 2
+
+
+def test_unreachable_api_is_a_clear_error(tmp_path, monkeypatch):
+    import socket
+
+    from paperreview.errors import BackendError
+    from paperreview.reviews.openreview import make_clients
+
+    monkeypatch.delenv("OPENREVIEW_USERNAME", raising=False)
+    monkeypatch.delenv("OPENREVIEW_PASSWORD", raising=False)
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}"
+    clients = make_clients(dead + "/v1", dead + "/v2")
+    caller = Caller(rps=0, max_retries=1, backoff=0.0)
+    with pytest.raises(BackendError, match="OpenReview request failed"):
+        fetch_venue(FetchConfig(venue=V2, out_dir=str(tmp_path)), *clients, caller=caller)

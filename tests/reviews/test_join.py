@@ -50,7 +50,7 @@ def test_join_by_key_file_name_and_title(tmp_path):
 def test_join_from_paper_jsonl_keep_unmatched_and_no_title(tmp_path):
     write_jsonl(tmp_path / "subs.jsonl", [sub("A", "Same Title"), sub("B", "Same Title")])
     write_jsonl(tmp_path / "papers.jsonl", [Paper(id="p", source="q.pdf", title="Same title")])
-    cfg = dict(submissions=str(tmp_path / "subs.jsonl"), papers=str(tmp_path / "papers.jsonl"))
+    cfg = {"submissions": str(tmp_path / "subs.jsonl"), "papers": str(tmp_path / "papers.jsonl")}
     s = run_join(JoinConfig(**cfg, out_dir=str(tmp_path / "o1"), keep_unmatched=True))
     assert s.ok == 1 and s.reasons["skipped: paper already joined to another submission"] == 1
     out = list(read_records(tmp_path / "o1/submissions.jsonl", Submission))
@@ -73,3 +73,23 @@ def test_cli_join_peerread_science_parse(peerread_dir, tmp_path):
     assert all(p.title for p in papers)
     subs = list(read_records(tmp_path / "out/submissions.jsonl", Submission))
     assert len({s.paper_id for s in subs}) == 349
+
+
+def test_cli_fetch_filter_join_offline(fake_openreview, monkeypatch, tmp_path):
+    """The whole stage on the fake API: fetch -> filter -> join to parse-style Paper files."""
+    monkeypatch.setenv("OPENREVIEW_API_BASEURL_V2", fake_openreview.url("v2"))
+    assert run_cli(["reviews", "fetch", "--venue", "ICLR.cc/2024/Conference", "-o",
+                    str(tmp_path / "f"), "--rps", "0"]) == 0
+    assert run_cli(["reviews", "filter", str(tmp_path / "f" / "submissions.jsonl"),
+                    "-o", str(tmp_path / "flt"), "--min-tokens", "50"]) == 0
+    kept = list(read_records(tmp_path / "flt" / "submissions.jsonl", Submission))
+    assert [s.id for s in kept] == ["v2Acc001", "v2Rej002"]  # the withdrawn paper had no review
+    assert [c.kind for c in kept[0].comments] == ["official_comment"]
+    write_papers(tmp_path / "parsed", {
+        f: Paper(id=f"sha-{f}", source=f"runs/pdfs/{f}.pdf", title="T") for f in ("v2Acc001",)})
+    assert run_cli(["reviews", "join", str(tmp_path / "flt" / "submissions.jsonl"),
+                    str(tmp_path / "parsed"), "-o", str(tmp_path / "j")]) == 0
+    joined = list(read_records(tmp_path / "j" / "submissions.jsonl", Submission))
+    assert [(s.id, s.paper_id) for s in joined] == [("v2Acc001", "sha-v2Acc001")]
+    assert run_cli(["reviews", "join", str(tmp_path / "nope.jsonl"), str(tmp_path / "parsed"),
+                    "-o", str(tmp_path / "j2")]) == 2  # click: the path does not exist

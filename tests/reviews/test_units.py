@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from paperreview.reviews.classify import (decision_label, parse_score, reply_kind,
-                                          venueid_status)
+from paperreview.reviews.classify import decision_label, parse_score, reply_kind, venueid_status
 from paperreview.reviews.convert import convert_note, family, unwrap
 from paperreview.reviews.stringify import heading, stringify
 from paperreview.reviews.tokens import count_tokens, tokenize

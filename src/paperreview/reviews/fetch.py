@@ -18,10 +18,13 @@ A rerun skips forums already in ``submissions.jsonl`` and PDFs already ``ok`` in
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
 from ..config import StageConfig, save_resolved
+from ..errors import BackendError, PaperReviewError
 from ..io import JsonlWriter, atomic_write_json, done_ids, file_sha256
 from ..stage import Summary, progress, timed
 from .classify import classify_invitations
@@ -61,7 +64,7 @@ def fetch_venue(config: FetchConfig, client_v1: Any = None, client_v2: Any = Non
         client_v1, client_v2 = client_v1 or made[0], client_v2 or made[1]
     caller = caller or Caller(config.rps, config.max_retries, config.backoff)
     summary = Summary(stage="reviews fetch")
-    with timed(summary):
+    with timed(summary), _api_errors(config):
         api = connect(config.venue, client_v1, client_v2, caller, config.api)
         summary.extra.update(api=api.version, invitation=api.invitation)
         run = _Run(config, api, out, summary)
@@ -77,6 +80,30 @@ def fetch_venue(config: FetchConfig, client_v1: Any = None, client_v2: Any = Non
         summary.outputs["pdfs"] = str(out / "pdfs")
     summary.write(out / "summary.json")
     return summary
+
+
+@contextmanager
+def _api_errors(config: FetchConfig) -> Iterator[None]:
+    """A listing request that still fails after the retries stops the run with a clear error;
+    everything already written stays, and a rerun resumes from it."""
+    try:
+        yield
+    except PaperReviewError:
+        raise
+    except Exception as exc:
+        if not _is_api_error(exc):
+            raise
+        raise BackendError(
+            f"OpenReview request failed ({type(exc).__name__}: {str(exc)[:300]})",
+            f"check the network and the API URLs ({config.baseurl_v2}, {config.baseurl_v1}); "
+            "run the same command again to resume") from exc
+
+
+def _is_api_error(exc: BaseException) -> bool:
+    import requests
+    from openreview import OpenReviewException
+
+    return isinstance(exc, requests.exceptions.RequestException | OpenReviewException)
 
 
 class _Run:
@@ -101,10 +128,8 @@ class _Run:
         size = min(self.cfg.page_size, limit) if limit else self.cfg.page_size
         while limit is None or offset < limit:
             cache = self.out / "raw" / f"{offset:07d}.json"
-            if cache.exists():
-                page = json.loads(cache.read_text(encoding="utf-8"))
-                self.summary.extra["cached_pages"] = self.summary.extra.get("cached_pages", 0) + 1
-            else:
+            page = self._cached(cache)
+            if page is None:
                 page, count = self.api.page(offset, size, self.details)
                 if count is not None:
                     self.total = min(count, limit) if limit is not None else count
@@ -114,6 +139,17 @@ class _Run:
             if len(page) < size:
                 return
             offset += size
+
+    def _cached(self, cache: Path) -> list[dict[str, Any]] | None:
+        if not cache.exists():
+            return None
+        try:
+            page = json.loads(cache.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:  # damaged: fetch it again
+            self.failures.write({"id": str(cache), "stage": "cache", "error": str(exc)})
+            return None
+        self.summary.extra["cached_pages"] = self.summary.extra.get("cached_pages", 0) + 1
+        return page if isinstance(page, list) else None
 
     def one(self, note: dict[str, Any]) -> None:
         nid = note.get("id") if isinstance(note, dict) else None

@@ -58,10 +58,12 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
-def newline_ratio(review: HumanReview) -> float:
-    """Line breaks per token in what the reviewer typed (our ``## Heading`` lines excluded)."""
+def newline_ratio(review: HumanReview, n_tokens: int | None = None) -> float:
+    """Line breaks in what the reviewer typed (our ``## Heading`` lines excluded) per token of
+    the review (``n_tokens``, counted here when not given)."""
     parts = [v.strip() for v in review.fields.values() if isinstance(v, str)] or [review.text]
-    return sum(p.count("\n") for p in parts) / max(sum(count_tokens(p) for p in parts), 1)
+    n = count_tokens(review.text) if n_tokens is None else n_tokens
+    return sum(p.count("\n") for p in parts) / max(n, 1)
 
 
 def review_reason(r: HumanReview, decision: str | None, seen: set[str], cfg: FilterConfig
@@ -77,7 +79,7 @@ def review_reason(r: HumanReview, decision: str | None, seen: set[str], cfg: Fil
         return f"too short (< {cfg.min_tokens} tokens)"
     if n > cfg.max_tokens:
         return f"too long (> {cfg.max_tokens} tokens)"
-    if newline_ratio(r) > cfg.max_newline_ratio:
+    if newline_ratio(r, n) > cfg.max_newline_ratio:
         return f"too many line breaks (> {cfg.max_newline_ratio:g} per token)"
     if (cfg.drop_contradicting and r.confidence is not None and r.rating is not None
             and r.confidence <= cfg.low_confidence and decision in ("accept", "reject")
