@@ -13,7 +13,7 @@ import re
 from paperreview.records import HumanReview, Submission
 
 REVIEW_HEAD = re.compile(r"^===== Review by reviewer (R\d+)[^\n]*=====\n(.*?)(?=\n\n=====)",
-                         re.S | re.M)
+                         re.DOTALL | re.MULTILINE)
 KEYWORDS = {  # aspect key -> words that send a sentence there (first match wins)
     "significance_and_novelty": ("novel", "new", "significan"),
     "reasons_for_acceptance": ("strong", "clear", "good"),

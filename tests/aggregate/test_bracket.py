@@ -106,6 +106,15 @@ def test_lenient_reads_model_output():
     assert r["reasons_for_acceptance"] == [] and r["suggestions_for_improvement"] == []
 
 
+def test_lenient_reads_content_on_the_heading_line():
+    t = get_template("sea")
+    r = from_bracket("[Summary] A new loss.\n[Strengths] <Clear> Well written.\n"
+                     "[Soundness] 3\n[Decision] reject\nWeak evidence.\n[1] is not a heading", t)
+    assert r["summary"] == "A new loss." and r["soundness"] == 3
+    assert r["strengths"] == [{"title": "Clear", "detail": "Well written.", "raised_by": []}]
+    assert r["decision"] == {"decision": "reject", "reasons": "Weak evidence.\n[1] is not a heading"}
+
+
 def test_lenient_scores_out_of_range_become_null():
     t = get_template("sea")
     r = from_bracket("[Soundness]\n3 good\n[Rating]\n11\n[Decision]\nAccept (poster)\nok", t)

@@ -156,8 +156,10 @@ def test_long_tail_filter_counts_and_refilters_without_calls(tmp_path, server):
 
 def test_bad_submission_line_is_a_failed_row(tmp_path, server):
     subs = [s.to_json() for s in inline_submissions(3)] + [{"id": "broken", "reviews": "x"}]
+    subs.append(subs[0])  # a duplicate id: counted, not asked twice
     summary = run(config(tmp_path, server, subs=subs), progress=False)
     assert summary.ok == 2 and summary.reasons["failed: bad input"] == 1
+    assert summary.extra["duplicate_ids"] == 1 and len(server.bodies) == 2
     assert "not a valid Submission" in rows(tmp_path)["broken"]["error"]
 
 
@@ -189,3 +191,40 @@ def test_batch_api_mode(tmp_path, server):
     assert not server.bodies  # nothing went through chat completions: all in one batch
     assert rows(tmp_path)["sub0"]["review"]["significance_and_novelty"][0]["raised_by"] == [
         "sub0/rev0", "sub0/rev1"]
+
+
+def test_an_out_dir_holds_one_template(tmp_path, server):
+    run(config(tmp_path, server, subs=inline_submissions(2)), progress=False)
+    with pytest.raises(ConfigError, match="template four-aspect@2.0, not sea@1.0"):
+        run(config(tmp_path, server, template="sea"), progress=False)
+
+
+def test_sea_template_end_to_end(tmp_path, server):
+    from tests.helpers.fake_openai import default_responder
+
+    server.responder = default_responder  # a schema-valid answer built from the json_schema
+    subs = inline_submissions(3)
+    subs[0].decision = "accept"
+    summary = run(config(tmp_path, server, subs=subs, template="sea"), progress=False)
+    assert summary.ok == 2
+    row = rows(tmp_path)["sub0"]
+    assert row["template"] == "sea" and row["review"]["soundness"] == 1
+    assert row["review"]["decision"] == {"decision": "accept", "reasons": "text"}
+    assert "\n[Rating]\n1\n[Decision]\naccept\ntext" in row["text"]
+    prompt = next(user_prompt(b) for b in server.bodies if "Paper 0" in user_prompt(b))
+    assert "final decision on the paper was: accept" in prompt
+
+
+def test_min_tokens_with_a_tokenizer(tmp_path, server):
+    from tests.helpers.tiny_models import train_tokenizer
+
+    train_tokenizer(tmp_path / "tok")
+    summary = run(config(tmp_path, server, tokenizer=str(tmp_path / "tok"), min_tokens=60),
+                  progress=False)
+    # byte-level BPE trained on a tiny corpus cuts words finely: ~90 tokens where the offline
+    # count says ~45, so 60 keeps them all only when the tokenizer does the counting
+    assert summary.ok == 3
+    assert run(config(tmp_path, server, min_tokens=60), progress=False).ok == 0
+    summary = run(config(tmp_path, server, tokenizer=str(tmp_path / "tok"), min_tokens=10**6),
+                  progress=False)
+    assert summary.reasons["skipped: too short"] == 3

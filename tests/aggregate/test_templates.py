@@ -11,8 +11,8 @@ from paperreview.errors import InputError
 
 FOUR = ["Significance and novelty", "Potential reasons for acceptance",
         "Potential reasons for rejection", "Suggestions for improvement"]
-SEVEN = ["How to evaluate the idea of the paper", "Essential differences from previous similar "
-         "works", "How to evaluate the experimental results", "Possible reasons for acceptance",
+SEVEN = ["How to evaluate the idea of the paper", "Essential differences from previous similar works",
+         "How to evaluate the experimental results", "Possible reasons for acceptance",
          "Possible reasons for rejection", "Other suggestions for improving the paper",
          "Other important review comments"]
 POINT = {"title": "Baselines", "detail": "Missing.", "raised_by": ["R1", "R2"]}

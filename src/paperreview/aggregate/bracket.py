@@ -117,7 +117,8 @@ def to_bracket(review: dict[str, Any], template: Template | str, *, raised_by: b
 def from_bracket(text: str, template: Template | str, *, strict: bool = False) -> dict[str, Any]:
     """Parse bracket text back into a review dict with every aspect of ``template``.
 
-    ``strict=False`` (default) also reads model output: headings match case-insensitively,
+    ``strict=False`` (default) also reads model output: headings match case-insensitively
+    (and may have their content on the same line),
     bullets before ``<`` and blank lines are ignored, a line without ``<title>`` continues the
     previous point's detail, a missing aspect is empty, an unusable score or decision is null.
     ``strict=True`` raises :class:`BracketError` (with the line number) on any deviation.
@@ -140,6 +141,9 @@ def from_bracket(text: str, template: Template | str, *, strict: bool = False) -
                 _fail(strict, no, f"heading {line!r} appears twice")
             current = aspect.key
             sections.setdefault(current, [])
+        elif (inline := None if strict else _inline_heading(head, by_heading)) is not None:
+            current, rest = inline  # "[Summary] The paper ..." (lenient only)
+            sections.setdefault(current, []).append((no, rest))
         elif current is not None:
             sections[current].append((no, line))
         elif line.strip():
@@ -150,6 +154,16 @@ def from_bracket(text: str, template: Template | str, *, strict: bool = False) -
             _fail(strict, 0, f"missing heading [{a.name}]")
         review[a.key] = _PARSERS[a.kind](a, sections.get(a.key, []), strict)
     return review
+
+
+def _inline_heading(head: str, by_heading: dict[str, Aspect]) -> tuple[str, str] | None:
+    """A known heading with content on the same line. Safe in lenient mode: to_bracket never
+    starts a content line with '['."""
+    if not head.startswith("[") or "]" not in head:
+        return None
+    name, rest = head[1:].split("]", 1)
+    aspect = by_heading.get(_norm(name))
+    return (aspect.key, rest.strip()) if aspect is not None else None
 
 
 def _norm(heading: str) -> str:
@@ -176,7 +190,7 @@ def _points(aspect: Aspect, lines: list[tuple[int, str]], strict: bool) -> list[
             end = _title_end(line)
             if end is not None:
                 detail = line[end + 1:]
-                detail = detail[1:] if detail.startswith(" ") else detail
+                detail = detail.removeprefix(" ")
                 points.append({"title": unescape(line[1:end]), "detail": unescape(detail),
                                "raised_by": []})
                 continue

@@ -58,7 +58,9 @@ def run(config: AggregateConfig, progress: bool = True) -> Summary:
         from ..dataset.tokens import load_tokenizer
 
         tok = load_tokenizer(config.tokenizer)
-        counter = lambda text: len(tok(text, add_special_tokens=False)["input_ids"])  # noqa: E731
+
+        def counter(text: str) -> int:
+            return len(tok(text, add_special_tokens=False)["input_ids"])
     filt = LongTailFilter(template, config.min_tokens, config.require_aspects, counter)
     engine_cfg = config.engine
     if "run_dir" not in engine_cfg.model_fields_set and not os.environ.get("PAPERREVIEW_RUN_DIR"):
@@ -73,8 +75,10 @@ def run(config: AggregateConfig, progress: bool = True) -> Summary:
     summary = Summary(stage="aggregate")
     rows_path = out / "aggregated.jsonl"
     with timed(summary):
-        done = _prepare_existing(rows_path, filt, engine_cfg.retry_failed, summary)
-        with Engine(engine_cfg) as engine, JsonlWriter(rows_path) as writer:
+        done = _prepare_existing(rows_path, template, filt, engine_cfg.retry_failed, summary)
+        # rows are flushed but not fsynced: the engine's journal already holds every paid answer
+        # durably, and a row lost to a power cut is rebuilt from it on the next run at no cost
+        with Engine(engine_cfg) as engine, JsonlWriter(rows_path, fsync=False) as writer:
             stage = _Run(template, filt, config, engine_cfg.model, writer, summary)
             requests = stage.requests(_submissions(config.submissions, config.limit), done)
             for result in engine.run(requests, progress=progress):
@@ -101,7 +105,7 @@ def _submissions(path: str, limit: int | None) -> Iterator[Submission | Aggregat
                 f"{'.'.join(map(str, e['loc']))}: {e['msg']}", metadata={"reason": "bad input"})
 
 
-def _prepare_existing(path: Path, filt: LongTailFilter, retry_failed: bool,
+def _prepare_existing(path: Path, template: Template, filt: LongTailFilter, retry_failed: bool,
                       summary: Summary) -> set[str]:
     """Keep the rows of an earlier run (re-filtered); return the ids not to redo."""
     if not path.exists():
@@ -109,10 +113,16 @@ def _prepare_existing(path: Path, filt: LongTailFilter, retry_failed: bool,
     rows = []
     for n, obj in enumerate(read_jsonl(path, skip_bad=True), 1):
         try:
-            rows.append(AggregatedReview.model_validate(obj))
+            row = AggregatedReview.model_validate(obj)
         except ValidationError:
             raise ConfigError(f"{path}: line {n} is not an aggregate row",
                               "give an OUT_DIR of its own to `paperreview aggregate`") from None
+        made_by = (row.template, row.template_version)
+        if row.template and made_by != (template.name, template.version):
+            raise ConfigError(f"{path} holds reviews merged with template {'@'.join(made_by)}, "
+                              f"not {template.name}@{template.version}",
+                              "use another --out-dir for another template or version")
+        rows.append(row)
     kept = [filt.apply(r) for r in rows if not (retry_failed and r.status == "failed")]
     lines = sum(1 for ln in path.read_text(encoding="utf-8").split("\n") if ln.strip())
     if kept != rows or lines != len(rows):  # also drops a line cut short by a killed run
@@ -163,6 +173,9 @@ class _Run:
                 seen.add(sub.id)
                 continue
             if sub.id in seen:
+                if sub.id not in done:  # the same id twice in the input: the first one counts
+                    self.summary.extra["duplicate_ids"] = self.summary.extra.get(
+                        "duplicate_ids", 0) + 1
                 continue
             seen.add(sub.id)
             labels = self.t.reviewer_labels(sub)
