@@ -86,9 +86,9 @@ PLANTS: dict[str, Plant] = {
     "figure-table-references": lambda s, c, h: (
         _replace(s, "Figure 1 gives an overview of the approach.", "Figure 3 shows the loss."),
         c, h),
-    "undefined-acronyms": lambda s, c, h: (_replace(s, "Labelled molecules are scarce",
-                                                    "Labelled molecules from DFT are scarce; DFT "
-                                                    "is slow"), c, h),
+    "undefined-acronyms": lambda s, c, h: (_replace(
+        s, "Labelled molecules are scarce", "Labelled molecules need DFT runs, and since DFT is "
+        "slow, few DFT labels exist"), c, h),
     "sota-without-table": lambda s, c, h: (_replace(s, "Table 1 shows that CGP reaches",
                                                     "CGP achieves a new state of the art and "
                                                     "reaches"), [x for x in c if x[0] != "table"],

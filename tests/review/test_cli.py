@@ -61,9 +61,9 @@ def test_check_json_and_fail_on(sample_pdf, tmp_path, capsys):
     f = data["findings"][0]
     assert set(f) == {"rule", "aspect", "severity", "message", "evidence"}
     assert set(f["evidence"]) == {"page", "section", "quote"}
-    code, md, _ = run_cli(["check", sample_pdf, "--rule", "no-ablation"], capsys)
-    assert code == 0 and "(no-ablation)" in md and "hidden-text)" not in md
-    code, listing, _ = run_cli(["check", "--list-rules", sample_pdf], capsys)
+    code, md, _ = run_cli(["check", sample_pdf, "--rule", "no-limitations"], capsys)
+    assert code == 0 and "(no-limitations)" in md and "hidden-text)" not in md
+    code, listing, _ = run_cli(["check", "--list-rules"], capsys)
     assert "sota-without-table" in listing
 
 

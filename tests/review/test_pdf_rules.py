@@ -32,3 +32,25 @@ def test_rule_fires_on_planted_pdf(pdf_dir, rule):
     paper = parsed(pdf_dir, rule)
     fired = [f for f in check_paper(paper) if f.rule == rule]
     assert fired, f"{rule} did not fire on {rule}.pdf"
+
+
+def test_offline_review_keeps_real_absent_figure_and_fills_pages(pdf_dir):
+    from paperreview.review.generate import ReviewOptions, offline_review
+
+    paper = parsed(pdf_dir, "figure-table-references")
+    rec = offline_review(paper, ReviewOptions())
+    msgs = [f.message for f in rec.findings]
+    assert any("refers to Figure 3, but the paper has no Figure 3" in m for m in msgs)
+    assert all(f.evidence.page for f in rec.findings if f.evidence.quote)
+
+
+def test_caption_the_parser_missed_is_not_blamed_on_the_paper(pdf_dir):
+    from paperreview.records import Finding
+    from paperreview.review.pages import drop_found_floats
+
+    path = pdf_dir / "clean.pdf"
+    write_paper_pdf(path, papers.spec(None))
+    f = Finding(rule="figure-table-references", aspect="presentation", severity="major",
+                message="The text refers to Table 2, but the paper has no Table 2.")
+    g = f.model_copy(update={"message": "The text refers to Table 9, but the paper has no Table 9."})
+    assert drop_found_floats(path, [f, g]) == [g]

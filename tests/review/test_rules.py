@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 
 from paperreview.errors import ConfigError
-from paperreview.records import HiddenText, Paper, Section
+from paperreview.records import Caption, HiddenText, Paper, Section
 from paperreview.review.check import check_paper
 from paperreview.review.rules import RULES
 from paperreview.review.rules.experiments import dataset_names
 from paperreview.review.rules.presentation import mentions
 from tests.review import papers
+
+ML = ("We train a neural network classifier with backpropagation and report accuracy on the "
+      "test set. ")
 
 
 def fired(paper: Paper, rule: str) -> list:
@@ -38,7 +41,7 @@ def test_evidence_quotes_the_sentence():
     assert "new state of the art" in f.evidence.quote
     assert f.evidence.section == "3 Experiments"
     (f,) = fired(papers.paper("undefined-acronyms"), "undefined-acronyms")
-    assert "DFT" in f.message and "DFT" in f.evidence.quote
+    assert "DFT is used 3 times" in f.message and "DFT" in f.evidence.quote
 
 
 def test_figure_rule_reports_both_directions():
@@ -49,36 +52,43 @@ def test_figure_rule_reports_both_directions():
     assert {f.severity for f in found} == {"minor", "major"}
 
 
-def test_hidden_instruction_is_critical_and_benign_is_info():
+def test_hidden_instruction_is_critical_prose_minor_fragments_ignored():
     (f,) = fired(papers.paper("hidden-text"), "hidden-text")
     assert f.severity == "critical" and f.evidence.page == 1
-    p = papers.paper().model_copy(update={"hidden_text": [
-        HiddenText(page=2, text="Copyright 2024", reason="tiny_font")]})
-    assert [x.severity for x in fired(p, "hidden-text")] == ["info"]
+    hidden = [HiddenText(page=2, text="5 2 4 6", reason="background_color"),
+              HiddenText(page=3, text="axis label", reason="covered"),
+              HiddenText(page=4, text="This paragraph was left over from an earlier draft of "
+                         "the paper.", reason="tiny_font")]
+    p = papers.paper().model_copy(update={"hidden_text": hidden})
+    (f,) = fired(p, "hidden-text")
+    assert f.severity == "minor" and f.evidence.page == 4 and "1 passage" in f.message
+    p = papers.paper().model_copy(update={"hidden_text": hidden[:2]})
+    assert fired(p, "hidden-text") == []
 
 
-def test_theory_paper_gets_no_experiment_findings():
-    p = Paper(id="t", title="On the convergence of X", abstract="We prove a bound.",
-              sections=[Section(heading="1 Introduction", text="We prove Theorem 1."),
-                        Section(heading="2 Proof", text="By induction on n the claim follows."),
-                        Section(heading="3 Limitations", text="The bound is loose for small n.")])
+def test_non_ml_empirical_paper_gets_no_ml_checklist_items():
+    """An astronomy paper with results and a table is not missing an ablation or seeds."""
+    p = Paper(id="astro", title="Ages of stars", abstract="We date stars.", sections=[
+        Section(heading="1 Introduction", text="Stellar ages are hard to measure."),
+        Section(heading="2 Results", text="The cluster is 2.5 Gyr old. Table 1 lists ages.")],
+        captions=[Caption(kind="table", label="1", text="Ages of the cluster members.")])
     assert check_paper(p) == []
 
 
 def test_limitations_of_prior_work_do_not_count():
-    s = [Section(heading="1 Introduction", text="Prior methods have limitations."),
+    s = [Section(heading="1 Introduction", text=ML + "Prior methods have limitations."),
          Section(heading="2 Results", text="We get 90.1 ± 0.2 over 3 seeds.")]
     assert fired(Paper(id="x", sections=s), "no-limitations")
 
 
 def test_code_on_request_is_quoted():
-    s = [Section(heading="4 Experiments", text="Code is available upon request. We get 90.1.")]
+    s = [Section(heading="4 Experiments", text=ML + "Code is available upon request. We get 90.1.")]
     (f,) = fired(Paper(id="x", sections=s), "no-code-availability")
     assert "on request" in f.message and "upon request" in f.evidence.quote
 
 
 def test_reproducibility_names_what_is_missing():
-    s = [Section(heading="4 Experiments", text="We train with Adam for 10 epochs; we get 90.1.")]
+    s = [Section(heading="4 Experiments", text=ML + "We use Adam for 10 epochs; we get 90.1.")]
     (f,) = fired(Paper(id="x", sections=s), "missing-reproducibility")
     assert "compute" in f.message and "hyperparameters" not in f.message
 
@@ -87,6 +97,13 @@ def test_mentions_and_datasets_parsing():
     assert mentions("see Figs. 2-4 and Table A.1; Figure 5a") == [
         ("figure", "2"), ("figure", "4"), ("figure", "3"), ("table", "A1"), ("figure", "5")]
     assert mentions("Figure 2: a caption") == []
+    assert mentions("in fig. 4.1, Table IV and Tables 3—5") == [
+        ("figure", "4.1"), ("table", "IV"), ("table", "3"), ("table", "5"), ("table", "4")]
+    assert mentions("Figure 1, T3 has committed") == [("figure", "1")]
+    # another paper's tables are not this paper's
+    assert mentions("as reported in Table 3 of (Pohlen et al., 2018)") == []
+    assert mentions("(Smith et al. 2019, Table 1)") == []
+    assert mentions("see Supp. Fig. 6 and Supplementary Table 2") == []
     assert dataset_names("We use the MS COCO dataset and COCO images.") == {"MS COCO"}
     assert dataset_names("The dataset is new. The PeerRead corpus.") == {"PeerRead"}
 

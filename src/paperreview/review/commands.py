@@ -79,7 +79,7 @@ def review(papers, output, fmt, template, ensemble, reflections, max_tokens, tem
 
 
 @click.command("check")
-@click.argument("paper", type=click.Path(dir_okay=False))
+@click.argument("paper", required=False, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", default=None,
               help="Write here (.json or .md); default Markdown on stdout.")
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default=None)
@@ -101,10 +101,13 @@ def check(paper, output, fmt, rules, list_rules, fail_on):
         for r in RULES.values():
             click.echo(f"{r.name:26} {r.aspect:16} {r.doc}")
         return
+    if not paper:
+        raise InputError("no paper given", "paperreview check PAPER.pdf (or --list-rules)")
     from .generate import ReviewOptions, offline_review, parse_paper
     from .render import to_json, to_markdown
 
     rec = offline_review(parse_paper(paper), ReviewOptions(rules=list(rules) or None))
+    rec.template = None
     rec.metadata.pop("note", None)  # `check` is not a review: no "add an LLM" line
     rec.metadata["mode"] = "check"
     text = to_json(rec) if _fmt(output, fmt) == "json" else to_markdown(rec)

@@ -24,6 +24,7 @@ KNOWN_CONTEXTS = {"gpt-4o": 128_000, "gpt-4.1": 1_000_000, "gpt-4-turbo": 128_00
                   "gpt-3.5": 16_385, "o1": 200_000, "o3": 200_000, "o4": 200_000,
                   "gpt-5": 400_000, "claude": 200_000, "gemini": 1_000_000}
 DEFAULT_CONTEXT = 32_768
+MIN_CUT_CHARS = 20  # hidden strings shorter than this are never cut out of the visible text
 MARGIN = 64  # tokens kept free for chat-template markup around the messages
 
 
@@ -38,7 +39,7 @@ def remove_hidden(paper: Paper) -> tuple[Paper, int]:
     cut = 0
     for h in paper.hidden_text:
         t = h.text.strip()
-        if not t:
+        if len(t) < MIN_CUT_CHARS:  # "5" or "GG": cutting those would shred the real text
             continue
         hit = False
         for obj, attr in [(p, "abstract"), (p, "title")] + [(s, "text") for s in p.sections] + [

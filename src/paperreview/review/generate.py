@@ -26,7 +26,7 @@ from .check import check_paper
 from .context import context_window, fit_for_prompt, remove_hidden, token_counter
 from .ensemble import REFLECT_TOKENS, merge_reviews, reflect
 from .grounding import check_grounding
-from .pages import fill_pages
+from .pages import drop_found_floats, fill_pages
 from .templates import ReviewFormatError, ReviewTemplate, get_review_template
 
 HOW_TO_ADD_LLM = ("No LLM backend is configured, so this review is the offline checklist "
@@ -72,6 +72,7 @@ def offline_review(paper: Paper, options: ReviewOptions) -> GeneratedReview:
     """The checklist analysis of ``paper`` as a review record (``status="skipped"``)."""
     findings = check_paper(paper, options.rules)
     if paper.source.lower().endswith(".pdf"):
+        findings = drop_found_floats(paper.source, findings)
         fill_pages(paper.source, findings)
     return GeneratedReview(
         id=paper.id, paper_id=paper.id, source=paper.source, template=options.template,

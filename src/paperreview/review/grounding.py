@@ -30,8 +30,11 @@ _LOCATION = re.compile(
     r"\b(?P<kind>Eqs?\.|Eqn\.?|Equations?|Fig(?:ure)?s?\.?|Tab(?:le)?s?\.?|Sec(?:tion)?s?\.?|§"
     r"|Appendix|Algorithm|Alg\.)\s*\(?(?P<label>(?:[A-Z](?:\.\d+)*|\d+(?:\.\d+)*)[a-z]?)\)?")
 _HEADING_NUMBER = re.compile(r"^\s*((?:[A-Z]|\d+)(?:\.\d+)*)\.?\s+\S")
-_EQ_IN_TEXT = re.compile(r"(?:\bEqs?\.|\bEqn\.?|\bEquations?)\s*\(?(\d+)\)?|\((\d{1,3})\)\s*(?:\n|$)",
-                         re.MULTILINE)
+# "Eq. 3", "Equation (3.2)", or an equation number "(3)" / "(3.2)" anywhere (parsers join the
+# number to the line's text, so its position says little; a "(3)" that is a list item is rare
+# enough next to the harm of calling a real equation invented)
+_EQ_IN_TEXT = re.compile(r"(?:\bEqs?\.|\bEqn\.?|\bEquations?)\s*\(?(\d+(?:\.\d+)?)\)?"
+                         r"|\((\d{1,3}(?:\.\d{1,2})?)\)")
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(%|percent\b)|(?<![\w.])(\d+\.\d+)(?![\w.])")
 _METHOD = re.compile(r"\b([A-Z][a-z]+(?:[A-Z][a-z0-9]*)+(?:-\w+)?|[A-Z]{2,}[a-z]*(?:-?\d+\w*)?"
                      r"|[A-Z][a-z]*-\d+\w*)\b|\b([A-Z][a-z]+) et al\.")
@@ -86,6 +89,8 @@ class PaperIndex:
             return False
         # unnumbered headings: accept any number up to the count of top-level sections
         top = sum(1 for s in self.paper.body_sections if s.level == 1)
+        if top < 3:  # too little structure recovered to call a section number invented
+            return True
         return 0 < int(label.split(".")[0]) <= top
 
     def has_number(self, value: str, percent: bool) -> bool:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from ..records import Finding, GeneratedReview, GroundingCheck
-from .rules.integrity import is_injection
+from .rules.integrity import is_injection, is_prose
 from .templates import ReviewTemplate, get_review_template
 
 SEVERITY_MARK = {"critical": "CRITICAL", "major": "major", "minor": "minor", "info": "info"}
@@ -103,10 +103,7 @@ def to_markdown(rec: GeneratedReview, title: str = "") -> str:
                         + (f"; scores are their means ({means})" if means else "") + "._\n")
         body += _grounding(rec.grounding)
     body += _checklist(rec.findings)
-    if rec.hidden_text:
-        body.append("## Hidden text (left out of any LLM prompt)")
-        body += [f"- page {h.page} ({h.reason}): \"{h.text.strip()[:300]}\"" for h in rec.hidden_text]
-        body.append("")
+    body += _hidden(rec)
     if meta.get("truncated"):
         body.append(f"_To fit the model's context ({meta.get('context')} tokens), these sections "
                     f"were shortened: {', '.join(meta['truncated'])}._\n")
@@ -130,9 +127,25 @@ def _grounding(checks: list[GroundingCheck]) -> list[str]:
 def _checklist(findings: list[Finding]) -> list[str]:
     out = ["## Checklist (offline analysis)"]
     if not findings:
-        out.append("No checklist rule fired: baselines, datasets, ablations, variance, "
-                   "limitations, code availability, reproducibility details, figure/table "
-                   "references, acronyms and claims all look covered.")
+        out.append("No checklist rule fired. (Baselines, datasets, ablations, variance, "
+                   "limitations, code and reproducibility items are asked of empirical "
+                   "machine-learning papers only.)")
     out += [_finding(f) for f in findings]
+    out.append("")
+    return out
+
+
+def _hidden(rec: GeneratedReview, limit: int = 10) -> list[str]:
+    """Instructions and hidden prose, quoted; short fragments (white figure labels...) counted."""
+    if not rec.hidden_text:
+        return []
+    shown = [h for h in rec.hidden_text if is_injection(h.text) or is_prose(h.text)]
+    out = ["## Hidden text (left out of any LLM prompt)"]
+    out += [f"- page {h.page} ({h.reason}): \"{h.text.strip()[:300]}\"" for h in shown[:limit]]
+    if len(shown) > limit:
+        out.append(f"- ... and {len(shown) - limit} more passage(s) (see the JSON output)")
+    rest = len(rec.hidden_text) - len(shown)
+    if rest:
+        out.append(f"- {rest} short invisible fragment(s) (figure labels, digits), not listed")
     out.append("")
     return out

@@ -81,7 +81,8 @@ def find_sentence(pattern: re.Pattern[str], items: Iterable[Unit]) -> tuple[Unit
         for s in sentences(u.text):
             if pattern.search(s):
                 return u, s
-        return u, u.text  # the match spans a sentence boundary
+        m = pattern.search(u.text)  # the match spans a sentence boundary: quote around it
+        return u, u.text[max(0, m.start() - 120): m.end() + 120]
     return None
 
 
@@ -106,3 +107,28 @@ def is_empirical(paper: Paper) -> bool:
         return True
     return any(c.kind == "table" for c in paper.captions)
 
+
+
+# vocabulary of machine-learning papers; "core" terms are rare outside the field
+_ML_CORE = re.compile(
+    r"neural networks?|deep learning|machine learning|learning rate|fine-?tun\w*|pre-?train\w*"
+    r"|reinforcement learning|language models?|transformers?\b|classifiers?\b|training (?:set|data)"
+    r"|convolutional|LSTM|embeddings?\b|back-?propagation|self-supervised|supervised",
+    re.IGNORECASE)
+_ML_OTHER = re.compile(
+    r"\bdatasets?\b|\bbenchmarks?\b|\bbaselines?\b|\baccuracy\b|\bepochs?\b|\bbatch size\b"
+    r"|\bhyper-?parameters?\b|\btest set\b|\bvalidation\b|\boverfit\w*|\bF1\b|\bstate[- ]of"
+    r"[- ]the[- ]art\b|\btrained\b|\bloss\b", re.IGNORECASE)
+
+
+def is_ml(paper: Paper) -> bool:
+    """Whether the paper is a machine-learning paper (its vocabulary says so).
+
+    ML-venue checklist items (ablations, baselines, seeds, limitations section, code release,
+    hyperparameters) are only asked of ML papers: an astronomy or pure-mathematics paper is not
+    "missing an ablation study".
+    """
+    text = full_text(paper)
+    core = {m.group(0).lower() for m in _ML_CORE.finditer(text)}
+    other = {m.group(0).lower() for m in _ML_OTHER.finditer(text)}
+    return len(core) >= 2 and len(core) + len(other) >= 5

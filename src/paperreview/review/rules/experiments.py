@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ...records import Finding, Paper
-from ..text import Unit, evidence, find_sentence, is_empirical, units
+from ..text import Unit, evidence, find_sentence, is_empirical, is_ml, sentences, units
 from . import finding, rule
 
 _RESULTS_HEADING = re.compile(r"experiment|evaluation|results|empirical", re.IGNORECASE)
@@ -24,8 +24,13 @@ def results_unit(paper: Paper) -> Unit | None:
     return next((u for u in units(paper, captions=True) if u.kind == "caption"), None)
 
 
+def applies(paper: Paper) -> bool:
+    """Experiment rules apply to empirical machine-learning papers only."""
+    return is_empirical(paper) and is_ml(paper)
+
+
 def _absent(paper: Paper, pattern: re.Pattern[str]) -> bool:
-    return is_empirical(paper) and find_sentence(pattern, units(paper, captions=True)) is None
+    return applies(paper) and find_sentence(pattern, units(paper, captions=True)) is None
 
 
 _COMPARISON = re.compile(
@@ -82,7 +87,7 @@ def dataset_names(text: str) -> set[str]:
 @rule("single-dataset", aspect="experiments")
 def single_dataset(paper: Paper) -> list[Finding]:
     """Every experiment uses one dataset."""
-    if not is_empirical(paper):
+    if not applies(paper):
         return []
     all_units = list(units(paper, captions=True))
     text = "\n".join(u.text for u in all_units)
@@ -105,10 +110,22 @@ _ABLATION = re.compile(
     r"term|layer|branch|stage|block|mechanism)\b", re.IGNORECASE)
 
 
+_PROPOSES = re.compile(r"\bwe (?:propose|introduce|present|develop|design)\b|\bour (?:proposed )?"
+                       r"(?:method|model|approach|architecture|framework|algorithm)\b", re.IGNORECASE)
+_COMPONENT = re.compile(r"\b(?:module|component|loss|layer|block|mechanism|regulari[sz]er|"
+                        r"encoder|decoder|attention|augmentation|objective|head)s?\b", re.IGNORECASE)
+
+
+def proposes_method(paper: Paper) -> bool:
+    """The paper proposes a method built of parts (what an ablation would take apart)."""
+    text = "\n".join(u.text for u in units(paper, captions=True))
+    return bool(_PROPOSES.search(text)) and len(_COMPONENT.findall(text)) >= 3
+
+
 @rule("no-ablation", aspect="experiments")
 def no_ablation(paper: Paper) -> list[Finding]:
     """No ablation study: the contribution of each component is not isolated."""
-    if not _absent(paper, _ABLATION):
+    if not _absent(paper, _ABLATION) or not proposes_method(paper):
         return []
     return [finding("no-ablation", "experiments", "minor",
                     "There is no ablation study; remove or replace each component of the method "
@@ -129,7 +146,10 @@ def no_variance(paper: Paper) -> list[Finding]:
     """Numbers are reported without variance, error bars, seeds or significance tests."""
     if not _absent(paper, _VARIANCE):
         return []
-    hit = find_sentence(_NUMBER, [u for u in units(paper, captions=True) if u.kind != "abstract"])
+    results = [u for u in units(paper, captions=True)
+               if (u.kind == "section" and _RESULTS_HEADING.search(u.section))
+               or (u.kind == "caption" and u.section.startswith("Table"))]
+    hit = find_sentence(_NUMBER, results)
     if hit is None:  # no numeric results at all: nothing to put error bars on
         return []
     return [finding("no-variance", "soundness", "major",
@@ -138,6 +158,7 @@ def no_variance(paper: Paper) -> list[Finding]:
                     evidence(*hit))]
 
 
+_CITATION = re.compile(r"\bet al\b|\[\d+(?:[,–-]\s*\d+)*\]|\([A-Z][\w-]+,? \d{4}\)")
 _SOTA_CLAIM = re.compile(
     r"\b(?:achiev|obtain|set|establish|reach|attain|deliver|yield)\w*\s+(?:a\s+|the\s+)?(?:new\s+)?"
     r"(?:state[- ]of[- ]the[- ]art|sota)\b|\bnew state[- ]of[- ]the[- ]art\b"
@@ -149,8 +170,12 @@ _SOTA_CLAIM = re.compile(
 @rule("sota-without-table", aspect="claims")
 def sota_without_table(paper: Paper) -> list[Finding]:
     """The paper claims state of the art but has no table comparing with other methods."""
-    hit = find_sentence(_SOTA_CLAIM, units(paper))
-    if hit is None or any(c.kind == "table" for c in paper.captions):
+    if any(c.kind == "table" for c in paper.captions):
+        return []
+    # a claim with a citation in it is about someone else's method
+    hit = next(((u, sent) for u in units(paper) for sent in sentences(u.text)
+                if _SOTA_CLAIM.search(sent) and not _CITATION.search(sent)), None)
+    if hit is None:
         return []
     return [finding("sota-without-table", "claims", "major",
                     "The paper claims state-of-the-art results but has no table comparing with "

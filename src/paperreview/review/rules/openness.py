@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from ...records import Finding, Paper
-from ..text import evidence, find_sentence, is_empirical, sentences, units
+from ..text import evidence, find_sentence, is_ml, sentences, units
 from . import finding, rule
-from .experiments import results_unit
+from .experiments import applies, results_unit
 
 _LIMITS = re.compile(r"\blimitations?\b|\bshortcomings?\b|\bfailure (?:cases|modes)\b"
                      r"|\bbroader impacts?\b|\bcaveats?\b", re.IGNORECASE)
@@ -17,8 +17,8 @@ _BACKGROUND = re.compile(r"intro|related|background|prior work|abstract", re.IGN
 
 @rule("no-limitations", aspect="limitations")
 def no_limitations(paper: Paper) -> list[Finding]:
-    """No limitations section or paragraph."""
-    if not paper.sections:
+    """No limitations section or paragraph (asked of ML papers by NeurIPS/ICLR checklists)."""
+    if not paper.sections or not is_ml(paper):
         return []
     if any(_LIMITS.search(s.heading) for s in paper.sections):
         return []
@@ -47,7 +47,7 @@ _ON_REQUEST = re.compile(r"\bupon (?:reasonable )?request\b|\bon request\b", re.
 @rule("no-code-availability", aspect="reproducibility")
 def no_code_availability(paper: Paper) -> list[Finding]:
     """No statement that code or data are (or will be) available."""
-    if not is_empirical(paper):
+    if not applies(paper):
         return []
     everything = list(units(paper, captions=True))
     # "code is available upon request" is not availability: only an unconditional statement is
@@ -79,7 +79,7 @@ _COMPUTE = re.compile(
 @rule("missing-reproducibility", aspect="reproducibility")
 def missing_reproducibility(paper: Paper) -> list[Finding]:
     """Hyperparameters or compute resources are not reported."""
-    if not is_empirical(paper):
+    if not applies(paper):
         return []
     everything = list(units(paper, captions=True))
     missing = [what for what, pat in ((("hyperparameters (learning rate, batch size, epochs, "

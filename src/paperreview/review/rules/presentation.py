@@ -6,30 +6,33 @@ import re
 from collections import Counter
 
 from ...records import Finding, Paper
-from ..text import evidence, find_sentence, units
+from ..text import evidence, sentences, units
 from . import finding, rule
 
-_LABEL = r"(?:[A-Z]\.?\d+|\d+)[a-z]?"
-# "Figure 2", "Fig. 2a", "Tables 1 and 3", "Figs. 2-4", "Table A.1"
-_MENTION = re.compile(
-    r"\b(Fig(?:ure)?s?\.?|Tab(?:le)?s?\.?)\s*(" + _LABEL
-    + r"(?:\s*(?:,|and|&|-|–|to)\s*" + _LABEL + r")*)(?!\s*:)")
-_ONE_LABEL = re.compile(_LABEL)
+# "Figure 2", "fig. 2a", "Tables 1 and 3", "Figs. 2-4", "Table A.1", "Table IV", "Figure 4.1"
+_FIRST = r"(?:[A-Z]\.?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)*[a-zA-Z]?|[IVX]{1,5})(?![\w])"
+_NEXT = r"(?:\d+(?:\.\d+)*[a-zA-Z]?|[IVX]{1,5})(?![\w])"  # in a list: no "T3" from "Figure 1, T3"
+_SEP = r"\s*(?:,\s*and|,|and|&|-|–|—|to)\s*"
+_MENTION = re.compile(r"\b(?i:(fig(?:ure)?s?\.?|tab(?:le)?s?\.?))\s*(" + _FIRST
+                      + r"(?:" + _SEP + _NEXT + r")*)(?!\s*:)")
+_ONE_LABEL = re.compile(r"[A-Z]\.?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)*[a-zA-Z]?|[IVX]{1,5}")
+# "Table 3 of (Smith et al., 2018)", "[12], Table 1": another paper's table, not this one's
+_CITED_AFTER = re.compile(r"\s*(?:of|in|from)\s+(?:\(|\[|[A-Z][\w'-]+(?:\s+et al|\s+and\s|,)"
+                          r"|the (?:original|cited)|their|ref)")
+_CITED_BEFORE = re.compile(r"(?:\d{4}[a-z]?\)?|et al\.?|\])\s*[,;]?\s*(?:see\s+)?$"
+                           r"|(?i:supp(?:lementary|l?\.)?|extended data|online)\s*$")
 
 
 def norm_label(label: str) -> str:
-    """'2a' -> '2', 'A.1' -> 'A1', ' 3 ' -> '3' (sub-figures refer to their figure)."""
-    label = label.strip().replace(".", "")
-    return re.sub(r"(?<=\d)[a-z]$", "", label)
+    """'2a'/'2A' -> '2', 'A.1' -> 'A1', ' 3 ' -> '3', 'IV' -> 'IV' (sub-figures are their figure)."""
+    label = re.sub(r"(?<=[A-Z])\.(?=\d)", "", label.strip())
+    return re.sub(r"(?<=\d)[a-zA-Z]$", "", label)
 
 
 def _expand(labels: str) -> list[str]:
-    out: list[str] = []
-    parts = _ONE_LABEL.findall(labels)
-    for a, b in zip(parts, parts[1:] + [""], strict=True):
-        out.append(norm_label(a))
+    out = [norm_label(x) for x in _ONE_LABEL.findall(labels)]
     # "2-4" / "2 to 4" means 2, 3, 4
-    for m in re.finditer(r"(\d+)\s*(?:-|–|to)\s*(\d+)", labels):
+    for m in re.finditer(r"(?<![.\d])(\d+)\s*(?:-|–|—|to)\s*(\d+)(?![.\d])", labels):
         lo, hi = int(m.group(1)), int(m.group(2))
         if 0 < hi - lo < 20:
             out += [str(i) for i in range(lo + 1, hi)]
@@ -37,9 +40,12 @@ def _expand(labels: str) -> list[str]:
 
 
 def mentions(text: str) -> list[tuple[str, str]]:
-    """(kind, label) pairs for every figure/table reference in ``text``."""
+    """(kind, label) pairs for every reference to one of this paper's figures/tables."""
     found = []
     for m in _MENTION.finditer(text):
+        before = text[max(0, m.start() - 16): m.start()]
+        if _CITED_AFTER.match(text, m.end()) or _CITED_BEFORE.search(before):
+            continue
         kind = "figure" if m.group(1).lower().startswith("fig") else "table"
         found += [(kind, lab) for lab in _expand(m.group(2))]
     return found
@@ -60,7 +66,7 @@ def figure_table_references(paper: Paper) -> list[Finding]:
     body = body_text(paper)
     if not body.strip():
         return []
-    cited = set(mentions(body))
+    cited = set(mentions(body)) | set(mentions("\n".join(c.text for c in paper.captions)))
     have = {(c.kind, norm_label(c.label)) for c in paper.captions
             if c.kind in ("figure", "table") and c.label}
     out = []
@@ -74,47 +80,92 @@ def figure_table_references(paper: Paper) -> list[Finding]:
                                evidence(next(u for u in units(paper, captions=True)
                                              if u.kind == "caption" and u.text == c.text), c.text)))
     if paper.captions:  # no captions at all more likely means the parser found none
-        all_units = list(units(paper))
+        all_units = list(units(paper, captions=True))
         for kind, label in sorted(cited - have):
+            if not _same_scheme(label, [lab for k, lab in have if k == kind]):
+                continue
             name = f"{kind.capitalize()} {label}"
-            pat = re.compile(r"\b" + ("Fig" if kind == "figure" else "Tab") + r"[\w.]*s?\s*[^.]*?\b"
-                             + re.escape(label) + r"\b")
-            hit = find_sentence(pat, all_units)
+            hit = next(((u, sent) for u in all_units for sent in sentences(u.text)
+                        if (kind, label) in mentions(sent)), None)
             out.append(finding("figure-table-references", "presentation", "major",
                                f"The text refers to {name}, but the paper has no {name}.",
                                evidence(*hit) if hit else evidence(None)))
     return out
 
 
-_ACRONYM = re.compile(r"\b([A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*?)(s?)\b")
-WELL_KNOWN = {"AI", "ML", "NLP", "CV", "RL", "GPU", "GPUs", "CPU", "TPU", "RAM", "API", "URL", "PDF", "HTML", "JSON", "XML", "SQL", "CSV", "ID", "IID", "OK", "US", "USA", "UK", "EU", "CNN", "RNN", "LSTM", "GRU", "MLP", "SGD", "GPT", "BERT", "GAN", "VAE", "MSE", "RMSE", "MAE", "AUC", "ROC", "SVM", "PCA", "KL", "LLM", "LLMs", "F1", "BLEU", "ROUGE", "COCO", "MNIST", "CIFAR", "SVHN", "GLUE", "IMDB", "MMLU", "KITTI", "QM9", "ICLR", "ICML", "NeurIPS", "ACL", "EMNLP", "NAACL", "CVPR", "ICCV", "ECCV", "AAAI", "IJCAI", "IEEE", "ACM", "arXiv", "PhD", "CEO", "TV", "DNA", "RNA", "MRI", "CT", "COVID", "II", "III", "IV", "VI", "VII", "VIII", "IX", "XI", "XII", "PyTorch", "TensorFlow", "GitHub", "OpenAI", "CUDA", "ResNet", "ImageNet", "LaTeX", "USD"}
+def _same_scheme(label: str, labels: list[str]) -> bool:
+    """Whether ``label`` is numbered like the paper's own floats: "Figure 112" in a paper with
+    eight figures is a footnote mark glued to "Figure 1", and "Table 3.2" in a paper numbering
+    tables 1, 2, 3 is another book's table."""
+    if not labels:
+        return True
+    if ("." in label) != any("." in x for x in labels):
+        return False
+    nums = [int(x) for x in labels if x.isdigit()]
+    return not (label.isdigit() and nums and int(label) > max(nums) + 3)
+
+
+# not glued to a hyphen ("LEG- WORK" is a name broken at a line end) or to math ("GBP −GRP")
+_ACRONYM = re.compile(r"(?<![\w\-−=+/])(?<!- )([A-Z]{3,6})(s?)(?![\w\-−=+/])(?! [−=+])")
+WELL_KNOWN = {
+    "AAAI", "ACL", "ACM", "AMD", "API", "ARM", "ASCII", "ASIC", "AUC", "AWS", "BERT", "BLEU",
+    "BPE", "CEO", "CIFAR", "CNN", "CNRS", "COCO", "COVID", "CPU", "CSV", "CUDA", "CVPR", "DNA",
+    "DNS", "DOE", "DQN", "DRAM", "ECCV", "EMNLP", "EPFL", "ERC", "ESA", "ETH", "FAQ", "FPGA",
+    "GAN", "GLUE", "GMT", "GPT", "GPU", "GRU", "HDD", "HTML", "HTTP", "HTTPS", "ICCV", "ICLR",
+    "ICML", "IEEE", "IID", "III", "IJCAI", "IMDB", "ISO", "JSON", "KITTI", "LAN", "LLM",
+    "LLMs", "LSTM", "LoRA", "MAE", "MIT", "MLP", "MMLU", "MNIST", "MRI", "MSE", "MTU", "NAACL",
+    "NASA", "NIC", "NIH", "NLI", "NLP", "NSF", "OCR", "OSI", "PCA", "PDF", "PPO", "PhD", "RAM",
+    "RGB", "RMSE", "RNA", "RNN", "ROC", "ROUGE", "SDSS", "SGD", "SHA", "SIMD", "SQL", "SSD",
+    "SSH", "SSL", "SVHN", "SVM", "TCP", "TLS", "TPU", "UCLA", "UDP", "URL", "USA", "USD",
+    "UTC", "UTF", "VAE", "VII", "VIII", "VPN", "WAN", "XII", "XML",
+}
 _ROMAN = re.compile(r"^[IVXLC]+$")
+_MATH = set("=−+×∈≤≥^_|∑∫·∂∇<>/")
+_NOT_PROSE_HEADING = re.compile(r"acknowledg|funding|author|affiliation", re.IGNORECASE)
+_CITED = r"\s*(?:\[\d|\((?:[A-Z][\w-]+(?: et al\.?| and [A-Z][\w-]+)?,? \d{4}))"
+
+
+def prose_sentences(paper: Paper) -> list[str]:
+    """Sentences that read as prose: figure labels, tables and formulas that leak into the text
+    are not places where an acronym must be defined."""
+    out = []
+    for u in units(paper, captions=True):
+        if _NOT_PROSE_HEADING.search(u.section):
+            continue
+        for sent in sentences(u.text):
+            words = sent.split()
+            lower = sum(w[:1].islower() for w in words)
+            if len(words) >= 6 and lower >= len(words) / 2 and sum(c in _MATH for c in sent) < 2:
+                out.append(sent)
+    return out
 
 
 def _defined(acr: str, text: str) -> bool:
     a = re.escape(acr)
     return bool(re.search(
         rf"\(\s*{a}s?\s*[),;]|\b{a}s?\s*\(\s*[a-z]|\b{a}s?,? (?:stands for|short for|i\.e\.)"
-        rf"|\b{a}s?\s*[:=]\s*[a-z]", text))
+        rf"|\b{a}s?\s*[:=]\s*[a-z]|\b{a}s?{_CITED}", text))
 
 
 @rule("undefined-acronyms", aspect="presentation")
 def undefined_acronyms(paper: Paper, limit: int = 5) -> list[Finding]:
-    """Acronyms used repeatedly but never spelled out."""
+    """Acronyms used at least 3 times in prose but never spelled out (nor cited as a name)."""
+    prose = prose_sentences(paper)
     text = "\n".join([paper.title] + [u.text for u in units(paper, captions=True)])
     refs = "\n".join(paper.references)
     headings = " ".join(s.heading for s in paper.sections)
-    counts = Counter(m.group(1) for m in _ACRONYM.finditer(text))
+    counts = Counter(m.group(1) for m in _ACRONYM.finditer("\n".join(prose)))
     out = []
     for acr, n in counts.most_common():
-        letters = sum(ch.isupper() for ch in acr)
-        if (n < 2 or len(acr) > 7 or letters < 2 or letters < len(acr) - 2 or acr in WELL_KNOWN
-                or _ROMAN.match(acr) or acr in refs or acr in headings or _defined(acr, text)):
+        if (n < 3 or acr in WELL_KNOWN or _ROMAN.match(acr) or acr in refs or acr in headings
+                or _defined(acr, text)):
             continue
-        hit = find_sentence(re.compile(rf"\b{re.escape(acr)}s?\b"), units(paper, captions=True))
+        hit = next((s for s in prose if re.search(rf"\b{acr}s?\b", s)), None)
+        unit = next((u for u in units(paper, captions=True) if hit and hit in " ".join(
+            u.text.split())), None)
         out.append(finding("undefined-acronyms", "presentation", "minor",
                            f"The acronym {acr} is used {n} times but never defined; spell it out "
-                           "at first use.", evidence(*hit) if hit else evidence(None)))
+                           "at first use.", evidence(unit, hit) if unit else evidence(None)))
         if len(out) == limit:
             break
     return out
