@@ -30,8 +30,7 @@ deps-dev: $(VENV)/.dev
 demo: $(VENV)/.core
 	@mkdir -p build/demo
 	$(PY) -m paperreview.parse.sample build/demo/sample-paper.pdf
-	$(BIN)/paperreview parse build/demo/sample-paper.pdf -o build/demo --format tagged --overwrite
-	@cat build/demo/sample-paper.txt
+	$(BIN)/paperreview review build/demo/sample-paper.pdf
 
 test: $(VENV)/.dev
 	$(PY) -m pytest $(PYTEST_ARGS)
