@@ -36,8 +36,10 @@ def write_dataset(root: Path, fmt: str = "alpaca", n_train: int = 8, n_val: int 
         with (root / f"{split}.jsonl").open("w", encoding="utf-8") as fh:
             for i in range(n):
                 fh.write(json.dumps(record(i, fmt)) + "\n")
-    report = report or {"tokenizer": "tiny", "budget": 256,
-                        "splits": {"train": {"n": n_train, "max_tokens": 60}}}
+    # the shape `paperreview dataset build` writes (config + tokens summary)
+    report = report or {"config": {"tokenizer": "tiny", "max_tokens": 128},
+                        "splits": {"train": n_train, "validation": n_val, "test": 1},
+                        "tokens": {"max_tokens": 128, "records": n_train, "max": 60, "mean": 55.0}}
     (root / "build_report.json").write_text(json.dumps(report), encoding="utf-8")
     return root
 

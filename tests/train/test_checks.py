@@ -7,8 +7,7 @@ import json
 import pytest
 
 from paperreview.errors import ConfigError, InputError
-from paperreview.train import TrainConfig
-from paperreview.train import checks
+from paperreview.train import TrainConfig, checks
 
 
 def cfg(**kw) -> TrainConfig:
@@ -88,3 +87,13 @@ def test_config_validation():
     with pytest.raises(ConfigError, match="--rope-factor needs --rope-scaling"):
         cfg(rope_factor=2.0)
     assert cfg(target_modules="q_proj, v_proj").lora_target_modules() == ["q_proj", "v_proj"]
+
+
+def test_dataset_report_mismatches_are_warned(tiny_llama_dir):
+    report = {"config": {"tokenizer": str(tiny_llama_dir), "max_tokens": 8192},
+              "tokens": {"max_tokens": 8192, "max": 8000}}
+    same = cfg(base_model=str(tiny_llama_dir), max_length=8192)
+    assert checks.dataset_warnings(report, same) == []
+    warns = checks.dataset_warnings(report, cfg(base_model="other/model", max_length=12288))
+    assert "fitted to 8192 tokens but --max-length is 12288" in warns[0]
+    assert "not other/model" in warns[1]

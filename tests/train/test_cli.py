@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -32,7 +33,16 @@ def test_cli_trains_sharegpt_with_yarn_and_the_adapter_loads(tiny_llama_dir, tmp
     model = load_model_with_adapter(out, dtype=torch.float32)
     assert model.config.rope_parameters["factor"] == 2.0
     ids = torch.tensor([[5, 206, 57]])
-    assert model(input_ids=ids).logits.shape == (1, 3, model.config.vocab_size)
+    with torch.no_grad():
+        expected = model(input_ids=ids).logits
+    # `train merge` keeps the RoPE override and the adapter's effect
+    from transformers import AutoModelForCausalLM
+
+    main(["train", "merge", str(out), "-o", str(tmp_path / "merged"), "--dtype", "fp32"])
+    merged = AutoModelForCausalLM.from_pretrained(tmp_path / "merged")
+    assert merged.config.rope_parameters["rope_type"] == "yarn"
+    with torch.no_grad():
+        assert torch.allclose(merged(input_ids=ids).logits, expected, atol=1e-4)
 
 
 def test_cli_bad_input_exits_with_a_clear_error(tiny_llama_dir, tmp_path, capsys):
@@ -86,10 +96,15 @@ def test_export_alpaca_and_longlora_is_llama_only(tmp_path):
     with pytest.raises(ConfigError, match="Llama models only"):
         export_llamafactory(cfg, longlora=True)
     paths = export_llamafactory(cfg)
-    info = json.loads(open(paths["dataset_info"]).read())
+    info = json.loads(Path(paths["dataset_info"]).read_text())
     assert list(info) == ["paperreview_train"]
     assert info["paperreview_train"]["columns"] == {"prompt": "instruction", "query": "input",
                                                     "response": "output"}
-    doc = yaml.safe_load(open(paths["yaml"]).read())
+    doc = yaml.safe_load(Path(paths["yaml"]).read_text())
     assert doc["template"] == "mistral" and doc["lora_target"] == "all"
     assert "eval_dataset" not in doc and "quantization_bit" not in doc
+    header = Path(paths["yaml"]).read_text().splitlines()[:5]
+    assert not any("LLaMA-Factory will cut" in line for line in header)
+    long = write_dataset(tmp_path / "long", "alpaca", report={"tokens": {"max": 20000}})
+    paths = export_llamafactory(cfg.model_copy(update={"data": str(long)}))
+    assert "records of 20000 tokens > cutoff_len 12288" in Path(paths["yaml"]).read_text()

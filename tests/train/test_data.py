@@ -7,8 +7,13 @@ import json
 import pytest
 
 from paperreview.errors import InputError
-from paperreview.train.data import (IGNORE, encode_split, load_split, to_messages,
-                                    tokenize_conversation)
+from paperreview.train.data import (
+    IGNORE,
+    encode_split,
+    load_split,
+    to_messages,
+    tokenize_conversation,
+)
 from tests.train.conftest import INSTRUCTION, PAPERS, record, write_dataset
 
 

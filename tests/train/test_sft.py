@@ -14,8 +14,9 @@ pytestmark = pytest.mark.slow
 
 
 def make_cfg(data, base, out, **kw) -> TrainConfig:
-    base_kw = dict(max_length=128, max_steps=8, lr=5e-3, batch_size=2, grad_accum=1,
-                   lora_dropout=0.0, logging_steps=1, save_steps=4, eval_steps=4, warmup_ratio=0.0)
+    base_kw = {"max_length": 128, "max_steps": 8, "lr": 5e-3, "batch_size": 2, "grad_accum": 1,
+               "lora_dropout": 0.0, "logging_steps": 1, "save_steps": 4, "eval_steps": 4,
+               "warmup_ratio": 0.0}
     return TrainConfig(data=str(data), base_model=str(base), output_dir=str(out), **{**base_kw, **kw})
 
 
@@ -59,7 +60,8 @@ def test_few_steps_lower_the_loss(trained):
     assert len(evals) >= 2 and evals[-1] < evals[0]
     assert summary.extra["global_step"] == 8 and summary.extra["eval_loss"] == evals[-1]
     # what is saved beside the adapter
-    assert info["token_stats"]["dataset_build_report"]["budget"] == 256
+    assert info["token_stats"]["dataset_build_report"]["tokens"]["max_tokens"] == 128
+    assert any("token counts come from tokenizer tiny" in w for w in info["warnings"])
     assert info["token_stats"]["train"]["examples"] == 8
     assert 0 < info["token_stats"]["train"]["label_tokens"] < info["token_stats"]["train"]["tokens"]
     assert info["library_versions"]["trl"] and info["library_versions"]["peft"]
@@ -133,3 +135,34 @@ def test_overlong_records_stop_before_training(tiny_llama_dir, tmp_path):
     with pytest.raises(InputError, match=r"longer than --max-length 40: p\d+ \(\d+ tokens\)"):
         run_training(make_cfg(data, tiny_llama_dir, tmp_path / "o", max_length=40))
     assert not (tmp_path / "o").exists()  # nothing written, no model loaded
+
+
+def test_overlong_skip_trains_on_the_rest_and_lists_them(tiny_llama_dir, tiny_tokenizer, tmp_path):
+    from paperreview.train.data import to_messages, tokenize_conversation
+    from tests.train.conftest import record, write_dataset
+
+    lens = sorted(len(tokenize_conversation(tiny_tokenizer, to_messages(record(i, "alpaca"),
+                                                                         "alpaca"))[0])
+                  for i in range(2))
+    assert lens[0] < lens[1]
+    data = write_dataset(tmp_path / "sft", n_train=4)
+    summary = run_training(make_cfg(data, tiny_llama_dir, tmp_path / "o", max_length=lens[0],
+                                    overlong="skip", max_steps=1))
+    info = json.loads((tmp_path / "o" / "training_info.json").read_text())
+    assert summary.ok == 2 and summary.skipped == 2
+    # p1 and p3 of train, p1 of validation
+    assert sorted(o["id"] for o in info["skipped_overlong"]) == ["p1", "p1", "p3"]
+    assert all(o["tokens"] == lens[1] for o in info["skipped_overlong"])
+    assert any("-- skipped (--overlong skip)" in w for w in info["warnings"])
+
+
+def test_full_fine_tuning_saves_whole_weights(tiny_llama_dir, tmp_path):
+    from transformers import AutoModelForCausalLM
+
+    from tests.train.conftest import write_dataset
+
+    data = write_dataset(tmp_path / "sft", n_train=2, n_val=1)
+    out = tmp_path / "full"
+    summary = run_training(make_cfg(data, tiny_llama_dir, out, method="full", max_steps=1))
+    assert summary.outputs["model"] == str(out) and not (out / "adapter_config.json").exists()
+    assert AutoModelForCausalLM.from_pretrained(out).config.num_hidden_layers == 2

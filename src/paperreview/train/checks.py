@@ -8,6 +8,7 @@ model that is not a chat/instruct model, a chat template whose markers the vocab
 from __future__ import annotations
 
 import importlib.util
+import logging
 import math
 import os
 import re
@@ -17,6 +18,7 @@ from typing import Any
 from ..errors import ConfigError, InputError
 from .config import TrainConfig
 
+log = logging.getLogger("paperreview.train")
 CHAT_NAME = re.compile(r"(chat|instruct|\bit\b|-it\b|sft|dpo|rlhf|assistant)", re.IGNORECASE)
 # literal control markers inside chat templates: <|im_start|>, [INST], <start_of_turn>, ...
 TEMPLATE_MARKER = re.compile(r"<\|[a-zA-Z_]+\|>|\[/?INST\]|<start_of_turn>|<end_of_turn>")
@@ -141,13 +143,38 @@ def chat_warnings(base_model: str, tokenizer, template: str | None) -> list[str]
     return out
 
 
-def estimate_params(model_cfg) -> int:
-    """Parameter count from the config alone (weights built on the meta device, no memory)."""
+def dataset_warnings(report: dict[str, Any] | None, cfg: TrainConfig) -> list[str]:
+    """Compare the dataset's ``build_report.json`` (budget, tokenizer) with this run."""
+    if not isinstance(report, dict):
+        return []
+    built = report.get("config") or {}
+    budget = (report.get("tokens") or {}).get("max_tokens") or built.get("max_tokens")
+    out = []
+    if budget and int(budget) != cfg.max_length:
+        out.append(f"the dataset was fitted to {budget} tokens but --max-length is "
+                   f"{cfg.max_length}; use the same number")
+    tok = built.get("tokenizer")
+    if tok and Path(str(tok)).expanduser().resolve() != Path(cfg.base_model).expanduser().resolve():
+        out.append(f"the dataset's token counts come from tokenizer {tok}, not {cfg.base_model}; "
+                   "records may not fit (each is checked again here)")
+    return out
+
+
+def estimate_params(model_cfg, trust_remote_code: bool = False) -> int:
+    """Parameter count from the config alone (weights built on the meta device, no memory).
+
+    Returns 0 (= skip the memory check) for architectures that cannot be built this way.
+    """
     import torch
     from transformers import AutoModelForCausalLM
 
-    with torch.device("meta"):
-        model = AutoModelForCausalLM.from_config(model_cfg)
+    try:
+        with torch.device("meta"):
+            model = AutoModelForCausalLM.from_config(model_cfg, trust_remote_code=trust_remote_code)
+    except Exception as exc:  # noqa: BLE001 - remote code may raise anything; advisory check
+        log.warning("cannot estimate the model size from its config (%s); skipping the memory "
+                    "preflight", exc)
+        return 0
     return sum(p.numel() for p in model.parameters())
 
 

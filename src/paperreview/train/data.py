@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jinja2.exceptions import TemplateError
+
 from ..errors import InputError
 from ..io import read_jsonl
 
@@ -190,7 +192,13 @@ def encode_split(convs: list[Conversation], tokenizer, max_length: int,
     """Tokenize every conversation; those over ``max_length`` are listed, not cut."""
     out = EncodedSplit()
     for conv in convs:
-        ids, labels = tokenize_conversation(tokenizer, conv.messages, template)
+        try:
+            ids, labels = tokenize_conversation(tokenizer, conv.messages, template)
+        except TemplateError as exc:  # raised by the template itself, e.g. "Conversation
+            # roles must alternate" or "System role not supported"
+            raise InputError(f"record {conv.id}: the chat template rejected it ({exc})",
+                             "drop the system turn when building the dataset, or pass "
+                             "--chat-template FILE.jinja") from None
         if len(ids) > max_length:
             out.overlong.append({"id": conv.id, "tokens": len(ids)})
             continue

@@ -128,14 +128,7 @@ def _header(cfg: TrainConfig, template: str, report: dict[str, Any] | None) -> s
 
 
 def _max_tokens(report: dict[str, Any] | None) -> int | None:
-    """Largest ``max``-like token count anywhere in the dataset's build report."""
-    if not isinstance(report, dict):
-        return None
-    best = None
-    for key, value in report.items():
-        if isinstance(value, dict):
-            sub = _max_tokens(value)
-            best = sub if best is None or (sub and sub > best) else best
-        elif isinstance(value, int | float) and "max" in key.lower() and "token" in key.lower():
-            best = int(value) if best is None or value > best else best
-    return best
+    """The longest record in the dataset's build report (``tokens.max``), if recorded."""
+    tokens = (report or {}).get("tokens") if isinstance(report, dict) else None
+    longest = tokens.get("max") if isinstance(tokens, dict) else None
+    return int(longest) if isinstance(longest, int | float) else None

@@ -47,6 +47,7 @@ class Prepared:
     validation: Any | None
     memory: dict[str, float]
     warnings: list[str] = field(default_factory=list)
+    overlong: list[dict[str, Any]] = field(default_factory=list)  # skipped, train + validation
 
 
 def _warn(prep_warnings: list[str], msg: str) -> None:
@@ -90,10 +91,14 @@ def prepare(cfg: TrainConfig) -> Prepared:
     rope = checks.rope_parameters(model_cfg, cfg)
     if rope:
         checks.apply_rope(model_cfg, rope)
-    memory = checks.check_memory(checks.estimate_params(model_cfg), cfg, precision)
+    memory = checks.check_memory(checks.estimate_params(model_cfg, cfg.trust_remote_code), cfg,
+                                 precision)
+    for msg in checks.dataset_warnings(read_build_report(cfg.data), cfg):
+        _warn(warnings, msg)
     tok = load_tokenizer(cfg, warnings)
     if not has_generation_markers(tok.chat_template):
-        log.info("chat template has no {%% generation %%} markers: masking prompts by prefix")
+        # no args: logging leaves the "%" of the jinja tag alone
+        log.info("chat template has no {% generation %} markers: masking prompts by prefix")
     train = encode_split(train_convs, tok, cfg.max_length)
     val = encode_split(val_convs, tok, cfg.max_length) if val_convs else None
     overlong = train.overlong + (val.overlong if val else [])
@@ -108,7 +113,11 @@ def prepare(cfg: TrainConfig) -> Prepared:
         _warn(warnings, msg + " -- skipped (--overlong skip)")
     if not train.rows:
         raise InputError("no training record fits in --max-length", "raise --max-length")
-    return Prepared(tok, model_cfg, precision, attention, rope, train, val, memory, warnings)
+    if val is not None and not val.rows:
+        _warn(warnings, "no validation record fits in --max-length: no evaluation loss")
+        val = None
+    return Prepared(tok, model_cfg, precision, attention, rope, train, val, memory, warnings,
+                    overlong)
 
 
 def load_model(cfg: TrainConfig, prep: Prepared):
@@ -237,7 +246,7 @@ def _write_info(cfg: TrainConfig, prep: Prepared, trainer, metrics: dict, resume
         "token_stats": {"dataset_build_report": read_build_report(cfg.data),
                         "train": prep.train.stats(),
                         "validation": prep.validation.stats() if prep.validation else None},
-        "skipped_overlong": prep.train.overlong + (prep.validation.overlong if prep.validation else []),
+        "skipped_overlong": prep.overlong,
         "library_versions": artifacts.library_versions(),
         "log_history": trainer.state.log_history,
     }
