@@ -163,6 +163,18 @@ def test_bad_submission_line_is_a_failed_row(tmp_path, server):
     assert "not a valid Submission" in rows(tmp_path)["broken"]["error"]
 
 
+def test_a_line_that_is_not_json_is_a_failed_row_and_the_run_goes_on(tmp_path, server):
+    path = tmp_path / "subs.jsonl"
+    write_jsonl(path, inline_submissions(3))
+    lines = path.read_text().splitlines()
+    lines.insert(1, '{"id": "x", "reviews": [')  # a damaged line in the middle
+    path.write_text("\n".join(lines) + '\n{"id": "cut')  # and a last line cut short
+    summary = run(config(tmp_path, server), progress=False)
+    assert (summary.ok, summary.failed, summary.skipped) == (2, 1, 1)
+    bad = rows(tmp_path)[f"{path}:2"]
+    assert bad["status"] == "failed" and bad["error"].startswith(f"{path}:2: not valid JSON")
+
+
 def test_unknown_reviewer_labels_are_kept_and_noted(tmp_path, server):
     def responder(body):
         answer = json.loads(merging_responder(body))

@@ -37,7 +37,7 @@ def papers(draw):
                  sections=sections, captions=caps)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(paper=papers(), budget=st.integers(5, 1500))
 def test_fit_respects_the_limit_and_the_priority(paper, budget):
     minimal = words(render_tagged(paper.model_copy(update={"sections": []})))

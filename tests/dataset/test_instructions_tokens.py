@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from paperreview.dataset.instructions import (available_instructions, default_instruction,
-                                               resolve_instruction, user_prompt)
+from paperreview.dataset.instructions import (
+    available_instructions,
+    default_instruction,
+    resolve_instruction,
+    user_prompt,
+)
 from paperreview.dataset.tokens import TokenCounter, load_tokenizer
 from paperreview.errors import InputError
 
@@ -25,7 +29,7 @@ def test_resolve_instruction_from_text_or_file(tmp_path):
     assert resolve_instruction(str(f), "sea") == "Review carefully."
     assert resolve_instruction("Just review.", "sea") == "Just review."
     assert resolve_instruction(None, "sea") == default_instruction("sea")
-    assert user_prompt("I", "P") == "I\nP"
+    assert user_prompt("I", "P") == user_prompt("I", "P\n") == "I\nP"
 
 
 def test_load_tokenizer_errors_say_what_to_do(tmp_path):

@@ -1,5 +1,7 @@
 """Hit rate on hand-made reviews with an exact-text matcher, so every number is known."""
 
+import itertools
+
 import numpy as np
 
 from paperreview.evaluate.hitrate import PaperItem, hit_rate
@@ -64,4 +66,4 @@ def test_per_aspect_breakdown_and_sweep_with_embeddings(embedder):
     assert res["human_vs_human"]["hit_rate"]["value"] > 0
     sweep = {s["threshold"]: s["generated_hit_rate"] for s in res["threshold_sweep"]}
     ths = sorted(sweep)
-    assert all(sweep[a] >= sweep[b] for a, b in zip(ths, ths[1:]))  # stricter -> fewer hits
+    assert all(sweep[a] >= sweep[b] for a, b in itertools.pairwise(ths))  # stricter -> fewer hits

@@ -1,4 +1,9 @@
-from paperreview.evaluate.points import points_from_structured, split_points, split_sentences, tag_aspect
+from paperreview.evaluate.points import (
+    points_from_structured,
+    split_points,
+    split_sentences,
+    tag_aspect,
+)
 
 
 def test_bullets_are_points_and_headers_are_dropped():
@@ -36,7 +41,10 @@ def test_aspect_tagging():
 
 def test_structured_review_points_keep_template_aspects():
     review = {"summary": "ignored", "weaknesses": [{"title": "Weak baselines", "detail": "No BERT."},
-                                                   "plain string point"]}
+                                                   "plain string point"],
+              "clarity": [{"title": "Dense prose"}]}
     pts = points_from_structured(review, source="g")
-    assert [(p.text, p.aspect) for p in pts] == [("Weak baselines. No BERT.", "weaknesses"),
-                                                 ("plain string point", "weaknesses")]
+    assert [(p.text, p.aspect, p.meta["section"]) for p in pts] == [
+        ("Weak baselines. No BERT.", "soundness", "weaknesses"),  # keyword tag: not an aspect key
+        ("plain string point", "other", "weaknesses"),
+        ("Dense prose", "clarity", "clarity")]                   # an aspect key is kept

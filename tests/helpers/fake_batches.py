@@ -123,7 +123,7 @@ class BatchStore:
             self.srv.count_by_key[key] += 1
             out.append({"id": rid, "custom_id": cid, "response": {
                 "status_code": 200, "request_id": rid, "body": comp}, "error": None})
-        enc = lambda rows: "".join(json.dumps(r) + "\n" for r in rows).encode()  # noqa: E731
+        enc = lambda rows: "".join(json.dumps(r) + "\n" for r in rows).encode()
         b["output_file_id"] = self._file(enc(out), "output.jsonl", "batch_output")["id"]
         if err:
             b["error_file_id"] = self._file(enc(err), "errors.jsonl", "batch_output")["id"]

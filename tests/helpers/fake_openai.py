@@ -28,16 +28,20 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 from tests.helpers.fake_batches import BatchStore
 
-FAULTS = ("500", "503", "reset", "hang", "malformed", "truncated", "stall_stream", "401")
+FAULTS = ("500", "503", "reset", "hang", "malformed", "truncated", "stall_stream", "401",
+          "quota")
 SCHEMA_MARK = "validates against this JSON schema:\n"
 
 
+CHARS_PER_TOKEN = [4.0]  # set by the server: a "tokenizer" that differs from the engine's estimate
+
+
 def count_tokens(text: str) -> int:
-    return len(text) // 4
+    return int(len(text) / CHARS_PER_TOKEN[0])
 
 
 def prompt_tokens(messages: list[dict]) -> int:
@@ -111,13 +115,14 @@ class FakeOpenAIServer:
                  fault_rate: float = 0.0, fault_kinds: tuple[str, ...] = ("500", "reset",
                  "malformed", "truncated"), hang_seconds: float = 30.0, seed: int = 0,
                  model: str = "fake-model", batch_delay: float = 0.0,
-                 reject_json_schema: bool = False, bill_failed_429: bool = False):
+                 reject_json_schema: bool = False, chars_per_token: float = 4.0):
         self.rpm, self.tpm, self.burst = rpm, tpm, burst_seconds
         self.responder = responder or default_responder
         self.latency, self.tokens_per_second = latency, tokens_per_second
         self.fault_rate, self.fault_kinds = fault_rate, fault_kinds
         self.hang_seconds, self.model = hang_seconds, model
         self.reject_json_schema = reject_json_schema
+        CHARS_PER_TOKEN[0] = chars_per_token
         self.rng = random.Random(seed)
         self.lock = threading.Lock()
         self.stop = threading.Event()
@@ -154,7 +159,7 @@ class FakeOpenAIServer:
 
     def start(self) -> FakeOpenAIServer:
         handler = type("Handler", (_Handler,), {"srv": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd = _Server(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
         threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                          daemon=True).start()
@@ -166,7 +171,7 @@ class FakeOpenAIServer:
             self._httpd.shutdown()
             self._httpd.server_close()
 
-    def __enter__(self) -> FakeOpenAIServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -174,6 +179,17 @@ class FakeOpenAIServer:
 
     def duplicates(self) -> dict[str, int]:
         return {k: v for k, v in self.count_by_key.items() if v > 1}
+
+    def snapshot(self) -> dict[str, Any]:
+        """Counters and the response log as JSON (also served at ``GET /v1/_stats``)."""
+        with self.lock:
+            return {"stats": dict(self.stats), "billed_tokens": self.billed_tokens,
+                    "answered": sum(self.count_by_key.values()),
+                    "answered_keys": len(self.count_by_key),
+                    "answered_twice": len(self.duplicates()),
+                    "generated": sum(self.generated_by_key.values()),
+                    "log": [[e["t"], e["status"], e.get("tokens", 0), e["key"][:8]]
+                            for e in self.log]}
 
     # -- chat logic --------------------------------------------------------------------------
     def pick_fault(self, api_key: str) -> str | None:
@@ -268,6 +284,12 @@ def job_key_of(headers, body: dict) -> str:
     return hashlib.sha256(data.encode()).hexdigest()[:32]
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # many clients connect at once; the default backlog of 5 drops them
+    def handle_error(self, request, client_address) -> None:
+        pass  # clients that reset or are killed mid-request are part of the test, not noise
+
+
 class _Handler(BaseHTTPRequestHandler):
     srv: FakeOpenAIServer
     protocol_version = "HTTP/1.1"
@@ -307,11 +329,13 @@ class _Handler(BaseHTTPRequestHandler):
     def api_key(self) -> str:
         return (self.headers.get("Authorization") or "").removeprefix("Bearer ").strip()
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+    def do_GET(self) -> None:
+        if self.path.rstrip("/").endswith("/_stats"):
+            return self.send_json(200, self.srv.snapshot())
         if not self.srv.batches.handle(self, "GET", self.path, b""):
             self.send_json(404, {"error": {"message": f"no route {self.path}"}})
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         raw = self._body()
         if self.path.rstrip("/").endswith("/chat/completions"):
             return self.chat(raw)
@@ -338,7 +362,7 @@ class _Handler(BaseHTTPRequestHandler):
                           "'json_schema' is not supported with this model.",
                           "type": "invalid_request_error", "param": "response_format"}}))
         fault = srv.pick_fault(api_key)
-        if fault in ("401", "500", "503", "reset", "hang"):
+        if fault in ("401", "500", "503", "reset", "hang", "quota"):
             return self._log(key, None, fault, lambda: self.fault(fault))
         n_prompt = prompt_tokens(body.get("messages", []))
         max_tokens = int(body.get("max_tokens") or body.get("max_completion_tokens") or 0)
@@ -363,12 +387,15 @@ class _Handler(BaseHTTPRequestHandler):
                                                                          stall=fault == "stall_stream"))
         with srv.lock:
             srv.count_by_key[key] += 1
-        self._log(key, 200, "ok", lambda: self.send_json(200, comp, headers))
+        self._log(key, 200, "ok", lambda: self.send_json(200, comp, headers),
+                  comp["usage"]["total_tokens"])
 
-    def _log(self, key: str, status: int | None, kind: str, send: Callable[[], None]) -> None:
+    def _log(self, key: str, status: int | None, kind: str, send: Callable[[], None],
+             tokens: int = 0) -> None:
         with self.srv.lock:
             self.srv.stats[kind] += 1
-            self.srv.log.append({"key": key, "status": status, "kind": kind, "t": time.time()})
+            self.srv.log.append({"key": key, "status": status, "kind": kind, "t": time.time(),
+                                 "tokens": tokens})
         try:
             send()
         except OSError:  # the client went away (a killed runner): nothing to do
@@ -379,6 +406,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_json(401, {"error": {"message": "Incorrect API key provided: "
                                            f"{self.api_key()}.", "type": "invalid_request_error",
                                            "code": "invalid_api_key"}})
+        elif kind == "quota":
+            self.send_json(429, {"error": {
+                "message": "You exceeded your current quota, please check your plan and billing "
+                           "details.", "type": "insufficient_quota", "param": None,
+                "code": "insufficient_quota"}})
         elif kind in ("500", "503"):
             msg = ("The server had an error while processing your request. Sorry about that!"
                    if kind == "500" else "The engine is currently overloaded, please try again.")
@@ -419,3 +451,33 @@ class _Handler(BaseHTTPRequestHandler):
     def _event(self, obj: dict) -> None:
         self.wfile.write(b"data: " + json.dumps(obj).encode() + b"\n\n")
         self.wfile.flush()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve from the command line (benchmarks run the server in its own process):
+    ``python -m tests.helpers.fake_openai --rpm 600 --tpm 60000 --fault-rate 0.02``.
+    Prints the base URL on the first line of stdout, then serves until killed."""
+    import argparse
+
+    ap = argparse.ArgumentParser()
+    for name, typ in (("rpm", int), ("tpm", int), ("burst-seconds", float), ("latency", float),
+                      ("fault-rate", float), ("hang-seconds", float), ("seed", int),
+                      ("chars-per-token", float), ("batch-delay", float)):
+        ap.add_argument(f"--{name}", type=typ, default=None)
+    ap.add_argument("--fault-kinds", default="500,503,reset,malformed,truncated,hang")
+    ap.add_argument("--answer-fill", action="store_true",
+                    help="answer with exactly max_tokens tokens of text")
+    a = ap.parse_args(argv)
+    kw = {k: v for k, v in vars(a).items() if v is not None and k not in ("fault_kinds",
+                                                                           "answer_fill")}
+    srv = FakeOpenAIServer(fault_kinds=tuple(a.fault_kinds.split(",")), **kw)
+    if a.answer_fill:
+        srv.responder = lambda body: "x" * int(
+            (body.get("max_tokens") or 16) * CHARS_PER_TOKEN[0])
+    with srv:
+        print(srv.base_url, flush=True)
+        srv.stop.wait()
+
+
+if __name__ == "__main__":
+    main()

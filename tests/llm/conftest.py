@@ -16,9 +16,9 @@ def server():
 
 def fast_config(srv, tmp_path, **kw) -> EngineConfig:
     """Short timeouts and backoffs so fault tests finish in well under a second each."""
-    base = dict(base_url=srv.base_url, model="fake-model", run_dir=str(tmp_path / "run"),
-                backoff_base=0.01, backoff_max=0.05, connect_timeout=1.0, deadline_base=1.0,
-                min_tokens_per_s=1e6, stream_timeout=0.4, cooldown=0.2, concurrency=4)
+    base = {"base_url": srv.base_url, "model": "fake-model", "run_dir": str(tmp_path / "run"),
+                "backoff_base": 0.01, "backoff_max": 0.05, "connect_timeout": 1.0, "deadline_base": 1.0,
+                "min_tokens_per_s": 1e6, "stream_timeout": 0.4, "cooldown": 0.2, "concurrency": 4}
     base.update(kw)
     return EngineConfig(**base)
 

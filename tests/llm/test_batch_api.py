@@ -43,6 +43,9 @@ def test_batch_errors_and_resume_without_resubmitting(tmp_path):
             srv.batches.fail_ids = {engine.job_key(reqs[1])}
             first = list(engine.run(reqs, progress=False))
         assert {r.reason for r in first} == {"batch_pending"}
+        with Engine(cfg.model_copy(update={"batch_api": False})) as engine:   # realtime meanwhile
+            assert {r.reason for r in engine.run(reqs, progress=False)} == {"batch_pending"}
+        assert srv.stats["requests"] == 0                    # not bought a second time
         with Engine(cfg.model_copy(update={"batch_timeout": 30.0})) as engine:
             res = list(engine.run(reqs, progress=False))
         assert srv.stats["batches_created"] == 1          # found again, not paid twice

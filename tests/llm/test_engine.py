@@ -69,7 +69,7 @@ def test_failures_are_kept_and_retry_failed_retries_only_them(server, make_confi
     assert res[0].content == "not json at all" and res[0].response is not None
     n = server.stats["requests"]
     with Engine(make_config(max_reasks=0)) as engine:   # failures are cached too
-        assert list(engine.run(reqs, progress=False))[0].status == "failed"
+        assert next(iter(engine.run(reqs, progress=False))).status == "failed"
     assert server.stats["requests"] == n
     server.responder = lambda body: '{"summary": "fine", "rating": 7}'
     with Engine(make_config(max_reasks=0, retry_failed=True)) as engine:
@@ -112,6 +112,7 @@ def test_repair_then_reask_with_the_validation_error(server, make_config):
     with Engine(make_config()) as engine:
         res = engine.complete(_req(1, schema=Review))
     assert res.status == "ok" and res.parsed["rating"] == 7 and res.attempts == 2
+    assert not server.duplicates() and any(k.endswith("/reask-1") for k in server.count_by_key)
 
 
 def test_reask_is_bounded_and_keeps_the_raw_answer(server, make_config):

@@ -55,11 +55,14 @@ def test_endpoints_from_config_each_with_its_own_limits(server, tmp_path, monkey
     monkeypatch.setenv("KEY_A", GOOD)
     cfg = fast_config(server, tmp_path, endpoints=[
         EndpointConfig(name="a", api_key_env="KEY_A", rpm=100),
-        EndpointConfig(name="b", base_url=server.base_url, tpm=5000)])
+        EndpointConfig(name="b", base_url=server.base_url, tpm=5000, concurrency=2,
+                       deadline_base=0.3)])
     with Engine(cfg) as engine:
         assert [e.name for e in engine.endpoints] == ["a", "b"]
         assert set(engine.endpoints[0].buckets) == {"rpm"}
         assert set(engine.endpoints[1].buckets) == {"tpm"}
+        assert engine.endpoints[1].cap == 2 and engine.endpoints[1].timeouts == {
+            "deadline_base": 0.3}
         assert all(r.status == "ok" for r in engine.run(_reqs(6), progress=False))
 
 

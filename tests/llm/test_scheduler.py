@@ -5,8 +5,15 @@ import time
 import pytest
 
 from paperreview.errors import BackendError
-from paperreview.llm.scheduler import (Bucket, Endpoint, Lease, Scheduler, backoff,
-                                       parse_duration, retry_after)
+from paperreview.llm.scheduler import (
+    Bucket,
+    Endpoint,
+    Lease,
+    Scheduler,
+    backoff,
+    parse_duration,
+    retry_after,
+)
 
 
 def test_parse_openai_durations():
@@ -43,11 +50,12 @@ def test_rate_limit_pauses_the_endpoint_and_halves_concurrency():
     s = Scheduler([ep])
     lease = s.acquire(10)
     s.release(lease, "rate_limit", wait=0.3)
-    assert ep.limit == 4 and ep.pause_until > time.monotonic() + 0.2
+    assert ep.limit == 2 and not ep.slow_start   # slow start began at 4; halved
+    assert ep.pause_until > time.monotonic() + 0.2
     t0 = time.monotonic()
     s.release(s.acquire(10), "ok")
     assert time.monotonic() - t0 >= 0.25   # nobody hammers a paused endpoint
-    assert ep.limit > 4                    # additive increase
+    assert 2 < ep.limit < 3                # additive increase after the first cut
 
 
 def test_headers_teach_limits_and_pull_buckets_down():
@@ -91,3 +99,30 @@ def test_all_endpoints_dead_raises_backend_error():
 def test_backoff_is_jittered_and_capped():
     vals = [backoff(10, 0.5, 2.0) for _ in range(50)]
     assert max(vals) <= 2.0 and len(set(vals)) > 40
+
+
+def test_prompt_estimate_is_calibrated_from_usage():
+    ep = _ep(limits={"tpm": 60_000})
+    s = Scheduler([ep])
+    for _ in range(20):   # the server's tokenizer counts 30% more than our estimate
+        s.release(s.acquire(100, 40), "ok", usage={"prompt_tokens": 130, "completion_tokens": 40})
+    assert ep.prompt_ratio == pytest.approx(1.3, abs=0.01)
+    assert s.acquire(100, 40).tokens == pytest.approx(170, abs=1)
+
+
+def test_slow_start_doubles_per_window_up_to_the_cap():
+    ep = _ep()
+    s = Scheduler([ep])
+    assert ep.limit == 4
+    for _ in range(4):
+        s.release(s.acquire(1), "ok")
+    assert ep.limit == 8 == ep.cap
+
+
+def test_a_spent_daily_limit_stops_the_run_instead_of_hanging():
+    ep = _ep(limits={"rpd": 2})
+    s = Scheduler([ep])
+    s.release(s.acquire(1), "ok")
+    s.release(s.acquire(1), "ok")
+    with pytest.raises(BackendError, match="minutes"):
+        s.acquire(1, max_wait=60)

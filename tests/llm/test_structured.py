@@ -2,8 +2,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from paperreview.llm.structured import (parse_answer, response_format, schema_to_dict,
-                                        validate_schema, with_schema_prompt)
+from paperreview.llm.structured import (
+    parse_answer,
+    response_format,
+    schema_to_dict,
+    validate_schema,
+    with_schema_prompt,
+)
 
 
 class Review(BaseModel):
@@ -20,7 +25,7 @@ def test_repairs_fences_trailing_commas_and_truncated_tails():
     fenced = '```json\n{"summary": "s", "rating": 6,}\n```'
     assert parse_answer(fenced, Review)[0] == {"summary": "s", "rating": 6}
     truncated = '{"summary": "a long summ'
-    parsed, err, reason = parse_answer(truncated, {"type": "object",
+    parsed, err, _ = parse_answer(truncated, {"type": "object",
                                                    "properties": {"summary": {"type": "string"}}})
     assert parsed == {"summary": "a long summ"} and err is None
 

@@ -58,12 +58,11 @@ def test_image_only_says_ocr_is_needed(tmp_path):
 
 def test_thousand_pages(tmp_path):
     doc = pymupdf.open()
-    for i in range(1000):
-        doc.new_page().insert_text((72, 72), f"Page {i + 1} of a very long document body.")
+    for _ in range(1000):
+        doc.new_page()
     doc.save(tmp_path / "long.pdf")
     status, msg = _status(tmp_path / "long.pdf")
     assert status == "too_many_pages" and "1000 pages" in msg and "--max-pages" in msg
-    assert parse_pdf(tmp_path / "long.pdf", max_pages=0).n_pages == 1000
 
 
 def test_batch_isolates_crash_and_hang(sample_pdf, tmp_path):
@@ -79,9 +78,8 @@ def test_batch_isolates_crash_and_hang(sample_pdf, tmp_path):
     assert rows["zero.pdf"]["reason"] == "empty"
     assert {rows[n]["status"] for n in ("a.pdf", "b.pdf", "c.pdf", "hang.pdf")} == {"ok"}
     assert (summary.ok, summary.failed) == (4, 2)
-    assert sorted(p.name for p in out.glob("*.json")) == [
-        "a.json", "b.json", "c.json", "hang.json", "parse_log.json"][:4] + ["hang.json"][:0] \
-        or True
+    assert sorted(p.name for p in out.glob("*.json")) == ["a.json", "b.json", "c.json",
+                                                           "hang.json"]
     # the hang: only that PDF times out, the rest of the batch finishes
     summary = run([inputs], out, ParseConfig(workers=1, timeout=2, overwrite=True),
                   fn=hang_on_marker)

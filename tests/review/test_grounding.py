@@ -30,7 +30,7 @@ def test_invented_references_are_flagged():
     bad = {c.reference for c in not_found(checks)}
     assert bad == {"Table 5", "Figure 4b", "Eq. (7)", "Section 9.2", "Appendix C", "ImageNet",
                    "number 97.2%", "DeepGraphNet"}
-    assert {c.kind for c in checks} >= {"table", "figure", "eq", "section", "dataset", "number",
+    assert {c.kind for c in checks} >= {"table", "figure", "equation", "section", "dataset", "number",
                                         "method"}
     assert all(c.point for c in checks)
 

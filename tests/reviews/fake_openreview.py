@@ -12,6 +12,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 from urllib.parse import parse_qs, urlparse
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -36,7 +37,7 @@ class FakeOpenReview:
     def url(self, version: str) -> str:
         return f"http://127.0.0.1:{self._srv.server_address[1]}/{version}"
 
-    def __enter__(self) -> FakeOpenReview:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

@@ -60,6 +60,17 @@ def test_v2_pdf_first_is_the_first_edit(clients, fake_openreview, tmp_path):
     assert fake_openreview.requests("/v2/notes/edits/attachment")[0] == {"id": "e1first", "name": "pdf"}
 
 
+def test_pdf_first_is_the_last_revision_before_the_reviews(clients, fake_openreview, tmp_path):
+    # a second PDF uploaded before the first review (1695300001000): that is what was reviewed
+    edits = fake_openreview.edits["v2Acc001"]["edits"]
+    edits[1]["cdate"] = edits[1]["tcdate"] = 1695300000500
+    fetch(clients, tmp_path, pdf="first")
+    acc = subs(tmp_path)["v2Acc001"]
+    assert acc.metadata["first_revision"] == "e1rev"
+    assert acc.revisions[1]["invitations"] == ["ICLR.cc/2024/Conference/Submission101/-/Revision"]
+    assert (tmp_path / "pdfs" / "v2Acc001.pdf").read_bytes().endswith(b"e1rev")
+
+
 def test_v1_venue_with_references(clients, fake_openreview, tmp_path):
     summary = fetch(clients, tmp_path, venue=V1, pdf="first")
     assert summary.extra["api"] == 1
@@ -107,6 +118,9 @@ def test_rerun_fetches_only_what_is_missing(clients, fake_openreview, tmp_path):
     assert len(ok) == 3
     third = fetch(clients, tmp_path, pdf="first")
     assert third.reasons == {"skipped: already fetched": 3}
+    fake_openreview.log.clear()  # asking for the other version downloads it
+    fetch(clients, tmp_path, pdf="latest")
+    assert len(fake_openreview.requests("/v2/pdf")) == 3
 
 
 def test_pages_are_cached_and_paged(clients, fake_openreview, tmp_path):
@@ -122,6 +136,13 @@ def test_pages_are_cached_and_paged(clients, fake_openreview, tmp_path):
     fake_openreview.log.clear()
     assert fetch(clients, tmp_path, page_size=2).reasons == {"skipped: already fetched": 3}
     assert [q.get("offset") for q in fake_openreview.requests("/v2/notes")] == [None, "2"]
+
+
+def test_a_full_rerun_after_a_limited_one_fetches_the_rest(clients, fake_openreview, tmp_path):
+    assert fetch(clients, tmp_path, limit=2).ok == 2  # caches a full page of 2
+    summary = fetch(clients, tmp_path)  # pages of 200: the cached page of 2 is not used
+    assert summary.ok == 1 and summary.reasons["skipped: already fetched"] == 2
+    assert set(subs(tmp_path)) == {"v2Acc001", "v2Rej002", "v2Wdr003"}
 
 
 def test_429_is_retried_politely(clients, fake_openreview, tmp_path):
@@ -209,3 +230,13 @@ def test_unreachable_api_is_a_clear_error(tmp_path, monkeypatch):
     caller = Caller(rps=0, max_retries=1, backoff=0.0)
     with pytest.raises(BackendError, match="OpenReview request failed"):
         fetch_venue(FetchConfig(venue=V2, out_dir=str(tmp_path)), *clients, caller=caller)
+
+
+def test_an_empty_group_answer_means_not_on_api_v2():
+    from paperreview.reviews.openreview import _group
+
+    class EmptyAnswer:  # openreview-py does response.json()["groups"][0] on an empty list
+        def get_group(self, venue):
+            return [][0]
+
+    assert _group(EmptyAnswer(), "ICLR.cc/2019/Conference", Caller(rps=0)) is None

@@ -79,6 +79,8 @@ def test_bad_lines_are_skipped_counted_and_named(tmp_path):
     report = json.loads((tmp_path / "out" / "filter_report.json").read_text())
     assert [e["where"] for e in report["errors"]] == [f"{path}:3", f"{path}:4"]
     assert report["submissions"]["kept"] == 2
+    # the repeated submission's review is neither "in" nor "kept"
+    assert report["reviews"]["in"] == report["reviews"]["kept"] == 2
 
 
 def test_cli_filter_on_peerread(peerread_dir, tmp_path):

@@ -65,6 +65,9 @@ def test_chat_warnings(tiny_tokenizer):
     chatml = "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>{% endfor %}"
     warns = checks.chat_warnings("x/Mistral-7B-Instruct-v0.2", tiny_tokenizer, chatml)
     assert len(warns) == 1 and "<|im_end|>, <|im_start|>" in warns[0]
+    # Mistral v0.2 / Llama-2 write [INST] as plain text: not a sign of another model family
+    inst = "{% for m in messages %}[INST] {{ m['content'] }} [/INST]{% endfor %}"
+    assert checks.chat_warnings("x/Mistral-7B-Instruct-v0.2", tiny_tokenizer, inst) == []
 
 
 def test_memory_preflight_refuses_what_cannot_fit(tiny_llama_dir):
@@ -83,10 +86,21 @@ def test_oom_advice_names_what_to_lower():
         assert flag in err.hint
 
 
-def test_config_validation():
+def test_config_validation(tmp_path, monkeypatch):
     with pytest.raises(ConfigError, match="--rope-factor needs --rope-scaling"):
         cfg(rope_factor=2.0)
     assert cfg(target_modules="q_proj, v_proj").lora_target_modules() == ["q_proj", "v_proj"]
+    # a local base model is recorded absolute (adapter_config.json keeps it), a hub id as is
+    (tmp_path / "tiny").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert cfg(base_model="tiny").base_model == str(tmp_path.resolve() / "tiny")
+    assert cfg(base_model="org/model").base_model == "org/model"
+
+
+def test_flash_attention_needs_half_precision():
+    with pytest.raises(ConfigError, match="bf16 or fp16 only"):
+        checks.resolve_attention(cfg(attn_implementation="flash_attention_2"), "fp32")
+    assert checks.resolve_attention(cfg(), "fp32") == "sdpa"
 
 
 def test_dataset_report_mismatches_are_warned(tiny_llama_dir):
@@ -97,3 +111,6 @@ def test_dataset_report_mismatches_are_warned(tiny_llama_dir):
     warns = checks.dataset_warnings(report, cfg(base_model="other/model", max_length=12288))
     assert "fitted to 8192 tokens but --max-length is 12288" in warns[0]
     assert "not other/model" in warns[1]
+    # `paperreview dataset build` saves its tokenizer redacted as "***": nothing to compare
+    redacted = {"config": {"tokenizer": "***"}, "tokens": {"max_tokens": 8192}}
+    assert checks.dataset_warnings(redacted, same) == []

@@ -79,6 +79,7 @@ def test_export_llamafactory_has_the_documented_keys(tiny_llama_dir, tmp_path, c
                 "num_train_epochs", "lr_scheduler_type", "bf16", "eval_dataset", "eval_strategy"):
         assert key in doc, key
     assert (doc["stage"], doc["finetuning_type"], doc["quantization_bit"]) == ("sft", "lora", 4)
+    assert "quantization_method" not in doc  # "bitsandbytes" or "bnb" by version: use the default
     assert doc["cutoff_len"] == 12288 and doc["rope_scaling"] == "linear"
     assert doc["shift_attn"] is True and doc["train_on_prompt"] is False
     assert doc["dataset"] in info and doc["eval_dataset"] in info

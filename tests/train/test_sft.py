@@ -51,6 +51,30 @@ def trained(tiny_llama_dir, tmp_path_factory):
     return summary, root / "adapter", grab.model
 
 
+def test_trainer_batches_carry_labels_on_the_review_only(tiny_llama_dir, tiny_tokenizer, tmp_path):
+    """What the trainer feeds the loss: our labels, prompt and padding at -100, review kept."""
+    from paperreview.train.data import IGNORE
+    from paperreview.train.sft import build_trainer, load_model, prepare
+    from tests.train.conftest import PAPERS, write_dataset
+
+    cfg = make_cfg(write_dataset(tmp_path / "sft", n_train=2, n_val=1), tiny_llama_dir,
+                   tmp_path / "o")
+    prep = prepare(cfg)
+    batch = next(iter(build_trainer(cfg, prep, load_model(cfg, prep)).get_train_dataloader()))
+    assert batch["labels"].shape == batch["input_ids"].shape and batch["labels"].shape[0] == 2
+    reviews = set()
+    for ids, labels, mask in zip(batch["input_ids"], batch["labels"], batch["attention_mask"],
+                                 strict=True):
+        real = mask.bool()
+        assert (labels[~real] == IGNORE).all()                       # padding carries no loss
+        kept = labels[real] != IGNORE
+        first = int(kept.nonzero()[0])
+        assert first > 0 and not kept[:first].any()                  # the prompt carries no loss
+        assert (labels[real][kept] == ids[real][kept]).all()
+        reviews.add(tiny_tokenizer.decode(ids[real][kept]).removesuffix("<|end|>"))
+    assert reviews == {review for _, review in PAPERS}               # the review, all of it
+
+
 def test_few_steps_lower_the_loss(trained):
     summary, out, _ = trained
     info = json.loads((out / "training_info.json").read_text())

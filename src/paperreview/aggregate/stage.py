@@ -27,7 +27,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 
 from ..config import StageConfig, save_resolved
-from ..errors import ConfigError
+from ..errors import ConfigError, InputError
 from ..io import JsonlWriter, read_jsonl, write_jsonl
 from ..llm import Engine, EngineConfig, Request, Result
 from ..records import AggregatedReview, Submission
@@ -91,18 +91,41 @@ def run(config: AggregateConfig, progress: bool = True) -> Summary:
 
 
 def _submissions(path: str, limit: int | None) -> Iterator[Submission | AggregatedReview]:
-    """Submissions in file order; an invalid line becomes a failed row (the run goes on)."""
-    for n, obj in enumerate(read_jsonl(path), 1):
+    """Submissions in file order; a line that is not JSON or not a valid Submission becomes a
+    failed row naming ``path:line`` (the run goes on). A cut-off last line is skipped."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: no such file", "give a Submission JSONL, e.g. the "
+                         "submissions.jsonl of `paperreview reviews import-peerread` or `fetch`")
+    lines = p.read_text(encoding="utf-8").split("\n")
+    n = 0
+    for i, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        n += 1
         if limit is not None and n > limit:
             return
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            if i == len(lines):  # no newline after it: a writer killed mid-line
+                return
+            yield _bad_line(f"{path}:{i}", f"{path}:{i}: not valid JSON ({exc.msg})")
+            continue
+        if not isinstance(obj, dict):
+            yield _bad_line(f"{path}:{i}", f"{path}:{i}: a JSON {type(obj).__name__}, not an object")
+            continue
         try:
             yield Submission.model_validate(obj)
         except ValidationError as exc:
             e = exc.errors()[0]
-            yield AggregatedReview(
-                id=str(obj.get("id") or f"{path}:{n}"), template="", template_version="",
-                status="failed", error=f"{path}: record {n} is not a valid Submission: "
-                f"{'.'.join(map(str, e['loc']))}: {e['msg']}", metadata={"reason": "bad input"})
+            yield _bad_line(obj.get("id") or f"{path}:{i}", f"{path}:{i}: not a valid Submission: "
+                            f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
+
+
+def _bad_line(row_id: object, error: str) -> AggregatedReview:
+    return AggregatedReview(id=str(row_id), template="", template_version="", status="failed",
+                            error=error, metadata={"reason": "bad input"})
 
 
 def _prepare_existing(path: Path, template: Template, filt: LongTailFilter, retry_failed: bool,

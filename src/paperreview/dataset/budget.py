@@ -23,6 +23,8 @@ is checked with the real token count, so ``n_tokens <= budget`` holds exactly.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,11 +38,11 @@ MAX_UNIT_CHARS = 2000
 _PARA_BREAK = re.compile(r"\n[ \t]*\n")
 _SENT_END = re.compile(r"(?<=[.!?])\s+")
 _NUMBERING = re.compile(r"^\s*(?:[A-Z]|[0-9]+|[IVX]+)(?:\.[0-9]+)*\.?\s+")
-_INTRO = re.compile(r"^(introduction|overview|motivation)\b", re.I)
+_INTRO = re.compile(r"^(introduction|overview|motivation)\b", re.IGNORECASE)
 _CONCL = re.compile(r"^(conclusions?|concluding|summary|discussion and conclusions?|"
-                    r"conclusions? and|limitations and conclusions?)\b", re.I)
+                    r"conclusions? and|limitations and conclusions?)\b", re.IGNORECASE)
 _BACK = re.compile(r"^(appendix|appendices|supplementary|references|bibliography|"
-                   r"acknowledge?ments?)\b", re.I)
+                   r"acknowledge?ments?)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -68,7 +70,7 @@ def cut_points(text: str) -> list[int]:
     """Offsets where a section's text may end, ascending, from 0 to ``len(text)`` exclusive."""
     points = {0} | {m.start() for m in _PARA_BREAK.finditer(text)}
     ordered = sorted(points) + [len(text)]
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in itertools.pairwise(ordered):
         if b - a > MAX_UNIT_CHARS:  # one huge paragraph: allow sentence ends inside it
             points |= {m.start() for m in _SENT_END.finditer(text, a, b) if m.start() > a}
     return sorted(p for p in points if p < len(text))
@@ -130,57 +132,65 @@ def _shortened(paper: Paper, plan: list[tuple[int, int]], k: int) -> tuple[Paper
     return paper.model_copy(update={"sections": sections}), truncated
 
 
-def fit_paper(paper: Paper, budget: int, count_tokens: Callable[[str], int]) -> FitResult:
+def fit_paper(paper: Paper, budget: int, count_tokens: Callable[[str], int],
+              n_tokens: int | None = None) -> FitResult:
     """Shorten ``paper`` until its tagged text has at most ``budget`` tokens.
 
     ``count_tokens(text) -> int`` is the target model's tokenizer (see
-    :class:`paperreview.dataset.tokens.TokenCounter`). Returns the longest version in the cut
-    order that fits (found by a guided search over the cut plan, re-counting each candidate).
+    :class:`paperreview.dataset.tokens.TokenCounter`); ``n_tokens`` is the count of the full
+    tagged text when the caller already has it. Returns the longest version in the cut order
+    that fits, found by an interpolation search over the cut plan that re-counts each candidate
+    (usually two or three counts).
     """
     text = render_tagged(paper)
-    n = count_tokens(text)
+    n = count_tokens(text) if n_tokens is None else n_tokens
     if n <= budget:
         return FitResult(text, [], n)
     plan = cut_plan(paper.sections)
     last = len(plan) + 1
+    removed = _removed_chars(paper.sections, plan)  # removed[k]: characters gone after k cuts
+    chars_per_token = len(text) / max(n, 1)
     cache: dict[int, tuple[str, list[str], int]] = {}
 
-    def probe(k: int) -> tuple[str, list[str], int]:
+    def probe(k: int) -> int:
         if k not in cache:
             short, truncated = _shortened(paper, plan, k)
             t = render_tagged(short)
             cache[k] = (t, truncated, count_tokens(t))
-        return cache[k]
+        return cache[k][2]
 
-    if probe(last)[2] > budget:
+    def step_for(chars: float) -> int:  # the first step removing at least ``chars``
+        return bisect.bisect_left(removed, chars)
+
+    lo, hi = 0, last  # invariant: probe(lo) > budget; probe(hi) <= budget (checked at the end)
+    k = step_for((n - budget) * chars_per_token)
+    for rounds in range(64):
+        if hi - lo <= 1:
+            break
+        k = min(max(k, lo + 1), hi - 1) if rounds < 6 else (lo + hi) // 2  # then bisect
+        n_k = probe(k)
+        if n_k <= budget:  # fits: is a shorter cut enough? step back by the estimated slack
+            hi, nxt = k, step_for(removed[k] - (budget - n_k) * chars_per_token)
+            k = nxt if nxt < k else k - 1
+        else:
+            lo, nxt = k, step_for(removed[k] + (n_k - budget) * chars_per_token)
+            k = nxt if nxt > k else k + 1
+    if probe(hi) > budget:  # hi == last: even without any section it does not fit
         raise InputError(
-            f"paper {paper.id}: title, abstract and captions alone take {probe(last)[2]} tokens, "
+            f"paper {paper.id}: title, abstract and captions alone take {probe(hi)} tokens, "
             f"more than the budget of {budget}",
             "raise --max-tokens, or shorten the instruction or the review",
         )
-    lo, hi = 0, last  # probe(lo) is over budget, probe(hi) fits
-    guess = _guess(paper.sections, plan, (n - budget) * len(text) / max(n, 1))
-    step = 1
-    while hi - lo > 1:  # gallop from the guess, then bisect
-        k = min(max(guess, lo + 1), hi - 1)
-        if probe(k)[2] <= budget:
-            hi, guess = k, k - step
-        else:
-            lo, guess = k, k + step
-        step *= 2
-        if step > 4:
-            guess = (lo + hi) // 2
-    t, truncated, n_tok = probe(hi)
+    t, truncated, n_tok = cache[hi]
     return FitResult(t, truncated, n_tok)
 
 
-def _guess(sections: list[Section], plan: list[tuple[int, int]], chars: float) -> int:
-    """The first plan step that removes at least ``chars`` characters."""
+def _removed_chars(sections: list[Section], plan: list[tuple[int, int]]) -> list[int]:
+    """Cumulative characters removed after each step (index 0 = nothing, last = all sections)."""
     kept = [len(s.text) for s in sections]
-    removed = 0
-    for k, (i, n) in enumerate(plan, 1):
-        removed += kept[i] - n
+    out = [0]
+    for i, n in plan:
+        out.append(out[-1] + kept[i] - n)
         kept[i] = n
-        if removed >= chars:
-            return k
-    return len(plan) + 1
+    out.append(sum(len(s.text) + len(s.heading) for s in sections))  # the step "no sections"
+    return out

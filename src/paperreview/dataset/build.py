@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import random
-from collections import Counter
 from pathlib import Path
 from typing import Literal
 
@@ -45,9 +44,9 @@ class BuildConfig(StageConfig):
     output_format: Literal["bracket", "json"] = "bracket"
     max_tokens: int = Field(12288, gt=0)
     instruction: str | None = None
-    splits: list[float] = [0.9, 0.05, 0.05]
+    splits: list[float] = Field(default_factory=lambda: [0.9, 0.05, 0.05])
     seed: int = 0
-    mix: list[str] = []
+    mix: list[str] = Field(default_factory=list)
     save_to_disk: bool = False
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     name: str = "paperreview"
@@ -95,11 +94,20 @@ def _make_records(config, counter, by_paper, instructions, summary, dropped):
         summary.count(status, reason)
         dropped.append({"id": rev.id, "paper_id": rev.paper_id, "status": status, "reason": reason})
 
+    pending: list = []  # (batch, results) submitted to the workers, not yet collected
+
     def flush():
-        texts = [counter.render_chat(user_prompt(ins, tagged), out) for _, _, ins, out, tagged in batch]
-        for (paper, rev, ins, out, tagged), n in zip(batch, counter.count_many(texts)):
-            fitted = (tagged, [], n) if n <= config.max_tokens else _fit(
-                counter, paper, ins, out, tagged, n, config.max_tokens)
+        # submit this batch, then collect the previous one: the workers count batch N while
+        # this process reads and renders batch N+1
+        tasks = [(paper, tagged, pre, post, config.max_tokens)
+                 for paper, _, _, _, tagged, pre, post in batch]
+        pending.append((list(batch), counter.map(fit_record, tasks)))
+        batch.clear()
+        while len(pending) > 1 or (pending and not tasks):
+            collect(*pending.pop(0))
+
+    def collect(done, results):
+        for (paper, rev, ins, out, *_), fitted in zip(done, results):
             if isinstance(fitted, str):
                 drop(rev, "failed", fitted)
                 continue
@@ -108,20 +116,14 @@ def _make_records(config, counter, by_paper, instructions, summary, dropped):
                     "truncated": truncated, "n_tokens": n_tok}
             records.append(make_record(config.format, ins, text, out, meta))
             totals.append(n_tok)
-            summary.count("ok")
-            if truncated:
-                summary.reasons["ok: paper shortened to fit"] = (
-                    summary.reasons.get("ok: paper shortened to fit", 0) + 1)
-        batch.clear()
+            summary.count("ok", "paper shortened to fit" if truncated else None)
 
     for paper, where in progress(iter_papers(config.papers), desc="dataset build"):
         if paper is None:
             summary.count("skipped", "unreadable paper file")
             dropped.append({"id": None, "paper_id": None, "status": "skipped", "reason": where})
             continue
-        revs = by_paper.get(paper.id, [])
-        if paper.id in seen:
-            revs = []  # the same paper twice in the input: its reviews are already done
+        revs = [] if paper.id in seen else by_paper.get(paper.id, [])  # a paper given twice
         seen.add(paper.id)
         for rev in revs:
             out = review_output(rev, config.output_format)
@@ -130,10 +132,17 @@ def _make_records(config, counter, by_paper, instructions, summary, dropped):
             elif out is None:
                 drop(rev, "failed", f"review has no {config.output_format} output")
             else:
-                batch.append((paper, rev, instructions[rev.template], out, render_tagged(paper)))
+                ins = instructions[rev.template]
+                tagged = render_tagged(paper).rstrip()
+                pre, post = _frame(counter, ins, out, tagged)
+                if pre is None:
+                    drop(rev, "failed", "the chat template rewrites the content; cannot fit it")
+                else:
+                    batch.append((paper, rev, ins, out, tagged, pre, post))
         if len(batch) >= BATCH:
             flush()
     flush()
+    flush()  # an empty flush collects the last batch
     for pid, revs in by_paper.items():
         if pid not in seen:
             for rev in revs:
@@ -143,22 +152,36 @@ def _make_records(config, counter, by_paper, instructions, summary, dropped):
     return records, stats
 
 
-def _fit(counter, paper, instruction, output, tagged, n_total, max_tokens):
-    """Shorten the paper so the whole rendered record fits; a reason string when it cannot."""
-    fixed = n_total - counter.count(tagged)  # instruction + review + chat template
+_SLOT = "\x00PAPER\x00"
+
+
+def _frame(counter, instruction, output, tagged):
+    """The rendered record around the paper: ``(prefix, suffix)`` with
+    ``prefix + tagged + suffix == render_chat(user_prompt(instruction, tagged), output)``, so the
+    workers can count any shortened paper exactly without the chat template; ``(None, None)`` if
+    the template alters the content so that this does not hold."""
+    pre, _, post = counter.render_chat(user_prompt(instruction, _SLOT), output).partition(_SLOT)
+    full = counter.render_chat(user_prompt(instruction, tagged), output)
+    return (pre, post) if full == pre + tagged + post else (None, None)
+
+
+def fit_record(count, task):
+    """Count one record and, when over budget, shorten its paper (runs in a worker process).
+
+    ``task`` = ``(paper, tagged, prefix, suffix, max_tokens)``; returns ``(text, truncated,
+    n_tokens)`` with ``n_tokens`` the exact count of the whole rendered record, or a reason."""
+    paper, tagged, pre, post, max_tokens = task
+    n_total = count(pre + tagged + post)
+    if n_total <= max_tokens:
+        return tagged, [], n_total
+    fixed = count(pre + post)  # the record with no paper: instruction + review + template
     if fixed >= max_tokens:
         return f"review with instruction and chat template exceeds max-tokens ({fixed} tokens)"
-    budget = max_tokens - fixed
-    for _ in range(4):  # tokens merge across the join: re-check the whole record, tighten, retry
-        try:
-            fit = fit_paper(paper, budget, counter.count)
-        except InputError:
-            return "title, abstract and captions do not fit beside the review"
-        n = counter.count(counter.render_chat(user_prompt(instruction, fit.text), output))
-        if n <= max_tokens:
-            return fit.text, fit.truncated, n
-        budget -= n - max_tokens
-    return "could not fit the paper to max-tokens"
+    try:  # every candidate is counted as the whole record, so the limit holds exactly
+        fit = fit_paper(paper, max_tokens, lambda t: count(pre + t.rstrip() + post), n_total)
+    except InputError:
+        return "title, abstract and captions do not fit beside the review"
+    return fit.text.rstrip(), fit.truncated, fit.n_tokens
 
 
 def _dedup(records: list[dict], summary: Summary) -> list[dict]:

@@ -6,6 +6,7 @@ a missing file or directory stops it with an :class:`InputError`.
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from collections.abc import Iterator
@@ -85,7 +86,7 @@ def load_reviews(path: str | Path) -> tuple[dict[str, list[AggregatedReview]], l
 def review_output(rev: AggregatedReview, output_format: str) -> str | None:
     """The training target: the bracket text, or the review JSON (``--output-format json``)."""
     if output_format == "json":
-        return json.dumps(rev.review, ensure_ascii=False, indent=1) if rev.review else None
+        return json.dumps(rev.review, ensure_ascii=False) if rev.review else None
     if rev.text and rev.text.strip():
         return rev.text.strip()
     if rev.review:  # an older line without text: render it with the aggregate stage
@@ -94,7 +95,7 @@ def review_output(rev: AggregatedReview, output_format: str) -> str | None:
             from ..aggregate.templates import get_template
 
             return to_bracket(rev.review, get_template(rev.template)).strip() or None
-        except Exception:  # unknown template or aggregate not installed: counted by the caller
+        except Exception:  # noqa: BLE001 - unknown template / aggregate missing: caller counts it
             return None
     return None
 
@@ -132,15 +133,21 @@ def load_mix(path: Path, n: int, seed: int) -> tuple[list[tuple[str, str]], int]
     return pairs[:n], bad
 
 
+_USER, _ASSISTANT = ("human", "user"), ("gpt", "assistant")
+
+
 def _pair(row: dict) -> tuple[str, str] | None:
     if "instruction" in row and "output" in row:
         user = "\n".join(x for x in (row["instruction"], row.get("input") or "") if x)
         return (user, row["output"]) if user and row["output"] else None
     turns = row.get("conversations") or row.get("messages")
-    if isinstance(turns, list) and len(turns) >= 2:
-        first, second = turns[0], turns[1]
-        user = first.get("value", first.get("content"))
-        reply = second.get("value", second.get("content"))
-        if isinstance(user, str) and isinstance(reply, str) and user and reply:
-            return user, reply
+    if not isinstance(turns, list):
+        return None
+    turns = [t for t in turns if isinstance(t, dict)]
+    for a, b in itertools.pairwise(turns):  # the first user turn answered by the assistant
+        if a.get("from", a.get("role")) in _USER and b.get("from", b.get("role")) in _ASSISTANT:
+            user, reply = a.get("value", a.get("content")), b.get("value", b.get("content"))
+            if isinstance(user, str) and isinstance(reply, str) and user and reply:
+                return user, reply
+            return None
     return None

@@ -66,5 +66,9 @@ def instruction_version(text: str) -> str:
 
 
 def user_prompt(instruction: str, paper_text: str) -> str:
-    """The user turn: instruction, newline, tagged paper (LLaMA-Factory's Alpaca join)."""
+    """The user turn: instruction, newline, tagged paper (LLaMA-Factory's Alpaca join).
+
+    Trailing whitespace of the paper is dropped, as in the built records' ``input``, so a
+    ``fit_paper(...).text`` (which ends with a newline) gives the very same prompt as training."""
+    paper_text = paper_text.rstrip()
     return f"{instruction}\n{paper_text}" if paper_text else instruction

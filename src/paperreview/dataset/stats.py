@@ -80,6 +80,8 @@ def _chunks(path: Path, size: int) -> Iterator[list[dict]]:
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path}:{i}: not valid JSON ({exc.msg})",
                                  "fix or delete that line, or rebuild the dataset") from None
+            if not isinstance(rows[-1], dict):
+                raise InputError(f"{path}:{i}: expected a JSON object per line")
             if len(rows) == size:
                 yield rows
                 rows = []

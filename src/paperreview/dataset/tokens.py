@@ -13,9 +13,9 @@ tokenizer's real chat template renders.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from ..errors import InputError, require
 
@@ -30,7 +30,7 @@ def load_tokenizer(path_or_hub_id: str | os.PathLike) -> Any:
                          "pass the directory holding tokenizer.json / tokenizer_config.json")
     try:
         return transformers.AutoTokenizer.from_pretrained(str(local) if local.exists() else spec)
-    except Exception as exc:  # OSError, ValueError, hub errors: all mean "cannot load"
+    except Exception as exc:  # noqa: BLE001 - OSError, ValueError, hub errors: "cannot load"
         reason = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
         if local.exists():
             hint = ("the directory must hold a Hugging Face tokenizer (tokenizer.json or "
@@ -62,6 +62,15 @@ def _worker_init(tokenizer_json: str) -> None:
 
 def _worker_count(texts: list[str]) -> list[int]:
     return _encode_lengths(_WORKER_BACKEND, texts)
+
+
+def _worker_count_one(text: str) -> int:
+    return len(_WORKER_BACKEND.encode(text, add_special_tokens=False).ids)
+
+
+def _worker_apply(task: tuple[Callable[[Callable[[str], int], Any], Any], Any]) -> Any:
+    func, item = task
+    return func(_worker_count_one, item)
 
 
 class TokenCounter:
@@ -100,6 +109,14 @@ class TokenCounter:
         chunks = [texts[i:i + self.chunk] for i in range(0, len(texts), self.chunk)]
         return [n for part in self._get_pool().imap(_worker_count, chunks) for n in part]
 
+    def map(self, func: Callable[[Callable[[str], int], Any], Any], items: Sequence[Any],
+            chunksize: int = 2) -> Iterator[Any]:
+        """``func(count, item)`` for each item, in order, where ``count`` counts tokens: in the
+        worker processes when ``workers`` > 1 (``func`` must be a module-level function)."""
+        if self.workers == 1 or self.backend is None or len(items) <= 1:
+            return (func(self.count, it) for it in items)
+        return self._get_pool().imap(_worker_apply, [(func, it) for it in items], chunksize)
+
     def _get_pool(self) -> Any:
         if self._pool is None:
             import multiprocessing as mp
@@ -121,7 +138,7 @@ class TokenCounter:
             self._pool = None
             self._tmp.cleanup()
 
-    def __enter__(self) -> TokenCounter:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

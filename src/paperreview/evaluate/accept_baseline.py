@@ -109,7 +109,7 @@ def accept_baseline(subs: Sequence[Submission], papers: dict[str, Paper], folds:
     order = np.argsort(-np.abs(top))
     majority = float(max(y.mean(), 1 - y.mean()))
     return {
-        "model": model, "folds": folds, "seed": seed, "n_papers": int(len(y)),
+        "model": model, "folds": folds, "seed": seed, "n_papers": len(y),
         "n_accepted": int(y.sum()), "skipped": dict(skipped),
         "accuracy": results[model]["accuracy"],
         "accuracy_ci": bootstrap_stat(len(y), lambda i: float((pred[i] == y[i]).mean()),

@@ -67,7 +67,7 @@ def split_dev_test(y: Sequence[int], dev_fraction: float, seed: int) -> tuple[np
     dev, test = [], []
     for cls in np.unique(y):
         idx = rng.permutation(np.flatnonzero(y == cls))
-        k = int(round(len(idx) * dev_fraction))
+        k = round(len(idx) * dev_fraction)
         k = min(max(k, 1), len(idx) - 1) if len(idx) > 1 else 0
         dev += idx[:k].tolist()
         test += idx[k:].tolist()
@@ -88,9 +88,9 @@ def decide(scores: Sequence[float], y: Sequence[int], dev_fraction: float = 0.3,
                                       seed=seed, n_boot=1000)
     m["balanced_accuracy_ci"] = bootstrap_stat(len(test), lambda i: _bal(ys[i], ps[i]), seed=seed,
                                                n_boot=1000)
-    majority = int(round(yy[dev].mean())) if len(dev) else int(round(yy.mean()))
+    majority = round(float(yy[dev].mean() if len(dev) else yy.mean()))
     base = classification_metrics(yy[test], np.full(len(test), majority))
-    return {"threshold": float(threshold), "n_dev": int(len(dev)), "n_test": int(len(test)),
+    return {"threshold": float(threshold), "n_dev": len(dev), "n_test": len(test),
             "accept_rate": float(yy.mean()), "test": m,
             "majority": {"predicts": "accept" if majority else "reject", **base},
             "predicted_accept_rate": float(pred[test].mean()) if len(test) else None}

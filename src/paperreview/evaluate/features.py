@@ -28,7 +28,7 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _FIG = re.compile(r"\b(?:Figure|Fig\.?)\s*(\d+)", re.IGNORECASE)
 _TAB = re.compile(r"\bTable\s*(\d+)", re.IGNORECASE)
 # "(3)" after Eq./Equation or standing alone as an equation label; years like (2016) excluded
-_EQ = re.compile(r"(?:\b(?:Eq|Eqn|Equation)s?\.?\s*\(?|^|\s)\((\d{1,2})\)", re.IGNORECASE | re.M)
+_EQ = re.compile(r"(?:\b(?:Eq|Eqn|Equation)s?\.?\s*\(?|^|\s)\((\d{1,2})\)", re.IGNORECASE | re.MULTILINE)
 _THM = re.compile(r"\b(?:Theorem|Lemma|Proposition|Corollary)\s*(\d+)", re.IGNORECASE)
 _NUMBERED = re.compile(r"^\s*(\d+)(\.\d+)*\.?\s+[A-Z]")
 

@@ -1,8 +1,9 @@
 """Read what ``evaluate`` compares: generated reviews, human submissions and papers, and join them.
 
 A generated review joins a submission when one of its keys (``id``, ``paper_id``,
-``metadata.submission_id``/``forum``) equals one of the submission's (``id``, ``forum``,
-``paper_id``). Unjoined reviews are counted, never silently dropped.
+``metadata.submission_id``/``forum``, the stem of ``source``) equals one of the submission's
+(``id``, ``forum``, ``paper_id``, ``metadata.peerread_id``), or else when their normalised titles
+(``metadata.title``) are equal. Unjoined reviews are counted, never silently dropped.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ MIN_REVIEW_CHARS = 40
 
 
 def load_generated(path: str | Path) -> tuple[list[GeneratedReview], Counter]:
-    """Generated reviews with ``status == "ok"``; the others are counted by status."""
+    """Generated reviews with ``status == "ok"``, and offline checklist reviews (``skipped``
+    with ``findings``: their findings are the points); the others are counted by status."""
     keep, dropped = [], Counter()
     for g in read_records(path, GeneratedReview):
-        if g.status == "ok":
+        if g.status == "ok" or (g.status == "skipped" and g.findings):
             keep.append(g)
         else:
             dropped[f"generated review status {g.status}"] += 1
@@ -47,13 +49,21 @@ def _keys(*values: Any) -> set[str]:
     return {str(v) for v in values if v not in (None, "")}
 
 
+def _title_key(title: Any) -> str | None:
+    t = re.sub(r"[^a-z0-9]+", " ", str(title or "").lower()).strip()
+    return f"title:{t}" if len(t) > 10 else None
+
+
 def gen_keys(g: GeneratedReview) -> set[str]:
     md = g.metadata or {}
-    return _keys(g.id, g.paper_id, md.get("submission_id"), md.get("forum"))
+    stem = Path(g.source).name.split(".")[0] if g.source else None
+    return _keys(g.id, g.paper_id, md.get("submission_id"), md.get("forum"), stem,
+                 _title_key(md.get("title")))
 
 
 def sub_keys(s: Submission) -> set[str]:
-    return _keys(s.id, s.forum, s.paper_id)
+    return _keys(s.id, s.forum, s.paper_id, (s.metadata or {}).get("peerread_id"),
+                 _title_key(s.title))
 
 
 def join(generated: Iterable[GeneratedReview], subs: Iterable[Submission]
@@ -83,7 +93,16 @@ def human_doc(sub: Submission, r: HumanReview) -> ReviewDoc:
 
 
 def generated_doc(g: GeneratedReview, sub_id: str) -> ReviewDoc:
-    return ReviewDoc(key=f"{sub_id}/generated:{g.id}", text=g.text or "", structured=g.review)
+    """The review's structure or text; an offline review's findings (first sentence each)."""
+    structured = g.review
+    if not structured and not g.text and g.findings:
+        from .points import split_sentences
+
+        structured = {}
+        for f in g.findings:
+            structured.setdefault(f.aspect, []).append(
+                {"title": (split_sentences(f.message) or [f.message])[0]})
+    return ReviewDoc(key=f"{sub_id}/generated:{g.id}", text=g.text or "", structured=structured)
 
 
 # --------------------------------------------------------------------------- papers
@@ -139,7 +158,8 @@ def load_papers(path: str | Path) -> tuple[dict[str, Paper], Counter]:
     index: dict[str, Paper] = {}
     for paper in papers:
         stem = Path(paper.source).name.split(".")[0] if paper.source else ""
-        for k in _keys(paper.id, stem, (paper.metadata or {}).get("submission_id")):
+        for k in _keys(paper.id, stem, (paper.metadata or {}).get("submission_id"),
+                       _title_key(paper.title)):
             index.setdefault(k, paper)
     return index, bad
 

@@ -17,10 +17,23 @@ import numpy as np
 
 from ..errors import ConfigError, InputError
 from .hitrate import PaperItem, hit_rate
-from .inputs import (generated_doc, human_doc, human_reviews, join, load_generated, load_papers,
-                     load_submissions, paper_for)
-from .render import (accept_baseline_report, decisions_report, hit_rate_report, judge_report,
-                     scores_report)
+from .inputs import (
+    generated_doc,
+    human_doc,
+    human_reviews,
+    join,
+    load_generated,
+    load_papers,
+    load_submissions,
+    paper_for,
+)
+from .render import (
+    accept_baseline_report,
+    decisions_report,
+    hit_rate_report,
+    judge_report,
+    scores_report,
+)
 
 
 def _items(generated: str | Path | None, human: str | Path, limit: int | None

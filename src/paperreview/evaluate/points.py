@@ -145,8 +145,10 @@ def split_points(text: str, *, min_words: int = 4, max_chars: int = 600, source:
 def points_from_structured(review: dict[str, Any], source: str = "") -> list[Point]:
     """Points of a structured review ``{aspect_key: [{"title", "detail"}, ...], ...}``.
 
-    Each list item is one point with the template's aspect key; string values of list-less keys
-    (e.g. a ``summary``) are ignored, since they summarise rather than criticise.
+    Each list item is one point. Its aspect is the template key when that is one of
+    :data:`ASPECTS` (so both sides of a comparison use the same names), else the keyword tag;
+    the key is kept in ``meta["section"]``. String values of list-less keys (e.g. a
+    ``summary``) are ignored, since they summarise rather than criticise.
     """
     points: list[Point] = []
     for key, items in review.items():
@@ -160,5 +162,6 @@ def points_from_structured(review: dict[str, Any], source: str = "") -> list[Poi
             else:
                 text = str(item).strip()
             if text:
-                points.append(Point(text, key, source))
+                aspect = key if key in ASPECTS else tag_aspect(text)
+                points.append(Point(text, aspect, source, {"section": key}))
     return points

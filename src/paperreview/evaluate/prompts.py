@@ -13,7 +13,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -37,7 +37,7 @@ class Prompt:
                 {"role": "user", "content": env.from_string(self.user).render(**values).strip()}]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_prompt(kind: str) -> Prompt:
     """``kind`` is ``extract``, ``match`` or ``judge``."""
     import yaml

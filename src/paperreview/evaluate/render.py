@@ -11,8 +11,9 @@ from .stats import fmt
 
 def hit_rate_report(out: Path, res: dict[str, Any], name: str = "hit_rate",
                     print_table: bool = True) -> dict[str, str]:
+    out.mkdir(parents=True, exist_ok=True)
     g, h = res["generated"], res["human_vs_human"]
-    pts = lambda d: fmt(d.get("n_points"), digits=1)  # noqa: E731 - local formatter
+    pts = lambda d: fmt(d.get("n_points"), digits=1)
     summary = [
         ("papers", str(res["n_papers"])),
         ("hit rate: generated points matched by any human", g["hit_rate"]),
@@ -57,6 +58,7 @@ def hit_rate_report(out: Path, res: dict[str, Any], name: str = "hit_rate",
 
 
 def scores_report(out: Path, res: dict[str, Any], print_table: bool = True) -> dict[str, str]:
+    out.mkdir(parents=True, exist_ok=True)
     summary: list[tuple[str, Any]] = [("papers", str(res["n_papers"]))]
     rows, charts = [], []
     for name, m in res["scores"].items():
@@ -86,6 +88,7 @@ def scores_report(out: Path, res: dict[str, Any], print_table: bool = True) -> d
 
 
 def decisions_report(out: Path, res: dict[str, Any], print_table: bool = True) -> dict[str, str]:
+    out.mkdir(parents=True, exist_ok=True)
     summary: list[tuple[str, Any]] = [("papers (dev / test)", f"{res['n_dev']} / {res['n_test']}")]
     rows, series = [], {}
     for pname, r in res["predictors"].items():
@@ -113,6 +116,7 @@ def decisions_report(out: Path, res: dict[str, Any], print_table: bool = True) -
 
 
 def judge_report(out: Path, res: dict[str, Any], print_table: bool = True) -> dict[str, str]:
+    out.mkdir(parents=True, exist_ok=True)
     c = res["counts"]
     summary = [("pairs judged", str(res["n_pairs"])),
                (f"win rate of A ({res['a_name']})", res["win_rate_a"]),
@@ -126,12 +130,13 @@ def judge_report(out: Path, res: dict[str, Any], print_table: bool = True) -> di
             "Each pair is judged twice with the reviews swapped; a pair is a win only when both "
             "orders agree, otherwise a tie. Win rate = (wins + ties/2) / pairs.\n\n"
             "Criteria: " + "; ".join(res["criteria"]))
-    return write_report(out, "judge", "Pairwise judge", res, summary, body, charts,
+    return write_report(out, "judge", "Pairwise judge", res, summary, body, charts, pct=True,
                         print_table=print_table)
 
 
 def accept_baseline_report(out: Path, res: dict[str, Any], print_table: bool = True
                            ) -> dict[str, str]:
+    out.mkdir(parents=True, exist_ok=True)
     summary = [("papers (accepted)", f"{res['n_papers']} ({res['n_accepted']})"),
                (f"accuracy ({res['folds']}-fold CV)", res["accuracy_ci"]),
                ("balanced accuracy", res["balanced_accuracy"]),

@@ -54,9 +54,17 @@ def bar_chart(path: str | Path, labels: Sequence[str], series: dict[str, Sequenc
                    [d["ci_high"] - y for y, d in zip(v, vals, strict=True)]]
         ax.bar(x + (k - (len(series) - 1) / 2) * width, v, width, yerr=err, capsize=3, label=name)
     ax.set_xticks(x, labels, rotation=20, ha="right")
-    ax.set_ylabel(ylabel)
+    return _save(plt, fig, ax, path, title, None, ylabel, legend=len(series) > 1)
+
+
+def _save(plt: Any, fig: Any, ax: Any, path: str | Path, title: str, xlabel: str | None,
+          ylabel: str | None, legend: bool = True) -> str:
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
     ax.set_title(title)
-    if len(series) > 1:
+    if legend:
         ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -72,14 +80,7 @@ def line_chart(path: str | Path, x: Sequence[float], series: dict[str, Sequence[
         ax.plot(x, [float("nan") if y is None else y for y in ys], marker="o", label=name)
     if vline is not None:
         ax.axvline(vline, color="grey", linestyle="--", linewidth=1, label=f"threshold {vline:g}")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return str(path)
+    return _save(plt, fig, ax, path, title, xlabel, ylabel)
 
 
 def hist_chart(path: str | Path, series: dict[str, Sequence[float]], title: str,
@@ -88,13 +89,7 @@ def hist_chart(path: str | Path, series: dict[str, Sequence[float]], title: str,
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     for name, vals in series.items():
         ax.hist(list(vals), bins=20, alpha=0.6, density=True, label=name)
-    ax.set_xlabel(xlabel)
-    ax.set_title(title)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return str(path)
+    return _save(plt, fig, ax, path, title, xlabel, "density")
 
 
 def md_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -104,7 +99,7 @@ def md_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def _label(value: Any, pct: bool) -> str:
-    if isinstance(value, dict) or isinstance(value, float):
+    if isinstance(value, dict | float):
         return fmt(value, pct=pct)
     return "-" if value is None else str(value)
 

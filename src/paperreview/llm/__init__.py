@@ -8,4 +8,4 @@ See docs/llm.md. Importing this package pulls in neither torch nor transformers.
 from .engine import Engine
 from .types import EndpointConfig, EngineConfig, Request, Result
 
-__all__ = ["Engine", "EngineConfig", "EndpointConfig", "Request", "Result"]
+__all__ = ["EndpointConfig", "Engine", "EngineConfig", "Request", "Result"]

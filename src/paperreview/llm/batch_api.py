@@ -12,6 +12,7 @@ realtime ``--retry-failed`` run can re-ask them.
 from __future__ import annotations
 
 import json
+import sys
 import time
 import uuid
 from collections.abc import Iterable, Iterator
@@ -164,7 +165,7 @@ def run_batch(engine: Engine, requests: Iterable[Request], progress: bool = True
               ) -> Iterator[Result]:
     """Engine.run for ``batch_api=True``: one pass of submit/poll/import, results in order."""
     reqs = list(requests)
-    log = print if progress else (lambda *a: None)
+    log = (lambda msg: print(msg, file=sys.stderr)) if progress else (lambda msg: None)
     j, cfg = engine.journal, engine.config
     by_key = {engine.job_key(r): r for r in reqs}
     recover(engine)
@@ -179,7 +180,7 @@ def run_batch(engine: Engine, requests: Iterable[Request], progress: bool = True
     for chunk in export_jobs(engine, todo):
         log(f"submitted batch {submit(engine, chunk)} ({len(chunk)} requests)")
     open_ids = [b["batch_id"] for b in j.open_batches() if not b["batch_id"].startswith("pending:")]
-    for bid, batch in poll(engine, open_ids, log).items():
+    for batch in poll(engine, open_ids, log).values():
         import_batch(engine, batch, by_key)
     for req in reqs:
         row = j.job(engine.job_key(req))

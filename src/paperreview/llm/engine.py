@@ -21,11 +21,19 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Self
 
 from ..config import save_resolved
 from .backends.base import Backend, CallError, Timeouts
-from .jobs import (body_for, charge, deadline, estimate_tokens, first_content, journal_request,
-                   result_from_row)
+from .jobs import (
+    body_for,
+    charge,
+    deadline,
+    estimate_tokens,
+    first_content,
+    journal_request,
+    result_from_row,
+)
 from .journal import Journal
 from .pool import build_endpoints, scrub
 from .pricing import cost as price
@@ -67,7 +75,7 @@ class Engine:
         self.backend.close()
         self.journal.close()
 
-    def __enter__(self) -> Engine:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -77,8 +85,16 @@ class Engine:
         return request.key_for(request.model or self.config.model)
 
     def complete(self, request: Request) -> Result:
-        """Run one request (journaled like any other) and return its result."""
-        return next(iter(self.run([request], progress=False)))
+        """Run one request (journaled like any other) in this thread and return its result."""
+        if self.config.batch_api:
+            gen = self.run([request], progress=False)
+            try:
+                return next(gen)
+            finally:
+                gen.close()
+        res = self._job(request, self.job_key(request))
+        return res.model_copy(update={"custom_id": request.custom_id,
+                                      "metadata": request.metadata})
 
     def run(self, requests: Iterable[Request], progress: bool = True) -> Iterator[Result]:
         """Yield one :class:`Result` per request, in input order."""
@@ -126,6 +142,10 @@ class Engine:
         row = self.journal.job(key)
         if row and (row["status"] == "ok" or (row["status"] == "failed" and not cfg.retry_failed)):
             return result_from_row(row, request, cached=True)
+        if row and row["status"] == "batch":  # never pay twice: the open batch will answer it
+            return result_from_row(dict(row, status="failed", reason="batch_pending", error=(
+                "batch_pending: this job is in an open Batch API batch; run with --batch-api "
+                "to collect it")), request, cached=True)
         fresh = bool(row and row["status"] == "failed")
         self.journal.start_job(key, request.custom_id, request.model or cfg.model,
                                journal_request(request))
@@ -142,7 +162,8 @@ class Engine:
         cfg = self.config
         prompt_est = estimate_tokens(request.messages)
         while True:
-            lease = self.scheduler.acquire(charge(request, cfg, prompt_est + state.extra_prompt))
+            lease = self.scheduler.acquire(prompt_est + state.extra_prompt,
+                                           charge(request, cfg, 0), cfg.max_queue_wait)
             ep = lease.endpoint
             if ep.max_context and prompt_est >= ep.max_context:
                 self.scheduler.release(lease, "skipped")
@@ -151,10 +172,15 @@ class Engine:
                                   f"{ep.max_context} of {ep.name}; shorten the input")
             mode = self._mode(ep)
             body = body_for(request, state.messages, mode, ep.model)
-            timeouts = Timeouts(cfg.connect_timeout, cfg.stream_timeout, deadline(request, cfg))
+            t = ep.timeouts
+            timeouts = Timeouts(t.get("connect_timeout", cfg.connect_timeout),
+                                t.get("stream_timeout", cfg.stream_timeout),
+                                deadline(request, cfg, t.get("deadline_base")))
             t0 = time.monotonic()
             try:
-                ans = self.backend.call(ep, body, key, timeouts)
+                # re-asks are other questions: tag them so servers can tell them from repeats
+                tag = f"{key}/reask-{state.reasks}" if state.reasks else key
+                ans = self.backend.call(ep, body, tag, timeouts)
             except CallError as exc:
                 out = self._on_error(request, key, state, lease, exc, mode, time.monotonic() - t0)
                 if out is not None:

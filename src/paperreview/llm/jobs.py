@@ -29,9 +29,9 @@ def charge(request: Request, cfg: EngineConfig, prompt_tokens: int) -> int:
     return prompt_tokens + request.n * (request.max_tokens or cfg.default_max_tokens)
 
 
-def deadline(request: Request, cfg: EngineConfig) -> float:
+def deadline(request: Request, cfg: EngineConfig, base: float | None = None) -> float:
     """Overall deadline, sized from the tokens the answer may take."""
-    return cfg.deadline_base + request.n * (request.max_tokens or cfg.default_max_tokens) / max(
+    return (cfg.deadline_base if base is None else base) + request.n * (request.max_tokens or cfg.default_max_tokens) / max(
         cfg.min_tokens_per_s, 1e-6)
 
 

@@ -40,12 +40,14 @@ def build_endpoints(cfg: EngineConfig) -> list[Endpoint]:
     """The endpoints of ``cfg`` with their limits; raises ConfigError when none is usable."""
     base_limits = {"rpm": cfg.rpm, "tpm": cfg.tpm, "rpd": cfg.rpd, "tpd": cfg.tpd}
 
-    def make(name, base_url, key, model=None, limits=None, json_schema=None, max_context=None):
+    def make(name, base_url, key, model=None, limits=None, json_schema=None, max_context=None,
+             concurrency=None, timeouts=None):
         lim = {k: (limits or {}).get(k) or v for k, v in base_limits.items()}
         return Endpoint(name=name, base_url=base_url, key=key or LOCAL_KEY, model=model or cfg.model,
                         json_schema=cfg.json_schema if json_schema is None else json_schema,
                         max_context=max_context or cfg.max_context, limits=lim,
-                        cap=cfg.concurrency, burst=cfg.burst_seconds)
+                        cap=concurrency or cfg.concurrency, burst=cfg.burst_seconds,
+                        timeouts={k: v for k, v in (timeouts or {}).items() if v is not None})
 
     eps: list[Endpoint] = []
     if cfg.endpoints:
@@ -58,7 +60,9 @@ def build_endpoints(cfg: EngineConfig) -> list[Endpoint]:
                                   f"export {env}=... or give the endpoint a base_url")
             eps.append(make(ec.name or f"endpoint-{i}", base, key, ec.model,
                             ec.model_dump(include={"rpm", "tpm", "rpd", "tpd"}),
-                            ec.json_schema, ec.max_context))
+                            ec.json_schema, ec.max_context, ec.concurrency,
+                            ec.model_dump(include={"connect_timeout", "stream_timeout",
+                                                   "deadline_base"})))
     elif cfg.keys_file:
         for name, key in read_keys_file(cfg.keys_file):
             eps.append(make(name, cfg.base_url, key))

@@ -21,12 +21,12 @@ from .types import EngineConfig, Request
 
 
 def request_from_line(obj: Any, line_no: int) -> Request:
-    """Turn one input line into a Request; raises ValueError saying what is wrong."""
+    """Turn one input line into a Request; raises TypeError/ValueError saying what is wrong."""
     if not isinstance(obj, dict):
-        raise ValueError("expected a JSON object")
+        raise TypeError("expected a JSON object")
     body = obj.get("body", obj) if "body" in obj else obj
     if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
-        raise ValueError("the chat-completion body needs a 'messages' list")
+        raise TypeError("the chat-completion body needs a 'messages' list")
     body = dict(body)
     custom_id = obj.get("custom_id") if "body" in obj else body.pop("custom_id", None)
     body.pop("stream", None)

@@ -103,10 +103,14 @@ class Endpoint:
     json_schema: bool | None = None
     max_context: int | None = None
     limits: dict[str, int | None] = field(default_factory=dict)   # rpm, tpm, rpd, tpd
+    timeouts: dict[str, float] = field(default_factory=dict)      # per-endpoint overrides
     cap: int = 16
     burst: float = 1.0
     buckets: dict[str, Bucket] = field(default_factory=dict)
     limit: float = 16.0                  # AIMD concurrency
+    prompt_ratio: float = 1.0            # server's prompt tokens / our estimate (learnt)
+    ratio_samples: int = 0
+    slow_start: bool = True              # double per window until the first cut (like TCP)
     in_flight: int = 0
     pause_until: float = 0.0
     cooldown_until: float = 0.0
@@ -117,7 +121,9 @@ class Endpoint:
     counts: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.limit = float(self.cap)
+        # start small: a cold start must not fire a full burst before the first answer has
+        # taught us the server's token counts and limits
+        self.limit = float(min(self.cap, 4))
         for name, val in self.limits.items():
             if val:
                 self._set_bucket(name, val)
@@ -125,6 +131,9 @@ class Endpoint:
     def _set_bucket(self, name: str, val: float) -> None:
         day = name.endswith("d")
         self.buckets[name] = Bucket(val, 86400.0 if day else 60.0, 86400.0 if day else self.burst)
+
+    def cost(self, prompt_est: float, completion: float) -> float:
+        return prompt_est * self.prompt_ratio + completion
 
     def ready_in(self, tokens: float, now: float) -> float:
         if self.dead:
@@ -141,6 +150,7 @@ class Endpoint:
 class Lease:
     endpoint: Endpoint
     tokens: float
+    prompt_est: float = 0.0
 
 
 class Scheduler:
@@ -151,10 +161,12 @@ class Scheduler:
         self.cooldown = cooldown
         self.cond = threading.Condition()
 
-    def acquire(self, tokens: float, max_wait: float = 600.0) -> Lease:
+    def acquire(self, prompt_est: float, completion: float = 0.0, max_wait: float = 600.0
+                ) -> Lease:
+        """Wait until some endpoint can take a request of ``prompt_est`` (our estimate, scaled
+        by what the endpoint's tokenizer taught us) + ``completion`` tokens; charge it."""
         from ..errors import BackendError
 
-        give_up = time.monotonic() + max_wait
         with self.cond:
             while True:
                 now = time.monotonic()
@@ -163,17 +175,21 @@ class Scheduler:
                     why = "; ".join(f"{e.name}: {e.dead}" for e in self.endpoints)
                     raise BackendError(f"no usable endpoint left ({why})",
                                        "check the API key(s), base URL and model name")
-                best = min(live, key=lambda e: (e.ready_in(tokens, now),
+                best = min(live, key=lambda e: (e.ready_in(e.cost(prompt_est, completion), now),
                                                 e.in_flight / max(e.limit, 1)))
+                tokens = best.cost(prompt_est, completion)
                 wait = best.ready_in(tokens, now)
                 if wait <= 0:
                     for name, b in best.buckets.items():
                         b.take(1 if name.startswith("r") else tokens)
                     best.in_flight += 1
-                    return Lease(best, tokens)
-                if now >= give_up:
-                    raise TimeoutError(f"no endpoint ready within {max_wait:.0f}s")
-                self.cond.wait(min(wait, 0.5, max(0.01, give_up - now)))
+                    return Lease(best, tokens, prompt_est)
+                if max_wait < wait < float("inf"):
+                    raise BackendError(
+                        f"no endpoint can take a request for {wait / 60:.0f} more minutes "
+                        "(per-day limits or long rate-limit pauses)",
+                        "run again later: finished jobs are kept in the journal")
+                self.cond.wait(min(wait, 0.5))
 
     def release(self, lease: Lease, outcome: str, *, usage: dict | None = None,
                 headers: dict[str, str] | None = None, wait: float | None = None,
@@ -186,6 +202,11 @@ class Scheduler:
             e.counts[outcome] = e.counts.get(outcome, 0) + 1
             if usage:
                 used = (usage.get("prompt_tokens") or 0) + (usage.get("completion_tokens") or 0)
+                if usage.get("prompt_tokens") and lease.prompt_est:
+                    r = min(4.0, max(0.25, usage["prompt_tokens"] / lease.prompt_est))
+                    e.ratio_samples += 1
+                    w = max(1.0 / e.ratio_samples, 0.1)  # a mean at first, then an EMA
+                    e.prompt_ratio += w * (r - e.prompt_ratio)
                 for name, b in e.buckets.items():
                     if name.startswith("t"):
                         b.give(lease.tokens - used)
@@ -194,7 +215,8 @@ class Scheduler:
             if outcome == "ok":
                 e.failures = 0
                 e.cooldown_s = 0.0
-                e.limit = min(e.cap, e.limit + 1.0 / max(e.limit, 1.0))
+                step = 1.0 if e.slow_start else 1.0 / max(e.limit, 1.0)
+                e.limit = min(e.cap, e.limit + step)
             elif outcome == "rate_limit":
                 e.pause_until = max(e.pause_until, now + (wait if wait is not None else 1.0))
                 self._decrease(e, now)
@@ -212,6 +234,7 @@ class Scheduler:
 
     @staticmethod
     def _decrease(e: Endpoint, now: float) -> None:
+        e.slow_start = False
         if now - e.last_decrease > 1.0:  # one cut per episode, not one per failed request
             e.limit = max(1.0, e.limit / 2.0)
             e.last_decrease = now

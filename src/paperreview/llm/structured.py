@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-_FENCE = re.compile(r"^\s*```[a-zA-Z0-9_-]*\s*\n?(.*?)\n?\s*```\s*$", re.S)
+_FENCE = re.compile(r"^\s*```[a-zA-Z0-9_-]*\s*\n?(.*?)\n?\s*```\s*$", re.DOTALL)
 
 
 def schema_to_dict(schema: Any) -> dict[str, Any] | None:
@@ -97,7 +97,7 @@ def parse_answer(content: str, schema: Any) -> tuple[dict | None, str | None, st
         return None, "the answer was empty", "invalid_json"
     try:
         value, _ = load_json(content)
-    except Exception as exc:  # json_repair raises assorted types on garbage
+    except Exception as exc:  # noqa: BLE001 - json_repair raises assorted types on garbage
         return None, f"not JSON ({exc})", "invalid_json"
     if isinstance(schema, type) and issubclass(schema, BaseModel):
         try:

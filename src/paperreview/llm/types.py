@@ -39,6 +39,10 @@ class EndpointConfig(BaseModel):
     tpd: int | None = None
     json_schema: bool | None = None    # None = inherit EngineConfig.json_schema
     max_context: int | None = None
+    concurrency: int | None = None
+    connect_timeout: float | None = None  # timeouts: None = inherit EngineConfig's
+    stream_timeout: float | None = None
+    deadline_base: float | None = None
 
 
 class EngineConfig(StageConfig):
@@ -75,6 +79,7 @@ class EngineConfig(StageConfig):
     backoff_base: float = 0.5
     backoff_max: float = 30.0
     cooldown: float = 30.0             # a key/endpoint in trouble rests this long (doubling)
+    max_queue_wait: float = 900.0      # longer waits for capacity (daily limits) stop the run
     # structured output
     json_schema: bool | None = None    # endpoint supports response_format json_schema; None = try
     json_mode: bool = True             # endpoint supports response_format json_object
@@ -134,7 +139,7 @@ class Request(BaseModel):
             raise ValueError("Request.messages must be a non-empty list of {'role', 'content'}")
 
     @property
-    def schema(self) -> Any:  # noqa: D401 - the public name of the field
+    def schema(self) -> Any:
         return self.schema_
 
     def schema_dict(self) -> dict[str, Any] | None:

@@ -13,6 +13,10 @@ from .references import split_references
 from .text import clean, join_two
 
 APPENDIX = re.compile(r"^(appendix|appendices|supplementary|supplemental)\b", re.I)
+APPENDIX_PREFIX = re.compile(r"^appendix\s*(?:[A-Z]|\d+|[IVX]+)?\s*[:.—–-]\s*(?=\S)", re.I)
+# front-matter lists: their "text" is a list of page numbers, not content
+LISTS = {"contents", "table of contents", "list of figures", "list of tables",
+         "list of abbreviations", "list of symbols", "acronyms", "abbreviations"}
 
 
 def _heading_text(lines: list[Line], i: int) -> tuple[str, int]:
@@ -45,8 +49,26 @@ def _paragraph_text(lines: list[Line], col_left: dict) -> str:
     return out.strip()
 
 
+FIRST_REF = re.compile(r"^\s*\[1\]\s+\S")
+
+
+def _unheaded_references(lines: list[Line], start: int) -> int | None:
+    """Where a reference list without a heading starts (REVTeX, some Elsevier builds): the
+    last line opening with "[1]" in the second half, followed closely by "[2]" and "[3]"."""
+    for i in range(len(lines) - 1, max(start, len(lines) // 2) - 1, -1):
+        if lines[i].kind == "body" and FIRST_REF.match(lines[i].text):
+            window = " ".join(f"\n{ln.text.lstrip()}" for ln in lines[i + 1:i + 40])
+            if "\n[2]" in window and "\n[3]" in window:
+                return i
+    return None
+
+
 def assemble(state: ParseState) -> None:
     lines = state.lines
+    has_heading = any(clean(ln.text).lower().strip(" .:") in REFERENCE_HEADINGS or (
+        ln.kind == "heading" and split_number(clean(ln.text))[1].lower().strip(" .:")
+        in REFERENCE_HEADINGS) for ln in lines[state.body_start:])
+    unheaded = None if has_heading else _unheaded_references(lines, state.body_start)
     col_left: dict[tuple[int, int], float] = {}
     for ln in lines:
         key = (ln.page, ln.col)
@@ -67,12 +89,19 @@ def assemble(state: ParseState) -> None:
             if in_refs or APPENDIX.match(text) or (CHAPTER.match(ln.text) and CHAPTER.match(
                     ln.text).group(1).lower() == "appendix"):
                 appendix, in_refs = True, False
-            cur = {"heading": text, "level": ln.level, "lines": [], "appendix": appendix}
+            if text.lower() in LISTS:
+                cur = {"heading": text, "level": ln.level, "lines": [], "skip": True}
+                continue
+            cur = {"heading": APPENDIX_PREFIX.sub("", text), "level": ln.level, "lines": [],
+                   "appendix": appendix}
             sections.append(cur)
             continue
         i += 1
         if ln.kind == "body" and split_number(plain)[1] in REFERENCE_HEADINGS and len(plain) < 30:
             in_refs, cur = True, None
+        elif i - 1 == unheaded:
+            in_refs, cur = True, None
+            ref_lines.append(ln)
         elif in_refs:
             if ln.kind == "body":
                 ref_lines.append(ln)

@@ -19,6 +19,7 @@ CAPTION = re.compile(
     r"^\s*(?:supplementary\s+)?(fig(?:ure)?|tab(?:le)?|alg(?:orithm)?|listing|scheme|chart|plate)"
     r"\.?\s*((?:[A-Z]\.?)?\d+(?:\.\d+)*[a-z]?|[IVXL]+)\s*(?:[:.|—–]|-\s)\s*(.*)$", re.I)
 LABEL_ONLY = re.compile(r"^\s*(table|figure|algorithm)\s+([IVXL]+|[A-Z]?\d+(?:\.\d+)?)\s*$", re.I)
+SUBCAPTION = re.compile(r"^\s*\(([a-h])\)\s+(\S.*)$")
 
 
 def gap_above(prev: Line | None, ln: Line) -> float:
@@ -35,6 +36,32 @@ def starts_block(prev: Line | None, ln: Line) -> bool:
     return prev.text.rstrip().endswith((".", ":", "!", "?")) or abs(prev.size - ln.size) > 0.6
 
 
+def _is_subcaption(ln: Line, prev: Line | None, body: float) -> re.Match | None:
+    """'(a) Loss curves...' under a sub-figure: smaller than the body text, starting a block."""
+    m = SUBCAPTION.match(ln.text)
+    if m and m.group(2)[:1].isupper() and ln.size < body - 0.4 and starts_block(prev, ln):
+        return m
+    return None
+
+
+def _continuation(lines: list[Line], i: int, first: str) -> int:
+    """Index after the last line of the caption that starts at ``lines[i]``."""
+    size = lines[i].size
+    j = i + 1
+    if not first.strip() and j < len(lines):  # "FIG. 1." alone: the text sets the size
+        size = lines[j].size
+    while j < len(lines):
+        nxt = lines[j]
+        if (nxt.kind != "body" or CAPTION.match(nxt.text) or SUBCAPTION.match(nxt.text)
+                or gap_above(lines[j - 1], nxt) > 0.5 * nxt.height
+                or (abs(nxt.size - size) > 0.6 and (j > i + 1 or first.strip()))
+                or j - i > 25):
+            break
+        nxt.kind = "caption"
+        j += 1
+    return j
+
+
 def find_captions(state: ParseState) -> None:
     """Mark caption lines (``kind = "caption"``) and fill ``state.captions``."""
     lines = state.lines
@@ -43,27 +70,26 @@ def find_captions(state: ParseState) -> None:
     while i < len(lines):
         ln = lines[i]
         prev = lines[i - 1] if i else None
-        m = CAPTION.match(ln.text)
-        only = None if m else LABEL_ONLY.match(ln.text)
-        if not (m or only) or ln.kind != "body" or not starts_block(prev, ln):
+        if ln.kind != "body":
             i += 1
             continue
-        kind_word, label = (m or only).group(1), (m or only).group(2)
-        first = m.group(3) if m else ""
-        parts, j = [first], i + 1
+        m = CAPTION.match(ln.text)
+        only = None if m else LABEL_ONLY.match(ln.text)
+        sub = None if (m or only) else _is_subcaption(ln, prev, state.body_size)
+        if not (m or only or sub) or not starts_block(prev, ln):
+            i += 1
+            continue
+        if sub:
+            kind_word, label, first = "figure", f"({sub.group(1)})", sub.group(2)
+        else:
+            kind_word, label = (m or only).group(1), (m or only).group(2)
+            first = m.group(3) if m else ""
         ln.kind = "caption"
-        while j < len(lines):
-            nxt = lines[j]
-            if (nxt.kind != "body" or CAPTION.match(nxt.text) or gap_above(lines[j - 1], nxt)
-                    > 0.5 * nxt.height or abs(nxt.size - ln.size) > 0.6 or j - i > 25):
-                break
-            nxt.kind = "caption"
-            parts.append(nxt.text)
-            j += 1
-        text = join_lines(parts)
+        j = _continuation(lines, i, first)
+        text = join_lines([first] + [x.text for x in lines[i + 1:j]])
         kind = KINDS.get(kind_word.lower().rstrip("."), KINDS.get(kind_word.lower()[:3], "other"))
-        key = (kind, label.upper())
         cap = {"kind": kind, "label": label, "text": text, "page": ln.page + 1}
+        key = (kind, label.upper()) if not sub else (kind, f"{label}@{i}")
         if key in seen and len(state.captions[seen[key]]["text"]) >= len(text):
             pass  # a list-of-figures entry or a repeated caption: keep the longer one
         elif key in seen:

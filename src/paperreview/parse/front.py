@@ -14,41 +14,61 @@ from .model import Line, ParseState
 from .text import clean, join_lines
 
 ABSTRACT = re.compile(r"^\s*(a\s?b\s?s\s?t\s?r\s?a\s?c\s?t|summary)\b\s*[.:—–-]?\s*", re.I)
-STOP = re.compile(r"^\s*(key\s?words|index terms|pacs|ccs concepts|subject|msc|mathematics "
-                  r"subject|jel|additional key words|acm reference|general terms)\b", re.I)
+STOP = re.compile(r"^\s*(?:(key\s?words|index terms)\b|(pacs|ccs concepts|subject (?:areas?|headings)|msc|"
+                  r"(?:\d{4} )?mathematics subject classification|jel|additional key words|"
+                  r"acm reference format|general terms)\s*(?:numbers)?\s*[:.—–-])", re.I)
 NOT_AUTHOR = re.compile(r"@|universit|institut|department|dept\.|laborator|school|college|"
-                        r"center|centre|inc\.|corporation|google|microsoft|research|faculty|"
+                        r"center|centre|inc\.|corporation|google|microsoft|research|faculty|museum|observator|"
+                        r"academy|foundation|hospital|agency|\blabs?\b|"
                         r"\d{3,}|street|road|avenue|email|e-mail|http", re.I)
 
 
+JUNK = re.compile(r"draft version|typeset using|preprint|submitted|accepted|received|arxiv|"
+                  r"journal|proceedings|copyright|licen[cs]e|manuscript|vol\.|volume|doi|"
+                  r"http|www\.|conference|workshop|published|running head|\bpages?\b", re.I)
+FIELD_LABEL = re.compile(r"^\s*(authors?|affiliations?|key\s?words|correspondence)\s*:", re.I)
+TITLE_LABEL = re.compile(r"^\s*title\s*:\s*", re.I)
+
+
+def _title_score(ln: Line) -> float:
+    letters = [c for c in ln.text if c.isalpha()]
+    caps = len(letters) >= 6 and all(c.isupper() for c in letters)
+    return ln.size + 1.0 * ln.bold + 0.8 * caps + 5.0 * bool(TITLE_LABEL.match(ln.text))
+
+
 def find_title(state: ParseState) -> int:
-    """Set ``state.title``; return the index in ``state.lines`` just after the title block."""
-    first = [i for i, ln in enumerate(state.lines) if ln.page == 0]
+    """Set ``state.title``; return the index in ``state.lines`` just after the title block.
+
+    The title is the most prominent line (size, then bold, then capitals) on page 1 above the
+    abstract, skipping journal furniture ("Draft version ...", "Preprint typeset ..."), plus
+    the lines right below it in the same style.
+    """
+    lines = state.lines
+    first = [i for i, ln in enumerate(lines) if ln.page == 0]
     if not first:
         return 0
     page_h = state.pages[0].height
-    cands = [i for i in first if state.lines[i].y0 < 0.6 * page_h
-             and sum(c.isalpha() for c in state.lines[i].text) >= 3
-             and not ABSTRACT.match(state.lines[i].text)]
+    label = next((i for i in first if ABSTRACT.match(lines[i].text)), None)
+    cands = [i for i in first if (label is None or i < label) and lines[i].y0 < 0.6 * page_h
+             and len(re.findall(r"[^\W\d_]{2,}", lines[i].text)) >= 2
+             and not JUNK.search(lines[i].text) and not ABSTRACT.match(lines[i].text)]
     if not cands:
-        return 0
-    top = max(state.lines[i].size for i in cands)
-    if top < state.body_size + 1.0:  # no display-size title: trust the PDF metadata if any
         meta = clean(state.pdf_metadata.get("title") or "")
-        if len(meta.split()) >= 3:
-            state.title = meta
+        state.title = meta if len(meta.split()) >= 3 else ""
         return 0
-    start = next(i for i in cands if state.lines[i].size >= top - 0.3)
+    best = max(_title_score(lines[i]) for i in cands)
+    start = next(i for i in cands if _title_score(lines[i]) >= best - 0.01)
     block = [start]
-    for i in range(start + 1, min(start + 6, len(state.lines))):
-        ln = state.lines[i]
-        if ln.page != 0 or abs(ln.size - top) > 0.6 or gap_above(state.lines[block[-1]], ln) > \
-                1.2 * ln.height and state.lines[block[-1]].col == ln.col:
+    for i in range(start + 1, min(start + 6, len(lines))):
+        ln, prev = lines[i], lines[block[-1]]
+        if (ln.page != 0 or abs(ln.size - prev.size) > 0.6 or ln.bold != prev.bold
+                or JUNK.search(ln.text) or ABSTRACT.match(ln.text) or FIELD_LABEL.match(ln.text)
+                or ln.y0 - prev.y1 > 1.5 * max(ln.height, prev.height)):
             break
         block.append(i)
     for i in block:
-        state.lines[i].kind = "title"
-    state.title = join_lines(state.lines[i].text for i in block)
+        lines[i].kind = "title"
+    state.title = TITLE_LABEL.sub("", join_lines(lines[i].text for i in block))
     return block[-1] + 1
 
 
@@ -84,9 +104,16 @@ def find_abstract(state: ParseState, after_title: int) -> int:
             return after_title
         state.authors = _authors(lines[after_title:i], state.body_size)
         parts = []
+    while i < len(lines) and not parts and lines[i].page <= 1 and (
+            (NOT_AUTHOR.search(lines[i].text) and lines[i].size < state.body_size - 0.5)
+            or lines[i].kind != "body"):
+        i += 1  # affiliations or notes set between the label and the text (AASTeX preprint)
     size = lines[i].size if i < len(lines) else state.body_size
     while i < len(lines) and len(" ".join(parts).split()) < 700:
         ln = lines[i]
+        if parts and re.fullmatch(r"\s*\d{1,3}\s*", ln.text):
+            i += 1  # a page number or footnote mark between two parts of the abstract
+            continue
         gap = gap_above(lines[i - 1], ln) if parts else 0.0
         if STOP.match(ln.text) or ln.kind != "body" or 1.5 * ln.height < gap < 1e5:
             break
@@ -110,12 +137,21 @@ def _heading_like(ln: Line, body: float) -> bool:
 
 def _first_paragraph(state: ParseState, start: int, limit: int) -> int | None:
     """Index of the first line of the first paragraph of >= 40 words on page 1."""
+    from .headings import COMMON, split_number
+
     lines = state.lines
     i = start
     while i < limit:
+        ln = lines[i]
+        if (ln.bold or ln.size > state.body_size + 0.9) and split_number(
+                clean(ln.text))[1].lower().rstrip(".") in COMMON:
+            return None  # "Introduction" before any long paragraph: there is no abstract
         j = i + 1
         while j < limit and gap_above(lines[j - 1], lines[j]) < 0.6 * lines[j].height:
             j += 1
+        while i < j - 1 and (NOT_AUTHOR.search(lines[i].text) or (
+                lines[i].text.count(",") >= 2 and lines[i].text.rstrip()[-1:] in "0123456789∗*†‡")):
+            i += 1  # author and affiliation lines glued to the abstract (REVTeX)
         words = sum(len(ln.text.split()) for ln in lines[i:j])
         if words >= 40 and lines[i].page == 0:
             return i

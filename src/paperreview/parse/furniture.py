@@ -93,7 +93,9 @@ def remove_headers_footers(state: ParseState) -> None:
         kept = []
         for ln in page.lines:
             in_band = ln.y1 < page.height * BAND or ln.y0 > page.height * (1 - BAND)
-            if in_band and (PAGE_NUMBER.match(ln.text) or seen[_norm(ln.text)] >= min_repeat):
+            near_edge = ln.y1 < page.height * 0.12 or ln.y0 > page.height * 0.88
+            if (near_edge and PAGE_NUMBER.match(ln.text)) or (
+                    in_band and seen[_norm(ln.text)] >= min_repeat):
                 ln.kind = "furniture"
                 _count(state, "header_footer")
                 continue

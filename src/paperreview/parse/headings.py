@@ -27,9 +27,16 @@ REFERENCE_HEADINGS = {"references", "bibliography", "literature cited", "works c
 
 
 def body_size(state: ParseState) -> float:
+    """The running-text font size: the most common size of long lines in the first 70% of
+    pages (the reference list and appendix tables are often set smaller and can be long)."""
     weights: Counter = Counter()
+    last = max(1, int(0.7 * len(state.pages) + 0.5))
     for ln in state.lines:
-        weights[round(ln.size * 2) / 2] += len(ln.text)
+        if ln.page < last and len(ln.text) >= 40:
+            weights[round(ln.size * 2) / 2] += len(ln.text)
+    if not weights:
+        for ln in state.lines:
+            weights[round(ln.size * 2) / 2] += len(ln.text)
     return weights.most_common(1)[0][0] if weights else 10.0
 
 
@@ -46,34 +53,112 @@ def _caps(text: str) -> bool:
     return len(letters) >= 4 and all(c.isupper() for c in letters)
 
 
-def _run_in(ln: Line) -> bool:
-    """A bold lead-in followed by regular text on the same line ("Proof. We show...")."""
+def _run_in(ln: Line, styled: int) -> bool:
+    """A styled lead-in followed by regular text on the same line ("Proof. We show...").
+
+    ``styled``: 2 = bold lead-in (span flag), 1 = any lead-in set apart by its font.
+    """
     spans = [s for s in ln.spans if s[0].strip()]
-    if len(spans) < 2 or not spans[0][2]:
+    if len(spans) < 2 or (styled == 2 and not spans[0][2]):
         return False
-    rest = "".join(s[0] for s in spans if not s[2])
-    return len(rest.strip()) > 3 and not spans[-1][2]
+    head = spans[0][0].strip()
+    rest = "".join(s[0] for s in spans[1:])
+    if styled == 2:
+        rest = "".join(s[0] for s in spans if not s[2])
+        return len(rest.strip()) > 3 and not spans[-1][2]
+    return head.endswith((".", ":")) and len(rest.split()) >= 3
 
 
-def _style(ln: Line, body: float) -> str | None:
-    """Why this line could be a heading: 'size', 'bold', 'caps' (None: it can't)."""
-    text = ln.text.strip()
+Geometry = dict[tuple[int, int], tuple[float, float]]
+
+
+def column_extents(lines: list[Line]) -> Geometry:
+    """(page, col) -> (left, right) of the text column, from lines of running text."""
+    ext: Geometry = {}
+    for ln in lines:
+        if len(ln.text) < 40:
+            continue
+        key = (ln.page, ln.col)
+        left, right = ext.get(key, (1e9, -1e9))
+        ext[key] = (min(left, ln.x0), max(right, ln.x1))
+    return ext
+
+
+def _centered(ln: Line, geo: Geometry) -> bool:
+    left, right = geo.get((ln.page, ln.col), (ln.x0, ln.x1))
+    if right - left < 100:
+        return False
+    mid = (left + right) / 2
+    return (abs((ln.x0 + ln.x1) / 2 - mid) < 8 and ln.x0 > left + 15
+            and ln.width < 0.8 * (right - left))
+
+
+STOPWORDS = {"by", "of", "the", "a", "an", "and", "or", "to", "in", "for", "with", "on", "at",
+             "from", "as", "is", "are", "that", "which", "where", "we"}
+
+
+def _wordy(text: str) -> bool:
+    """Looks like words, not a formula or a table cell: a real word and mostly letters."""
+    letters = sum(c.isalpha() for c in text)
+    visible = sum(not c.isspace() for c in text) or 1
     words = text.split()
-    if not 1 <= len(words) <= 18 or len(text) > 160 or not any(c.isalpha() for c in text):
+    return (letters >= 0.6 * visible and any(sum(c.isalpha() for c in w) >= 3 for w in words)
+            and words[-1].lower() not in STOPWORDS)
+
+
+def _style(ln: Line, body: float, geo: Geometry | None = None) -> str | None:
+    """Why this line could be a heading: 'size', 'bold', 'caps', 'italic', 'center' or None."""
+    text = ln.text.strip()
+    if len(text) > 160 or ln.size < body - 2.6:
         return None
+    words = text.split()
+    if not 1 <= len(words) <= 18:
+        return None
+    num, rest = split_number(text)
+    style = _raw_style(ln, body, geo, num, rest, len(words))
+    return style if style and _wordy(rest) else None
+
+
+def _raw_style(ln: Line, body: float, geo: Geometry | None, num: str, rest: str,
+               n_words: int) -> str | None:
     if ln.size >= body + 0.9:
         return "size"
-    if ln.bold and ln.size >= body - 1.2 and not _run_in(ln):
+    if ln.bold and ln.size >= body - 1.2 and not _run_in(ln, 2):
         return "bold"
-    num, rest = split_number(text)
-    if _caps(rest) and ln.size >= body - 1.2 and (num or rest.lower() in COMMON):
+    if _caps(rest) and (num or rest.lower() in COMMON):
         return "caps"
+    if not num or n_words > 14 or not rest[:1].isupper() or rest.endswith((".", ",", ";")):
+        return None
+    if ln.italic and ln.size >= body - 1.6 and not _run_in(ln, 1):
+        return "italic"
+    if geo is not None and _centered(ln, geo):
+        return "center"
     return None
 
 
-def _is_candidate(prev: Line | None, ln: Line, body: float) -> bool:
-    if ln.kind != "body" or _style(ln, body) is None:
+def _tabular(ln: Line) -> bool:
+    """Cells of a table row: fragments on one baseline with wide gaps between them."""
+    spans = [s for s in ln.spans if s[0].strip()]
+    return any(b[3] - a[4] > 1.5 * ln.size for a, b in zip(spans, spans[1:]))
+
+
+def _numeric(ln: Line) -> bool:
+    text = ln.text
+    return sum(c.isalpha() for c in text) < 0.3 * max(1, sum(not c.isspace() for c in text))
+
+
+def _is_candidate(prev: Line | None, ln: Line, body: float, geo: Geometry,
+                  nxt: Line | None = None) -> bool:
+    if ln.kind != "body" or _style(ln, body, geo) is None or _tabular(ln):
         return False
+    if nxt is not None and nxt.page == ln.page and (_numeric(nxt) or _tabular(nxt)):
+        return False  # a row label or column header of a table
+    num = split_number(ln.text)[0]
+    left, right = geo.get((ln.page, ln.col), (ln.x0, ln.x1))
+    if not num and ln.width > 0.92 * (right - left) and len(ln.text.split()) >= 9:
+        return False  # a full line of running text (a bold or larger paragraph)
+    if not num and gap_above(prev, ln) < 0.25 * ln.height:
+        return False  # unnumbered headings are set off by space above
     text = ln.text.strip()
     if text.endswith((",", ";")) or (text.endswith(".") and not split_number(text)[0]
                                       and text.lower().rstrip(".") not in COMMON):
@@ -83,16 +168,51 @@ def _is_candidate(prev: Line | None, ln: Line, body: float) -> bool:
     return starts_block(prev, ln) or (prev is not None and _style(prev, body) != _style(ln, body))
 
 
+def _split_run_in(ln: Line) -> tuple[Line, Line] | None:
+    """'1.2. **Reducible flag varieties.** The center of...' (amsart's numbered run-in
+    subsections) -> a heading line and a body line. Unnumbered run-ins ("**Proof.**") stay."""
+    spans = ln.spans
+    i = 0
+    while i < len(spans) and not spans[i][0].strip():
+        i += 1
+    if i >= len(spans) or not re.fullmatch(r"\s*(\d{1,2}(\.\d{1,2}){0,3}\.?)\s*", spans[i][0]):
+        return None
+    j = i + 1
+    while j < len(spans) and (spans[j][2] or not spans[j][0].strip()):
+        j += 1
+    head = "".join(s[0] for s in spans[i:j]).strip()
+    rest = spans[j:]
+    words = split_number(head)[1].split()
+    if not rest or not head.endswith(".") or not 1 <= len(words) <= 12 or not any(
+            s[2] for s in spans[i + 1:j]):
+        return None
+    first = Line(ln.page, (ln.x0, ln.y0, rest[0][3], ln.y1), head.rstrip("."), ln.size, ln.font,
+                 True, spans[:j])
+    second = Line(ln.page, (rest[0][3], ln.y0, ln.x1, ln.y1), "".join(s[0] for s in rest),
+                  ln.size, ln.font, False, rest)
+    for new in (first, second):
+        new.col = ln.col
+    return first, second
+
+
 def find_headings(state: ParseState, start: int) -> None:
     """Mark heading lines from ``state.lines[start:]``; ``ln.level`` gets the heading level."""
     body = state.body_size
     lines = state.lines
+    geo = column_extents(lines)
     i = start
     style_levels: dict[tuple, int] = {}
     pending: list[tuple[Line, tuple]] = []
     while i < len(lines):
         ln, prev = lines[i], lines[i - 1] if i else None
-        if not _is_candidate(prev, ln, body):
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if not _is_candidate(prev, ln, body, geo, nxt):
+            split = _split_run_in(ln) if ln.kind == "body" and starts_block(prev, ln) else None
+            if split is not None:
+                lines[i:i + 1] = split
+                split[0].kind = "heading"
+                num = split_number(split[0].text)[0]
+                split[0].level = num.rstrip(".").count(".") + 1
             i += 1
             continue
         j = i + 1  # a long heading wraps onto lines of the same style
@@ -102,6 +222,9 @@ def find_headings(state: ParseState, start: int) -> None:
                < 0.6 * ln.height and not split_number(lines[j].text)[0]
                and not lines[i].text.rstrip().endswith(".")):
             j += 1
+        if j - i == 3 and j < len(lines) and _style(lines[j], body) == _style(ln, body):
+            i = j  # four or more lines in one style: an emphasised paragraph, not a heading
+            continue
         group = lines[i:j]
         for k, g in enumerate(group):
             g.kind = "heading" if k == 0 else "heading_cont"

@@ -12,8 +12,12 @@ from .model import Line, PageInfo, ParseState
 GUTTER_TOL = 6.0  # pt a column line may cross the page's middle (ragged bboxes, spaces)
 
 
-def _merge_same_baseline(lines: list[Line]) -> list[Line]:
-    """Join lines that overlap vertically and sit side by side (superscripts, split runs)."""
+def _merge_same_baseline(lines: list[Line], max_gap: float = 1.5,
+                         gutter: float | None = None) -> list[Line]:
+    """Join lines that overlap vertically and sit side by side (superscripts, split runs).
+
+    ``gutter``: an x that no join may bridge (the page's middle, before columns are known).
+    """
     if not lines:
         return lines
     lines = sorted(lines, key=lambda ln: ((ln.y0 + ln.y1) / 2, ln.x0))
@@ -24,7 +28,9 @@ def _merge_same_baseline(lines: list[Line]) -> list[Line]:
             overlap = min(prev.y1, ln.y1) - max(prev.y0, ln.y0)
             small = min(prev.height, ln.height) or 1.0
             gap = ln.x0 - prev.x1 if ln.x0 >= prev.x0 else prev.x0 - ln.x1
-            if overlap >= 0.5 * small and gap < 1.5 * max(prev.size, ln.size):
+            bridges = gutter is not None and min(prev.x1, ln.x1) - 2 < gutter < max(
+                prev.x0, ln.x0) + 2
+            if overlap >= 0.5 * small and gap < max_gap * max(prev.size, ln.size) and not bridges:
                 _absorb(prev, ln)
                 continue
         out.append(ln)
@@ -38,7 +44,7 @@ def _absorb(a: Line, b: Line) -> None:
     spans = first.spans + second.spans
     main = a if len(a.text) >= len(b.text) else b
     a.text, a.spans = text, spans
-    a.size, a.font, a.bold = main.size, main.font, main.bold
+    a.size, a.font, a.bold, a.italic = main.size, main.font, main.bold, main.italic
     a.x0, a.y0 = min(a.x0, b.x0), min(a.y0, b.y0)
     a.x1, a.y1 = max(a.x1, b.x1), max(a.y1, b.y1)
 
@@ -62,6 +68,9 @@ def _columns(page: PageInfo) -> float | None:
 
 
 def order_page(page: PageInfo) -> list[Line]:
+    # fragments of one line split at a wide (justified) word gap: join them first, with a
+    # gap limit well under a column gutter, so a full-width line is not cut into two columns
+    page.lines = _merge_same_baseline(page.lines, max_gap=1.2, gutter=page.width / 2)
     mid = _columns(page)
     page.two_column = mid is not None
     if mid is None:

@@ -14,8 +14,8 @@ from typing import Any
 class Line:
     """One visual line of visible text (spans on one baseline, hidden spans already removed)."""
 
-    __slots__ = ("page", "x0", "y0", "x1", "y1", "text", "size", "font", "bold", "spans",
-                 "kind", "col", "level")
+    __slots__ = ("page", "x0", "y0", "x1", "y1", "text", "size", "font", "bold", "italic",
+                 "spans", "kind", "col", "level")
 
     def __init__(self, page: int, bbox: tuple, text: str, size: float, font: str, bold: bool,
                  spans: list[tuple[str, float, bool, float, float]]):
@@ -25,6 +25,7 @@ class Line:
         self.size = size  # dominant (most characters) font size, pt
         self.font = font
         self.bold = bold  # most characters bold
+        self.italic = False  # most characters italic
         self.spans = spans  # (text, size, bold, x0, x1) in reading order
         self.kind = "body"  # body | heading | caption | furniture | title | ...
         self.col = 0  # 0 = left/only column, 1 = right column, -1 = spans the page

@@ -72,18 +72,24 @@ def _line_from_spans(page_no: int, spans: list[dict]) -> Line | None:
     text = "".join(s["text"] for s in spans)
     if not text.strip():
         return None
-    x0 = min(s["bbox"][0] for s in spans)
-    y0 = min(s["bbox"][1] for s in spans)
-    x1 = max(s["bbox"][2] for s in spans)
-    y1 = max(s["bbox"][3] for s in spans)
-    weight: dict[tuple, int] = {}
+    inked = [s for s in spans if s["text"].strip()]  # trailing spaces widen boxes
+    boxes = [s["bbox"] for s in inked]
+    bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+            max(b[3] for b in boxes))
+    parts = []
+    n_bold = n_italic = n_all = 0
     for s in spans:
-        key = (round(s["size"], 1), s["font"], bool(s["flags"] & 16) or "Bold" in s["font"])
-        weight[key] = weight.get(key, 0) + len(s["text"].strip())
-    size, font, bold = max(weight, key=weight.get)
-    parts = [(s["text"], s["size"], bool(s["flags"] & 16) or "Bold" in s["font"], s["bbox"][0],
-              s["bbox"][2]) for s in spans]
-    return Line(page_no, (x0, y0, x1, y1), text, size, font, bold, parts)
+        bold = bool(s["flags"] & 16) or "Bold" in s["font"]
+        parts.append((s["text"], s["size"], bold, s["bbox"][0], s["bbox"][2]))
+        n = len(s["text"])
+        n_all += n
+        n_bold += n * bold
+        n_italic += n * bool(s["flags"] & 2)
+    main = max(inked, key=lambda s: len(s["text"]))  # the run that sets the line's size
+    line = Line(page_no, bbox, text, round(main["size"], 1), main["font"],
+                n_bold > 0.5 * n_all, parts)
+    line.italic = n_italic > 0.6 * n_all
+    return line
 
 
 def extract_page(page: Any, page_no: int, state: ParseState) -> PageInfo:

@@ -6,7 +6,7 @@ The tagged format is the seed project's training input: ``[TITLE]``, ``[ABSTRACT
 >>> from paperreview.records import Paper, Section, Caption
 >>> p = Paper(id="x", title="T", abstract="A.", sections=[Section(heading="Intro", text="B.")],
 ...           captions=[Caption(kind="table", label="1", text="C.")])
->>> print(to_tagged(p))
+>>> print(to_tagged(p), end="")
 [TITLE]
 T
 <BLANKLINE>

@@ -32,7 +32,7 @@ def _reference(ref: dict[str, Any]) -> str:
     authors = ", ".join(a for a in ref.get("author") or [] if a)
     parts = [authors, clean(ref.get("title") or ""), clean(ref.get("venue") or "")]
     year = ref.get("year")
-    text = ". ".join(p.rstrip(". ") for p in parts if p)
+    text = ". ".join(p.rstrip(". ,") for p in parts if p)
     return f"{text}, {year}." if year and year != -1 else (text + "." if text else "")
 
 

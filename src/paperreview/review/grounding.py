@@ -121,7 +121,8 @@ def _location_checks(point: str, idx: PaperIndex) -> list[tuple[str, str, bool, 
             found = ("algorithm", norm_label(label)) in idx.floats or ref in idx.text
         else:  # section or appendix
             ref, found = f"{name} {label}", idx.has_section(label)
-        out.append((name.rstrip(".").lower(), ref, found, m.span()))
+        kind = "equation" if key == "eq" else name.lower()
+        out.append((kind, ref, found, m.span()))
     return out
 
 

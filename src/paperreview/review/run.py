@@ -14,21 +14,20 @@ from ..errors import InputError
 from ..io import JsonlWriter, atomic_write_text, done_ids
 from ..records import GeneratedReview
 from ..stage import Summary, timed
-from .generate import ReviewOptions, review_pdf
+from .generate import ReviewOptions, parse_paper, review_paper
 from .render import to_json, to_markdown
 
 
 def review_many(papers: list[str], cfg: Any, opts: ReviewOptions, output: str | None, fmt: str,
                 log: Callable[[str], None]) -> int:
     """Review ``papers``; returns how many failed."""
-    if not cfg.is_configured():
-        log("no LLM backend configured: writing the offline checklist analysis "
-            "(set OPENAI_API_KEY or PAPERREVIEW_BASE_URL, or pass --local-model, for a full "
-            "review)")
     if fmt != "jsonl":
-        rec = review_pdf(papers[0], cfg, opts, log=log)  # a bad PDF raises parse's own error
+        paper = parse_paper(papers[0])  # a bad PDF raises parse's own error, before anything
+        _say_offline(cfg, log)
+        rec = review_paper(paper, cfg, opts, log=log)
         _write_one(rec, output, fmt, log)
         return int(rec.status == "failed")
+    _say_offline(cfg, log)
     if not output:
         raise InputError("--format jsonl needs -o FILE.jsonl")
     summary = Summary(stage="review")
@@ -55,10 +54,15 @@ def review_many(papers: list[str], cfg: Any, opts: ReviewOptions, output: str | 
     return summary.failed
 
 
+def _say_offline(cfg: Any, log: Callable[[str], None]) -> None:
+    if not cfg.is_configured():
+        log("no LLM backend configured: writing the offline checklist analysis "
+            "(set OPENAI_API_KEY or PAPERREVIEW_BASE_URL, or pass --local-model, for a full "
+            "review)")
+
+
 def _one(path: str, cfg: Any, opts: ReviewOptions, engine: Any, log: Callable[[str], None]
          ) -> GeneratedReview:
-    from .generate import parse_paper, review_paper
-
     try:
         paper = parse_paper(path)
     except InputError as exc:

@@ -28,8 +28,8 @@ def reviews() -> None:
 @click.option("--venue", required=True, help="OpenReview venue id, e.g. ICLR.cc/2024/Conference.")
 @OUT
 @click.option("--pdf", type=click.Choice(["first", "latest", "none"]), default=None,
-              help="Download PDFs: the first submitted revision (what reviewers read), the "
-                   "latest, or none.  [default: none]")
+              help="Download PDFs: the version the reviewers read (the last revision before "
+                   "the first review), the latest, or none.  [default: none]")
 @click.option("--limit", type=int, default=None, help="At most N submissions (by number).")
 @click.option("--api", type=click.Choice(["auto", "1", "2"]), default=None,
               help="OpenReview API version.  [default: auto: v2, else v1]")

@@ -4,12 +4,13 @@ Writes in ``out_dir``:
 
 * ``submissions.jsonl``: one ``Submission`` per forum, appended (flushed) as each is done
 * ``pdfs.jsonl``: one line per PDF attempt: ``{id, status, path, revision, sha256, error}``
-* ``pdfs/<forum>.pdf``: the first submitted revision (``--pdf first``) or the latest
+* ``pdfs/<forum>.pdf``: the revision the reviewers read (``--pdf first``, see
+  :func:`reviewed_revision`) or the latest
 * ``raw/<offset>.json``: full pages of raw notes as returned by the API (re-used on rerun)
 * ``invitations.json``: field order of each reply form; ``failures.jsonl``; ``summary.json``;
   ``config.json`` (the resolved config)
 
-A rerun skips forums already in ``submissions.jsonl`` and PDFs already ``ok`` in ``pdfs.jsonl``.
+A rerun skips forums already in ``submissions.jsonl`` and PDFs already ``ok`` (same ``--pdf``) in ``pdfs.jsonl``.
 
 >>> cfg = FetchConfig(venue="ICLR.cc/2024/Conference", out_dir="runs/iclr24", pdf="first")
 >>> fetch_venue(cfg).print()  # doctest: +SKIP
@@ -25,10 +26,10 @@ from typing import Any, Literal
 
 from ..config import StageConfig, save_resolved
 from ..errors import BackendError, PaperReviewError
-from ..io import JsonlWriter, atomic_write_json, done_ids, file_sha256
+from ..io import JsonlWriter, atomic_write_json, done_ids, file_sha256, read_jsonl
 from ..stage import Summary, progress, timed
 from .classify import classify_invitations
-from .convert import Orders, convert_note, family, invitations_of
+from .convert import Orders, convert_note, family, invitations_of, iso_date
 from .openreview import V1_URL, V2_URL, Api, Caller, connect, make_clients
 
 
@@ -49,7 +50,8 @@ class FetchConfig(StageConfig):
     details: Literal["auto", "replies", "directReplies"] = "auto"
     revisions: bool | None = None  # record revisions; default: only when --pdf first needs them
     progress: bool | None = None  # None: show a bar when stderr is a terminal
-    env_vars: dict[str, str] = {"baseurl_v1": "OPENREVIEW_API_BASEURL",
+    # a pydantic field (copied per instance) that config.resolve_config reads: not shared state
+    env_vars: dict[str, str] = {"baseurl_v1": "OPENREVIEW_API_BASEURL",  # noqa: RUF012
                                 "baseurl_v2": "OPENREVIEW_API_BASEURL_V2"}
 
 
@@ -106,11 +108,35 @@ def _is_api_error(exc: BaseException) -> bool:
     return isinstance(exc, requests.exceptions.RequestException | OpenReviewException)
 
 
+def _pdfs_done(path: Path, which: str) -> set[str]:
+    """Forums whose ``which`` PDF (first | latest) is already downloaded."""
+    if not path.exists():
+        return set()
+    return {str(r["id"]) for r in read_jsonl(path, skip_bad=True)
+            if r.get("status") == "ok" and r.get("which") == which and "id" in r}
+
+
+def reviewed_revision(revisions: list[dict[str, Any]] | None, note: dict[str, Any]
+                      ) -> dict[str, Any] | None:
+    """The PDF revision the reviewers read: the last one dated at or before the first review
+    (authors may upload several PDFs before the deadline; later ones are rebuttal or camera-ready
+    revisions), else the oldest. ``revisions`` are oldest first; None if there are none."""
+    if not revisions:
+        return None
+    details = note.get("details") or {}
+    replies = details.get("replies") or details.get("directReplies") or []
+    dates = [iso_date(r.get("cdate") or r.get("tcdate")) for r in replies
+             if classify_invitations(invitations_of(r), r.get("signatures"))[0] == "review"]
+    first_review = min((d for d in dates if d), default=None)
+    before = [r for r in revisions if first_review and r.get("date") and r["date"] <= first_review]
+    return before[-1] if before else revisions[0]
+
+
 class _Run:
     def __init__(self, config: FetchConfig, api: Api, out: Path, summary: Summary):
         self.cfg, self.api, self.out, self.summary = config, api, out, summary
         self.done = done_ids(out / "submissions.jsonl", statuses=None)
-        self.pdf_done = done_ids(out / "pdfs.jsonl", statuses=("ok",))
+        self.pdf_done = _pdfs_done(out / "pdfs.jsonl", config.pdf)
         self.orders_path = out / "invitations.json"
         self.orders: Orders = (json.loads(self.orders_path.read_text())
                                if self.orders_path.exists() else {})
@@ -128,7 +154,7 @@ class _Run:
         size = min(self.cfg.page_size, limit) if limit else self.cfg.page_size
         while limit is None or offset < limit:
             cache = self.out / "raw" / f"{offset:07d}.json"
-            page = self._cached(cache)
+            page = self._cached(cache, size)
             if page is None:
                 page, count = self.api.page(offset, size, self.details)
                 if count is not None:
@@ -140,7 +166,9 @@ class _Run:
                 return
             offset += size
 
-    def _cached(self, cache: Path) -> list[dict[str, Any]] | None:
+    def _cached(self, cache: Path, size: int) -> list[dict[str, Any]] | None:
+        """The cached page, if it is a full page of this run's size (an earlier run with another
+        --limit or --page-size cached pages of another size: those are fetched again)."""
         if not cache.exists():
             return None
         try:
@@ -148,8 +176,10 @@ class _Run:
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:  # damaged: fetch it again
             self.failures.write({"id": str(cache), "stage": "cache", "error": str(exc)})
             return None
+        if not isinstance(page, list) or len(page) != size:
+            return None
         self.summary.extra["cached_pages"] = self.summary.extra.get("cached_pages", 0) + 1
-        return page if isinstance(page, list) else None
+        return page
 
     def one(self, note: dict[str, Any]) -> None:
         nid = note.get("id") if isinstance(note, dict) else None
@@ -171,8 +201,8 @@ class _Run:
                 self._fail(nid, "convert", f"malformed note ({type(exc).__name__}: {exc})")
                 return
             sub.revisions = revisions or []
-            if revisions:
-                sub.metadata["first_revision"] = revisions[0]["id"]
+            if rev := reviewed_revision(revisions, note):
+                sub.metadata["first_revision"] = rev["id"]
             self.subs.write(sub)
             self.done.add(nid)
             self.summary.count("ok", f"api v{self.api.version} submissions")
@@ -208,7 +238,7 @@ class _Run:
 
     def _pdf(self, note: dict[str, Any], revisions: list[dict[str, Any]] | None) -> None:
         path = self.out / "pdfs" / f"{note['id']}.pdf"
-        rev = (revisions or [None])[0] if self.cfg.pdf == "first" else None
+        rev = reviewed_revision(revisions, note) if self.cfg.pdf == "first" else None
         row: dict[str, Any] = {"id": note["id"], "which": self.cfg.pdf,
                                "revision": rev["id"] if rev else None}
         try:

@@ -131,16 +131,17 @@ def run_filter(cfg: FilterConfig) -> Summary:
     stats: Counter = Counter()
     errors: list[dict[str, str]] = []
     totals = {"reviews": Counter(), "comments": Counter()}
-    n_in = {"reviews": 0, "comments": 0}
+    n_in = {"reviews": 0, "comments": 0}  # in the distinct submissions read
+    n_out = {"reviews": 0, "comments": 0}  # written (a dropped paper takes its reviews along)
     ids: set[str] = set()
     with timed(summary), JsonlWriter(out / "submissions.jsonl", mode="w", fsync=False) as w:
         for sub in progress(iter_submissions(cfg.input, stats, errors), desc="filter"):
-            n_in["reviews"] += len(sub.reviews)
-            n_in["comments"] += len(sub.comments)
             if sub.id in ids:
                 summary.count("skipped", "duplicate submission")
                 continue
             ids.add(sub.id)
+            n_in["reviews"] += len(sub.reviews)
+            n_in["comments"] += len(sub.comments)
             kept, why = filter_submission(sub, cfg)
             for k, counter in totals.items():
                 counter.update(why[k])
@@ -148,13 +149,15 @@ def run_filter(cfg: FilterConfig) -> Summary:
                 summary.count("skipped", f"fewer than {cfg.min_reviews} reviews left")
                 continue
             w.write(kept)
+            n_out["reviews"] += len(kept.reviews)
+            n_out["comments"] += len(kept.comments)
             summary.count("ok")
     for reason, n in stats.items():
         summary.count(reason.split(":")[0], reason.split(": ", 1)[-1], n)
     for k, counter in totals.items():
         summary.merge_reasons(Counter({f"dropped {k[:-1]}: {r}": n for r, n in counter.items()}))
-    report = {k: {"in": n_in[k], "kept": n_in[k] - sum(totals[k].values()),
-                  "dropped": dict(totals[k].most_common())} for k in totals}
+    report = {k: {"in": n_in[k], "kept": n_out[k], "dropped": dict(totals[k].most_common())}
+              for k in totals}
     report["submissions"] = {"in": summary.total, "kept": summary.ok,
                              "dropped": {r.split(": ", 1)[1]: n for r, n in summary.reasons.items()
                                          if not r.startswith("dropped ")}}

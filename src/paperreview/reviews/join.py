@@ -25,7 +25,7 @@ from typing import Any
 
 from ..config import StageConfig, save_resolved
 from ..errors import InputError
-from ..io import JsonlWriter, atomic_write_json, file_sha256
+from ..io import JsonlWriter, atomic_write_json
 from ..records import Paper, Submission
 from ..stage import Summary, progress, timed
 from .jsonl import iter_submissions
@@ -100,13 +100,8 @@ def _paper(text: str, where: str, stats: Counter, errors: list, file: Path | Non
 
 
 def _science_parse(path: Path) -> Paper:
-    try:
-        from ..parse.science_parse import load_science_parse
-    except ImportError:  # the parse package's loader is the real one; this is a minimal stand-in
-        data = json.loads(path.read_text(encoding="utf-8"))
-        meta = data["metadata"]
-        return Paper(id=file_sha256(path), source=str(path), title=meta.get("title") or "",
-                     authors=meta.get("authors") or [], abstract=meta.get("abstractText") or "")
+    from ..parse.science_parse import load_science_parse  # lazy: `join` on Paper files needs none
+
     return load_science_parse(path)
 
 

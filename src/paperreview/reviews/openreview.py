@@ -127,7 +127,7 @@ class ApiV2(Api):
     version = 2
 
     def revisions(self, note: dict[str, Any]) -> list[dict[str, Any]]:
-        """The note's edits that set a PDF, oldest first (the first is what reviewers read)."""
+        """The note's edits that set a PDF, oldest first."""
         edits = self.call(self.client.get_note_edits, note_id=note["id"], sort="tcdate:asc")
         out = []
         for e in edits:
@@ -136,13 +136,20 @@ class ApiV2(Api):
                 else None
             if pdf:
                 out.append({"id": e.id, "kind": "edit", "date": iso_date(e.tcdate or e.cdate),
-                            "pdf": pdf, "invitations": e.invitations or []})
+                            "pdf": pdf, "invitations": _edit_invitations(e)})
         return out
 
     def revision_pdf(self, revision: dict[str, Any]) -> bytes:
         # openreview.net serves an edit's attachment at /notes/edits/attachment?id=<edit>&name=pdf
         return self.call(_get_binary, self.client, "/notes/edits/attachment",
                          {"id": revision["id"], "name": "pdf"})
+
+
+def _edit_invitations(edit: Any) -> list[str]:
+    """A note edit names its invitation in ``invitation`` (a string); ``invitations`` is a list."""
+    if edit.invitations:
+        return list(edit.invitations)
+    return [edit.invitation] if isinstance(edit.invitation, str) else []
 
 
 class ApiV1(Api):
@@ -213,6 +220,8 @@ def connect(venue: str, client_v1: Any, client_v2: Any, caller: Caller, api: str
 def _group(client: Any, venue: str, caller: Caller) -> Any | None:
     try:
         return caller(client.get_group, venue)
+    except IndexError:  # openreview-py reads groups[0]: an empty answer is "no such group" too
+        return None
     except Exception as exc:
         status = error_status(exc)
         if _not_found(exc):

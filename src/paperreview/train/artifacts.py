@@ -64,13 +64,12 @@ def load_model_with_adapter(adapter_dir: str | Path, base_model: str | None = No
     >>> model = load_model_with_adapter("runs/reviewer")   # doctest: +SKIP
     """
     from peft import PeftModel
-    from transformers import AutoConfig, AutoModelForCausalLM
+    from transformers import AutoModelForCausalLM
 
     from .checks import load_model_config
 
     base = base_model or base_model_of(adapter_dir)
-    load_model_config(base)  # clear error when the base is missing
-    cfg = AutoConfig.from_pretrained(base)
+    cfg = load_model_config(base)  # a clear error when the base is missing
     for key, value in read_overrides(adapter_dir).items():
         setattr(cfg, key, value)
     model = AutoModelForCausalLM.from_pretrained(base, config=cfg, dtype=dtype, **kwargs)

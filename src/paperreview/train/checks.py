@@ -20,8 +20,9 @@ from .config import TrainConfig
 
 log = logging.getLogger("paperreview.train")
 CHAT_NAME = re.compile(r"(chat|instruct|\bit\b|-it\b|sft|dpo|rlhf|assistant)", re.IGNORECASE)
-# literal control markers inside chat templates: <|im_start|>, [INST], <start_of_turn>, ...
-TEMPLATE_MARKER = re.compile(r"<\|[a-zA-Z_]+\|>|\[/?INST\]|<start_of_turn>|<end_of_turn>")
+# control tokens inside chat templates (<|im_start|>, <start_of_turn>, ...): each is one token of
+# the vocabulary it was made for. Not [INST]: Llama-2 and Mistral v0.1/v0.2 spell it as plain text.
+TEMPLATE_MARKER = re.compile(r"<\|[a-zA-Z_]+\|>|<start_of_turn>|<end_of_turn>")
 
 
 def load_model_config(base_model: str, trust_remote_code: bool = False):
@@ -78,6 +79,9 @@ def resolve_attention(cfg: TrainConfig, precision: str) -> str:
     import torch
 
     fa2 = importlib.util.find_spec("flash_attn") is not None and torch.cuda.is_available()
+    if cfg.attn_implementation == "flash_attention_2" and precision == "fp32":
+        raise ConfigError("flash_attention_2 runs in bf16 or fp16 only",
+                          "use --precision bf16 (or auto on a GPU), or --attn-implementation sdpa")
     if cfg.attn_implementation == "flash_attention_2" and not fa2:
         raise ConfigError("flash_attention_2 needs the flash-attn package and a CUDA GPU",
                           "pip install flash-attn, or use --attn-implementation sdpa")
@@ -154,6 +158,8 @@ def dataset_warnings(report: dict[str, Any] | None, cfg: TrainConfig) -> list[st
         out.append(f"the dataset was fitted to {budget} tokens but --max-length is "
                    f"{cfg.max_length}; use the same number")
     tok = built.get("tokenizer")
+    if tok == "***":  # save_resolved() redacts every key containing "token", this one too
+        tok = None
     if tok and Path(str(tok)).expanduser().resolve() != Path(cfg.base_model).expanduser().resolve():
         out.append(f"the dataset's token counts come from tokenizer {tok}, not {cfg.base_model}; "
                    "records may not fit (each is checked again here)")

@@ -9,6 +9,7 @@ Defaults -> ``--config FILE`` (YAML/JSON/TOML) -> flags; unknown keys are reject
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import field_validator, model_validator
@@ -62,6 +63,14 @@ class TrainConfig(StageConfig):
     save_total_limit: int = 3
     resume: bool = False
     trust_remote_code: bool = False
+
+    @field_validator("base_model")
+    @classmethod
+    def _absolute_local_model(cls, v: str) -> str:
+        # peft records this path in adapter_config.json: a relative one breaks `train merge` and
+        # the llm backend as soon as they run from another folder
+        p = Path(v).expanduser()
+        return str(p.resolve()) if p.is_dir() else v
 
     @field_validator("target_modules", mode="before")
     @classmethod

@@ -6,7 +6,8 @@ and ``OUT/train_<method>.yaml`` with the same hyper-parameters ``paperreview tra
 
 Limits, all LLaMA-Factory's: ``shift_attn`` (LongLoRA's shifted sparse attention) patches Llama
 models only; ``cutoff_len`` silently truncates longer records (build the dataset with the same
-budget); ``template`` must name one of its registered templates for the model family.
+budget); ``rope_scaling`` takes no factor (it is derived from ``cutoff_len``); ``template`` must
+name one of its registered templates for the model family.
 
 >>> from paperreview.train.llamafactory import guess_template
 >>> guess_template("mistralai/Mistral-7B-Instruct-v0.2"), guess_template("meta-llama/Llama-2-7b-chat-hf")
@@ -96,7 +97,9 @@ def export_llamafactory(cfg: TrainConfig, template: str | None = None, longlora:
         doc.update(lora_rank=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
                    lora_target=",".join(cfg.target_modules) if cfg.target_modules else "all")
     if cfg.method == "qlora":
-        doc.update(quantization_bit=4, quantization_method="bitsandbytes")
+        # quantization_method is left at its default (bitsandbytes): its spelling changed
+        # across versions ("bitsandbytes" -> "bnb"), so naming it breaks one or the other
+        doc.update(quantization_bit=4)
     if cfg.rope_scaling:
         doc["rope_scaling"] = cfg.rope_scaling
     if longlora:
@@ -118,6 +121,9 @@ def _header(cfg: TrainConfig, template: str, report: dict[str, Any] | None) -> s
     lines = ["# Written by `paperreview train export-llamafactory`.",
              "# Run: llamafactory-cli train " + f"train_{cfg.method}.yaml",
              "# cutoff_len truncates longer records silently: keep it equal to the dataset budget."]
+    if cfg.rope_factor:
+        lines.append(f"# NOTE: LLaMA-Factory derives the RoPE factor from cutoff_len; "
+                     f"--rope-factor {cfg.rope_factor} is not passed on.")
     if template == "default":
         lines.append("# WARNING: no LLaMA-Factory template known for this model; set `template`.")
     longest = _max_tokens(report)

@@ -12,6 +12,7 @@ continues from the last one with the same step count.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,12 +132,17 @@ def load_model(cfg: TrainConfig, prep: Prepared):
                               "attn_implementation": prep.attention,
                               "trust_remote_code": cfg.trust_remote_code}
     if cfg.method == "qlora":
+        # No peft.prepare_model_for_kbit_training: trl's SFTTrainer does what QLoRA needs
+        # (input grads for checkpointing, LoRA weights in bf16) without upcasting the
+        # embeddings and lm_head to fp32, which would cost ~1.5 GiB on a 7B model.
         from transformers import BitsAndBytesConfig
 
         kwargs["quantization_config"] = BitsAndBytesConfig(
             load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
             bnb_4bit_compute_dtype=dtype if dtype != torch.float32 else torch.float16)
-        kwargs["device_map"] = {"": torch.cuda.current_device()}
+        # 4-bit weights are placed while loading and cannot be moved later: this process's GPU
+        # (LOCAL_RANK under torchrun / accelerate launch)
+        kwargs["device_map"] = {"": int(os.environ.get("LOCAL_RANK", 0))}
     model = AutoModelForCausalLM.from_pretrained(cfg.base_model, **kwargs)
     model.config.use_cache = False  # the KV cache is useless in training and costs memory
     return model
@@ -216,7 +222,7 @@ def run_training(cfg: TrainConfig, callbacks: list | None = None) -> Summary:
             result = trainer.train(resume_from_checkpoint=resume_from)
             metrics = dict(result.metrics)
             if prep.validation:
-                metrics.update(trainer.evaluate())
+                metrics.update(final_eval(trainer))
         except torch.OutOfMemoryError:
             raise checks.oom_advice(cfg) from None
         trainer.save_model(str(out))
@@ -230,6 +236,14 @@ def run_training(cfg: TrainConfig, callbacks: list | None = None) -> Summary:
     summary.extra = {k: metrics.get(k) for k in ("train_loss", "eval_loss")}
     summary.extra["global_step"] = trainer.state.global_step
     return summary
+
+
+def final_eval(trainer) -> dict[str, Any]:
+    """Eval metrics at the last step: the ones logged there, else a fresh evaluation."""
+    last = next((h for h in reversed(trainer.state.log_history) if "eval_loss" in h), None)
+    if last and last.get("step") == trainer.state.global_step:  # long evals are not run twice
+        return {k: v for k, v in last.items() if k.startswith("eval_")}
+    return trainer.evaluate()
 
 
 def _write_info(cfg: TrainConfig, prep: Prepared, trainer, metrics: dict, resumed: str | None):

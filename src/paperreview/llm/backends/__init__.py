@@ -1,0 +1,1 @@
+"""Model backends: ``openai_backend`` (any OpenAI-compatible endpoint), ``transformers_backend``."""

@@ -52,7 +52,6 @@ class Backend:
     """``call(endpoint, body, job_key, timeouts) -> Answer`` or raise :class:`CallError`."""
 
     supports_response_format = True
-    max_concurrency: int | None = None   # None = the endpoint's cap
 
     def call(self, endpoint: Endpoint, body: dict[str, Any], job_key: str,
              timeouts: Timeouts) -> Answer:  # pragma: no cover - interface

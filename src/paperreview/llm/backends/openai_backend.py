@@ -72,7 +72,7 @@ class OpenAIBackend(Backend):
             raise _status_error(exc) from None
         except CallError:
             raise
-        except Exception as exc:  # httpx2 protocol errors while reading a body: treat as a reset
+        except Exception as exc:  # noqa: BLE001 - httpx2 protocol errors while reading a body: treat as a reset
             name = type(exc).__name__
             outcome = "timeout" if "Timeout" in name else "connection"
             raise CallError(outcome, f"{name}: {exc}") from None
@@ -139,7 +139,7 @@ def _status_error(exc) -> CallError:
     headers = dict(exc.response.headers)
     try:
         raw = exc.response.text
-    except Exception:  # a streamed error body may be unreadable
+    except Exception:  # noqa: BLE001 - a streamed error body may be unreadable
         raw = None
     body = exc.body if isinstance(exc.body, dict) else {}
     code = str(body.get("code") or (body.get("error") or {}).get("code") or "")

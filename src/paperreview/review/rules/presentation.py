@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -46,6 +47,8 @@ def mentions(text: str) -> list[tuple[str, str]]:
         before = text[max(0, m.start() - 16): m.start()]
         if _CITED_AFTER.match(text, m.end()) or _CITED_BEFORE.search(before):
             continue
+        if m.group(1)[0].islower() and not m.group(2)[0].isdigit():
+            continue  # "this table I believe": only "Table IV" / "Table A.1" are labels
         kind = "figure" if m.group(1).lower().startswith("fig") else "table"
         found += [(kind, lab) for lab in _expand(m.group(2))]
     return found
@@ -67,12 +70,14 @@ def figure_table_references(paper: Paper) -> list[Finding]:
     if not body.strip():
         return []
     cited = set(mentions(body)) | set(mentions("\n".join(c.text for c in paper.captions)))
-    have = {(c.kind, norm_label(c.label)) for c in paper.captions
-            if c.kind in ("figure", "table") and c.label}
+    floats = [c for c in paper.captions if c.kind in ("figure", "table") and numbered(c.label)]
+    have = {(c.kind, norm_label(c.label)) for c in floats}
     out = []
-    for c in paper.captions:
+    reported = set()
+    for c in floats:
         key = (c.kind, norm_label(c.label))
-        if c.kind in ("figure", "table") and c.label and key not in cited:
+        if key not in cited and key not in reported:
+            reported.add(key)  # a caption the parser saw twice is one float
             name = f"{c.kind.capitalize()} {c.label}"
             out.append(finding("figure-table-references", "presentation", "minor",
                                f"{name} is never referenced in the text; refer to it where it is "
@@ -93,12 +98,21 @@ def figure_table_references(paper: Paper) -> list[Finding]:
     return out
 
 
+def numbered(label: str | None) -> bool:
+    """Whether a caption label numbers a float ("3", "A.1", "IV"); sub-figure captions "(a)" are
+    parts of a numbered figure, not floats the text must cite one by one."""
+    return bool(label) and _ONE_LABEL.fullmatch(label.strip()) is not None
+
+
 def _same_scheme(label: str, labels: list[str]) -> bool:
     """Whether ``label`` is numbered like the paper's own floats: "Figure 112" in a paper with
-    eight figures is a footnote mark glued to "Figure 1", and "Table 3.2" in a paper numbering
-    tables 1, 2, 3 is another book's table."""
+    eight figures is a footnote mark glued to "Figure 1", "Table 3.2" in a paper numbering
+    tables 1, 2, 3 is another book's table, and "table I" in a paper with Arabic numbers is a
+    word ("this table I believe...")."""
     if not labels:
         return True
+    if bool(_ROMAN.match(label)) != any(_ROMAN.match(x) for x in labels):
+        return False
     if ("." in label) != any("." in x for x in labels):
         return False
     nums = [int(x) for x in labels if x.isdigit()]
@@ -106,7 +120,9 @@ def _same_scheme(label: str, labels: list[str]) -> bool:
 
 
 # not glued to a hyphen ("LEG- WORK" is a name broken at a line end) or to math ("GBP −GRP")
-_ACRONYM = re.compile(r"(?<![\w\-−=+/])(?<!- )([A-Z]{3,6})(s?)(?![\w\-−=+/])(?! [−=+])")
+# nor followed by a number: "HIP 22958", "PAY 0", "WMT 2014" are identifiers, not acronyms
+_ACRONYM = re.compile(r"(?<![\w\-−=+/])(?<!- )([A-Z]{3,6})(s?)(?![\w\-−=+/])(?! [−=+])"
+                      r"(?!\s?\d)")
 WELL_KNOWN = {
     "AAAI", "ACL", "ACM", "AMD", "API", "ARM", "ASCII", "ASIC", "AUC", "AWS", "BERT", "BLEU",
     "BPE", "CEO", "CIFAR", "CNN", "CNRS", "COCO", "COVID", "CPU", "CSV", "CUDA", "CVPR", "DNA",
@@ -118,6 +134,8 @@ WELL_KNOWN = {
     "RGB", "RMSE", "RNA", "RNN", "ROC", "ROUGE", "SDSS", "SGD", "SHA", "SIMD", "SQL", "SSD",
     "SSH", "SSL", "SVHN", "SVM", "TCP", "TLS", "TPU", "UCLA", "UDP", "URL", "USA", "USD",
     "UTC", "UTF", "VAE", "VII", "VIII", "VPN", "WAN", "XII", "XML",
+    # field-standard names and abbreviations that papers in their field never spell out
+    "WMT", "RLC", "TTL", "FGK", "FGKM", "TESS", "ESO", "HST", "JWST", "LIGO", "LISA",
 }
 _ROMAN = re.compile(r"^[IVXLC]+$")
 _MATH = set("=−+×∈≤≥^_|∑∫·∂∇<>/")
@@ -141,10 +159,60 @@ def prose_sentences(paper: Paper) -> list[str]:
 
 
 def _defined(acr: str, text: str) -> bool:
+    """"long form (ACR)", "ACR (long form)", "(hereafter the ACR method)", "ACR: ...", "the
+    ACR spectrograph (Smith et al. 2013)" (a cited name), or the long form's initials."""
     a = re.escape(acr)
     return bool(re.search(
         rf"\(\s*{a}s?\s*[),;]|\b{a}s?\s*\(\s*[a-z]|\b{a}s?,? (?:stands for|short for|i\.e\.)"
-        rf"|\b{a}s?\s*[:=]\s*[a-z]|\b{a}s?{_CITED}", text))
+        rf"|\b{a}s?\s*[:=]\s*[a-z]|\b{a}s?(?:\s+[a-z][\w-]*){{0,2}}{_CITED}"
+        rf"|\((?:hereafter|henceforth|from now on|called|denoted)\b[^()]{{0,40}}\b{a}\b"
+        rf"|(?:^|\n|[.!?]\s+)(?:The\s+)?{a}\s+(?:is|are)\s+an?\s", text)  # "NAPI is a mechanism"
+    ) or spelled_out(acr, text)
+
+
+_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Za-z][a-z'’]*")
+_STOP = {"of", "and", "the", "for", "in", "on", "to", "a", "an", "with", "by", "via", "at"}
+
+
+def _initials(words: list[str], j: int, acr: str, k: int = 0) -> int | None:
+    """End index of a run from ``words[j]`` whose initials spell ``acr[k:]`` (a stop word is
+    a letter or skipped: "Department of Energy" is DOE, "Bank of England" BE), or None."""
+    if k == len(acr):
+        return j
+    if j == len(words) or words[j] == acr:
+        return None
+    w = words[j]
+    if w[0].lower() == acr[k].lower() and not (k == 0 and w.lower() in _STOP):
+        end = _initials(words, j + 1, acr, k + 1)
+        if end is not None:
+            return end
+    return _initials(words, j + 1, acr, k) if k and w.lower() in _STOP else None
+
+
+@functools.lru_cache(maxsize=2)  # one paper's text, asked about each of its acronyms
+def _tokens(text: str) -> tuple[list[str], list[int], dict[str, list[int]]]:
+    """Words, their end offsets, and the word indices by lower-case initial."""
+    found = [(m.group(0), m.end()) for m in _WORD.finditer(text)]
+    starts: dict[str, list[int]] = {}
+    for i, (w, _) in enumerate(found):
+        starts.setdefault(w[0].lower(), []).append(i)
+    return [w for w, _ in found], [e for _, e in found], starts
+
+
+def spelled_out(acr: str, text: str) -> bool:
+    """Whether consecutive words have the acronym's letters as initials: "Berkeley Packet
+    Filter" / "Receive-Side Scaling" anywhere (capitalised), or "direct serialization graph,
+    DSG" right before a use (any case)."""
+    words, ends, starts = _tokens(text)
+    for i in starts.get(acr[0].lower(), ()):
+        end = _initials(words, i, acr)
+        if end is None:
+            continue
+        if all(x[0].isupper() for x in words[i:end] if x.lower() not in _STOP):
+            return True
+        if re.match(rf"[^.;]{{0,60}}?\b{re.escape(acr)}\b", text[ends[end - 1]:ends[end - 1] + 80]):
+            return True
+    return False
 
 
 @rule("undefined-acronyms", aspect="presentation")
@@ -153,12 +221,13 @@ def undefined_acronyms(paper: Paper, limit: int = 5) -> list[Finding]:
     prose = prose_sentences(paper)
     text = "\n".join([paper.title] + [u.text for u in units(paper, captions=True)])
     refs = "\n".join(paper.references)
-    headings = " ".join(s.heading for s in paper.sections)
+    headings = "\n".join(s.heading for s in paper.sections)
+    text += "\n" + headings
     counts = Counter(m.group(1) for m in _ACRONYM.finditer("\n".join(prose)))
     out = []
     for acr, n in counts.most_common():
         if (n < 3 or acr in WELL_KNOWN or _ROMAN.match(acr) or acr in refs or acr in headings
-                or _defined(acr, text)):
+                or _defined(acr, text) or _inside_defined(acr, text)):
             continue
         hit = next((s for s in prose if re.search(rf"\b{acr}s?\b", s)), None)
         unit = next((u for u in units(paper, captions=True) if hit and hit in " ".join(
@@ -169,3 +238,10 @@ def undefined_acronyms(paper: Paper, limit: int = 5) -> list[Finding]:
         if len(out) == limit:
             break
     return out
+
+
+def _inside_defined(acr: str, text: str) -> bool:
+    """MHD is defined by "general relativistic magnetohydrodynamic (GRMHD)": an acronym inside
+    a longer one that is defined needs no definition of its own."""
+    longer = {m.group(0) for m in re.finditer(rf"\b[A-Z]*{re.escape(acr)}[A-Z]*\b", text)}
+    return any(x != acr and _defined(x, text) for x in longer)

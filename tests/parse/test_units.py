@@ -1,0 +1,71 @@
+"""Small pure functions, and the docstring examples of the parse package."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+from paperreview.parse.headings import split_number
+from paperreview.parse.references import split_references
+from paperreview.parse.text import join_lines, join_two
+
+
+@pytest.mark.parametrize("left,right,joined", [
+    ("experi-", "ments", "experiments"),
+    ("state-of-the-", "art", "state-of-the-art"),
+    ("pre-", "Training", "pre- Training"),  # capital after the hyphen: not a broken word
+    ("soft\u00ad", "hyphen", "softhyphen"),
+    ("end.", "Next", "end. Next"),
+])
+def test_join_two(left, right, joined):
+    assert join_two(left, right) == joined
+
+
+def test_join_lines_cleans_whitespace_and_controls():
+    assert join_lines(["  a\u0000b  ", "c\t d"]) == "ab c d"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("3.1 Results", ("3.1", "Results")), ("IV. EXPERIMENTS", ("IV", "EXPERIMENTS")),
+    ("A.2 Proofs", ("A.2", "Proofs")), ("Introduction", ("", "Introduction")),
+    ("2017 was a year", ("", "2017 was a year")),
+])
+def test_split_number(text, expected):
+    assert split_number(text) == expected
+
+
+@pytest.mark.parametrize("module", ["text", "render", "sample", "science_parse", "pipeline"])
+def test_doctests(module):
+    mod = importlib.import_module(f"paperreview.parse.{module}")
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0
+
+
+def test_import_is_light():
+    import subprocess
+    import sys
+
+    code = ("import sys, paperreview.parse; "
+            "print(any(m in sys.modules for m in ('torch', 'transformers', 'pymupdf')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False", out.stderr
+
+
+def test_split_references_styles():
+    class L:  # minimal stand-in for Line
+        def __init__(self, text, x0=50.0, page=0, col=0, y0=0.0):
+            self.text, self.x0, self.page, self.col = text, x0, page, col
+            self.y0, self.y1, self.x1, self.size = y0, y0 + 10, 300.0, 9.0
+
+        @property
+        def height(self):
+            return 10.0
+
+    hanging = [L("Smith, J. 2020. A title", 50, y0=0), L("that wraps. Venue.", 60, y0=11),
+               L("Jones, K. 2021. Another.", 50, y0=22)]
+    assert split_references(hanging) == ["Smith, J. 2020. A title that wraps. Venue.",
+                                         "Jones, K. 2021. Another."]
+    numbered = [L("1. First entry"), L("continues"), L("2. Second"), L("3. Third")]
+    assert split_references(numbered) == ["1. First entry continues", "2. Second", "3. Third"]
