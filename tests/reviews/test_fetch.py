@@ -71,6 +71,16 @@ def test_pdf_first_is_the_last_revision_before_the_reviews(clients, fake_openrev
     assert (tmp_path / "pdfs" / "v2Acc001.pdf").read_bytes().endswith(b"e1rev")
 
 
+def test_pdf_first_without_visible_revisions_saves_the_latest_and_says_so(
+        clients, fake_openreview, tmp_path):
+    fake_openreview.edits["v2Rej002"] = {"edits": [], "count": 0}
+    summary = fetch(clients, tmp_path, pdf="first")
+    rows = {r["id"]: r for r in read_jsonl(tmp_path / "pdfs.jsonl")}
+    assert rows["v2Rej002"]["status"] == "ok" and rows["v2Rej002"]["revision"] is None
+    assert "latest" in rows["v2Rej002"]["fallback"] and "fallback" not in rows["v2Acc001"]
+    assert summary.reasons["warning: no revisions, latest PDF saved"] == 1
+
+
 def test_v1_venue_with_references(clients, fake_openreview, tmp_path):
     summary = fetch(clients, tmp_path, venue=V1, pdf="first")
     assert summary.extra["api"] == 1
@@ -121,6 +131,16 @@ def test_rerun_fetches_only_what_is_missing(clients, fake_openreview, tmp_path):
     fake_openreview.log.clear()  # asking for the other version downloads it
     fetch(clients, tmp_path, pdf="latest")
     assert len(fake_openreview.requests("/v2/pdf")) == 3
+
+
+def test_a_line_cut_by_a_killed_run_is_replaced(clients, tmp_path):
+    fetch(clients, tmp_path, limit=2)
+    path = tmp_path / "submissions.jsonl"
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text(lines[0] + lines[1][:40])  # killed while writing the second forum
+    assert fetch(clients, tmp_path).ok == 2  # the cut forum and the third one
+    assert sorted(s.id for s in read_records(path, Submission)) == ["v2Acc001", "v2Rej002",
+                                                                     "v2Wdr003"]
 
 
 def test_pages_are_cached_and_paged(clients, fake_openreview, tmp_path):
@@ -237,6 +257,6 @@ def test_an_empty_group_answer_means_not_on_api_v2():
 
     class EmptyAnswer:  # openreview-py does response.json()["groups"][0] on an empty list
         def get_group(self, venue):
-            return [][0]
+            raise IndexError("list index out of range")
 
     assert _group(EmptyAnswer(), "ICLR.cc/2019/Conference", Caller(rps=0)) is None

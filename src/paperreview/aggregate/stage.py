@@ -97,30 +97,33 @@ def _submissions(path: str, limit: int | None) -> Iterator[Submission | Aggregat
     if not p.is_file():
         raise InputError(f"{p}: no such file", "give a Submission JSONL, e.g. the "
                          "submissions.jsonl of `paperreview reviews import-peerread` or `fetch`")
-    lines = p.read_text(encoding="utf-8").split("\n")
     n = 0
-    for i, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        n += 1
-        if limit is not None and n > limit:
-            return
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            if i == len(lines):  # no newline after it: a writer killed mid-line
+    with p.open(encoding="utf-8", newline="\n") as fh:  # streamed: a corpus can be large
+        for i, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            n += 1
+            if limit is not None and n > limit:
                 return
-            yield _bad_line(f"{path}:{i}", f"{path}:{i}: not valid JSON ({exc.msg})")
-            continue
-        if not isinstance(obj, dict):
-            yield _bad_line(f"{path}:{i}", f"{path}:{i}: a JSON {type(obj).__name__}, not an object")
-            continue
-        try:
-            yield Submission.model_validate(obj)
-        except ValidationError as exc:
-            e = exc.errors()[0]
-            yield _bad_line(obj.get("id") or f"{path}:{i}", f"{path}:{i}: not a valid Submission: "
-                            f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
+            if (item := _parse_line(line, f"{path}:{i}")) is not None:
+                yield item
+
+
+def _parse_line(line: str, where: str) -> Submission | AggregatedReview | None:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        if not line.endswith("\n"):  # the last line, cut short by a writer killed mid-line
+            return None
+        return _bad_line(where, f"{where}: not valid JSON ({exc.msg})")
+    if not isinstance(obj, dict):
+        return _bad_line(where, f"{where}: a JSON {type(obj).__name__}, not an object")
+    try:
+        return Submission.model_validate(obj)
+    except ValidationError as exc:
+        e = exc.errors()[0]
+        return _bad_line(obj.get("id") or where, f"{where}: not a valid Submission: "
+                         f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
 
 
 def _bad_line(row_id: object, error: str) -> AggregatedReview:

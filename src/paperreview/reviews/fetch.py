@@ -108,6 +108,17 @@ def _is_api_error(exc: BaseException) -> bool:
     return isinstance(exc, requests.exceptions.RequestException | OpenReviewException)
 
 
+def _drop_cut_last_line(path: Path) -> None:
+    """A run killed mid-write leaves a cut last line: remove it (its forum is fetched again)
+    so that appending does not leave a broken line in the middle of the file."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    data = path.read_bytes()
+    if not data.endswith(b"\n"):
+        with path.open("r+b") as fh:
+            fh.truncate(data.rfind(b"\n") + 1)
+
+
 def _pdfs_done(path: Path, which: str) -> set[str]:
     """Forums whose ``which`` PDF (first | latest) is already downloaded."""
     if not path.exists():
@@ -135,6 +146,8 @@ def reviewed_revision(revisions: list[dict[str, Any]] | None, note: dict[str, An
 class _Run:
     def __init__(self, config: FetchConfig, api: Api, out: Path, summary: Summary):
         self.cfg, self.api, self.out, self.summary = config, api, out, summary
+        for name in ("submissions.jsonl", "pdfs.jsonl", "failures.jsonl"):
+            _drop_cut_last_line(out / name)
         self.done = done_ids(out / "submissions.jsonl", statuses=None)
         self.pdf_done = _pdfs_done(out / "pdfs.jsonl", config.pdf)
         self.orders_path = out / "invitations.json"
@@ -255,6 +268,9 @@ class _Run:
             self.pdfs.write({**row, "status": "failed", "error": str(exc)[:500]})
             self.summary.merge_reasons({"failed: pdf download": 1})
             return
+        if self.cfg.pdf == "first" and rev is None:  # no PDF revision visible: say so
+            row["fallback"] = "latest PDF: the note has no PDF revisions we can read"
+            self.summary.merge_reasons({"warning: no revisions, latest PDF saved": 1})
         self.pdfs.write({**row, "status": "ok", "path": str(path), "sha256": file_sha256(path)})
         self.summary.extra["pdfs"] = self.summary.extra.get("pdfs", 0) + 1
 
