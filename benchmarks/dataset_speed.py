@@ -11,6 +11,7 @@ Figures (written to benchmarks/results/dataset_speed.json):
   150M tokens in < 5 min on 2 cores, < 4 GiB)
 
 Usage: python benchmarks/dataset_speed.py [--records 15000] [--workers 2] [--max-tokens 12288]
+       [--work DIR (keep data)] [--tokenizer DIR (reuse DIR/tok of an earlier --work)]
 Each phase runs in its own process so its peak memory is its own.
 """
 
@@ -163,6 +164,7 @@ def main() -> None:
     ap.add_argument("--records", type=int, default=15000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--max-tokens", type=int, default=12288)
+    ap.add_argument("--tokenizer", help="reuse the tokenizer directory of an earlier run")
     ap.add_argument("--work", help="keep (and reuse) the tokenizer and data in this directory")
     ap.add_argument("--phase", choices=["build", "stats"], help=argparse.SUPPRESS)
     ap.add_argument("--dir", help=argparse.SUPPRESS)
@@ -180,7 +182,17 @@ def main() -> None:
         if info.exists() and json.loads(info.read_text())["data"]["records"] == args.records:
             chars_per_token, data = (json.loads(info.read_text())[k] for k in ("cpt", "data"))
         else:
-            chars_per_token = train_tokenizer(d / "tok", gen)
+            if args.tokenizer:  # a tokenizer this script trained before: skip the training
+                import shutil
+
+                shutil.copytree(args.tokenizer, d / "tok", dirs_exist_ok=True)
+                from tokenizers import Tokenizer
+
+                sample = "\n\n".join(gen.paragraph(5) for _ in range(200))
+                ids = Tokenizer.from_file(str(d / "tok" / "tokenizer.json")).encode(sample).ids
+                chars_per_token = len(sample) / len(ids)
+            else:
+                chars_per_token = train_tokenizer(d / "tok", gen)
             data = make_data(d, args.records, gen, d / "tok")
             info.write_text(json.dumps({"cpt": chars_per_token, "data": data}))
         print(f"data: {data['records']} records, ~{data['approx_tokens']:,} tokens, "

@@ -56,6 +56,7 @@ def real_corpus() -> dict:
     from paperreview.parse import parse_pdf
     from paperreview.review.generate import ReviewOptions, offline_review
     from paperreview.review.grounding import check_grounding
+    from paperreview.review.rules.presentation import numbered
 
     per_rule: Counter = Counter()
     rows, real, invented = [], [0, 0], [0, 0]
@@ -74,7 +75,8 @@ def real_corpus() -> dict:
                      "check_s": round(t2 - t1, 3), "findings": len(rec.findings),
                      "rules": sorted({f.rule for f in rec.findings})})
         # grounding: every real caption and a few sections, then invented ones
-        labels = {(c.kind, c.label) for c in paper.captions if c.kind in ("figure", "table")}
+        labels = {(c.kind, c.label) for c in paper.captions
+                  if c.kind in ("figure", "table") and numbered(c.label)}
         pts = [f"{k.capitalize()} {lab} is discussed." for k, lab in labels]
         pts += [f"Section {i} is long." for i in (1, 2)]
         checks = check_grounding(pts, paper)

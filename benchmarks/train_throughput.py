@@ -36,6 +36,13 @@ SHAPES = {
              "max_position_embeddings": 32768, "rope_theta": 1e6, "sliding_window": None},
 }
 TARGETS = {"lora": {"tokens_per_s_min": 4000, "peak_gib_max": 40}, "qlora": {"peak_gib_max": 20}}
+TARGET_LENGTH = 12288
+
+
+def meets_target(method: str, row: dict) -> bool:
+    t = TARGETS[method]
+    return (row["peak_gib"] <= t["peak_gib_max"]
+            and row["tokens_per_s"] >= t.get("tokens_per_s_min", 0))
 
 
 def build_config(shape: str):
@@ -185,10 +192,13 @@ def main() -> None:
                     spec = {"shape": shape, "method": method, "length": length, "gc": gc,
                             "steps": a.steps, "warmup": a.warmup, "weights_dir": weights}
                     row.update(run_one(spec, a.timeout))
+                if shape == "mistral-7b" and length == TARGET_LENGTH and row["status"] == "ok":
+                    row["meets_target"] = meets_target(method, row)
                 rows.append(row)
                 print(f"{method:6} {length:6} gc={gc!s:5} {row['status']:8} "
-                      f"{row.get('tokens_per_s', '-'):>9} tok/s  peak {row.get('peak_gib', '-')} GiB",
-                      flush=True)
+                      f"{row.get('tokens_per_s', '-'):>9} tok/s  peak {row.get('peak_gib', '-')} GiB"
+                      + (f"  target {'met' if row['meets_target'] else 'MISSED'}"
+                         if "meets_target" in row else ""), flush=True)
     if weights:
         shutil.rmtree(weights, ignore_errors=True)
     device = torch.cuda.get_device_name(0) if cuda else f"cpu ({os.cpu_count()} cores)"

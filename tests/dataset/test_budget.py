@@ -106,3 +106,26 @@ def test_cut_points_fall_on_paragraphs_and_sentences_in_giant_paragraphs():
     pts = cut_points(text)
     assert pts[:3] == [0, 4, 10]
     assert len(pts) > 100 and all(text[p - 1] == "." for p in pts[3:])
+
+
+def test_fits_real_papers_from_peerread(peerread_dir, tokenizer_dir):
+    """Science-parse papers (real headings like "1 INTRODUCTION", real paragraph sizes)."""
+    from paperreview.dataset.tokens import TokenCounter
+    from paperreview.parse.science_parse import load_science_parse
+
+    files = sorted(peerread_dir.glob("data/iclr_2017/train/parsed_pdfs/*.pdf.json"))[:2]
+    if not files:
+        pytest.skip("no PeerRead parsed_pdfs in the shared data")
+    with TokenCounter(tokenizer_dir) as counter:
+        for f in files:
+            paper = load_science_parse(f)
+            full = counter.count(render_tagged(paper))
+            floor = counter.count(render_tagged(paper.model_copy(update={"sections": []})))
+            budget = max(floor, full // 2)
+            r = fit_paper(paper, budget, counter.count)
+            assert r.n_tokens == counter.count(r.text) <= budget
+            assert paper.title.strip() in r.text
+            roles = [section_role(s) for s in paper.sections if s.heading in r.truncated]
+            if "intro" in roles:  # intro cut only once every middle section is gone
+                kept = [s for s in paper.sections if s.heading not in r.truncated]
+                assert all(section_role(s) in ("intro", "conclusion") for s in kept)

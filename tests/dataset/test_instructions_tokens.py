@@ -50,3 +50,15 @@ def test_counter_counts_like_the_tokenizer_in_workers(tokenizer_dir):
         text = c.render_chat("Hi", "Yo")
         assert text.startswith("<|user|>\nHi<|end|>") and "<|assistant|>\nYo" in text
         assert c.chat_overhead() == c.count(text) - c.count("Hi") - c.count("Yo")
+
+
+def test_importing_the_stage_stays_light():
+    import subprocess
+    import sys
+
+    code = ("import sys, paperreview.dataset.commands, paperreview.dataset.build, "
+            "paperreview.dataset.stats; "
+            "print(sorted(m for m in ('torch', 'transformers', 'datasets', 'matplotlib') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "[]", out.stderr

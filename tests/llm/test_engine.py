@@ -5,7 +5,7 @@ import json
 import pytest
 from pydantic import BaseModel
 
-from paperreview.llm import Engine, EngineConfig, Request
+from paperreview.llm import Engine, EngineConfig, Request, Result
 
 
 class Review(BaseModel):
@@ -165,3 +165,16 @@ def test_no_endpoint_is_a_config_error(tmp_path):
 
     with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
         Engine(EngineConfig(run_dir=str(tmp_path / "r")))
+
+
+def test_progress_without_a_terminal_prints_a_plain_line(capsys):
+    from paperreview.llm.progress import Progress
+
+    bar = Progress(4, every=0.0)
+    bar.update(Result(job_key="k", status="failed", usage={"total_tokens": 60}))
+    bar.update(Result(job_key="k", status="ok", usage={"total_tokens": 60}))
+    bar.close()
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1].startswith("llm: 2/4 done  failed 1  cached 0") and "tok/min  ETA " in err[-1]
+    Progress(4).update(Result(job_key="k", status="ok"))  # not before `every` seconds
+    assert capsys.readouterr().err == ""

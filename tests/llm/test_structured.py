@@ -57,3 +57,19 @@ def test_response_formats_and_prompt_fallback():
     assert response_format(Review, "prompt") is None
     msgs = with_schema_prompt([{"role": "user", "content": "hi"}], Review)
     assert msgs[0]["role"] == "system" and '"rating"' in msgs[0]["content"]
+
+
+def test_model_schema_is_built_once_per_class(monkeypatch):
+    class Once(BaseModel):
+        score: int
+
+    calls = []
+    real = Once.model_json_schema.__func__
+    monkeypatch.setattr(Once, "model_json_schema",
+                        classmethod(lambda cls, *a, **k: calls.append(1) or real(cls, *a, **k)))
+    from paperreview.llm import Request
+
+    keys = {Request(messages=[{"role": "user", "content": str(i)}], schema=Once).key_for("m")
+            for i in range(5)}
+    assert len(keys) == 5 and len(calls) == 1
+    assert schema_to_dict(Once)["required"] == ["score"]

@@ -51,9 +51,82 @@ def test_peft_adapter_is_loaded(tiny_llama_dir, tmp_path):
     with Engine(_cfg(tmp_path / "a", tiny_llama_dir, adapter=str(adapter))) as engine:
         with_adapter = engine.complete(req)
         assert type(engine.backend._model).__name__.startswith("Peft")
-    assert with_adapter.status == "ok"
+        assert engine.config.model.startswith(f"local:{tiny_llama_dir.resolve()}+adapter@")
+    assert with_adapter.status == "ok" and with_adapter.usage.get("cost_usd") is None
+    # the base alone (or another adapter) in the same run dir is another model: no cache hit
+    with Engine(_cfg(tmp_path / "a", tiny_llama_dir)) as engine:
+        base_only = engine.complete(req.model_copy(update={"model": "gpt-4o"}))
+        assert engine.job_key(req) == base_only.job_key  # a request's model name is ignored
+    assert not base_only.cached and base_only.job_key != with_adapter.job_key
+    assert base_only.usage.get("cost_usd") is None  # local work is not priced as gpt-4o
 
 
 def test_missing_adapter_is_a_clear_error(tiny_llama_dir, tmp_path):
     with pytest.raises(ConfigError, match="adapter"):
         Engine(_cfg(tmp_path, tiny_llama_dir, adapter=str(tmp_path / "nope")))
+
+
+def test_adapter_trained_with_rope_scaling_loads_with_its_overrides_and_tokenizer(
+        tiny_llama_dir, tmp_path):
+    """An adapter from `paperreview train --rope-scaling yarn` carries model_overrides.json and
+    its own tokenizer (the training chat template): the engine must load both."""
+    import json
+
+    import torch
+
+    from paperreview.train import TrainConfig, run_training
+    from paperreview.train.artifacts import load_model_with_adapter
+    from tests.helpers.tiny_models import CHAT_TEMPLATE
+
+    data = tmp_path / "sft"
+    data.mkdir()
+    with (data / "train.jsonl").open("w", encoding="utf-8") as fh:
+        for i in range(4):
+            fh.write(json.dumps({"id": f"p{i}", "messages": [
+                {"role": "user", "content": "Review: [TITLE] A Study [ABSTRACT] We study things."},
+                {"role": "assistant", "content": "Strengths: clear writing. Weaknesses: no error bars."},
+            ]}) + "\n")
+    template = tmp_path / "chat.jinja"
+    template.write_text("{# trained with this template #}" + CHAT_TEMPLATE, encoding="utf-8")
+    adapter = tmp_path / "adapter"
+    run_training(TrainConfig(
+        data=str(data), base_model=str(tiny_llama_dir), output_dir=str(adapter), eval=False,
+        max_length=4096, rope_scaling="yarn", chat_template=str(template), max_steps=2,
+        batch_size=2, grad_accum=1, lora_r=4, target_modules=["q_proj", "v_proj"],
+        gradient_checkpointing=False, save_steps=2, logging_steps=1))
+    assert (adapter / "model_overrides.json").exists()
+
+    req = Request(messages=[{"role": "user", "content": "Review the paper."}], max_tokens=6)
+    with Engine(EngineConfig(backend="transformers", local_model=str(tiny_llama_dir),
+                             adapter=str(adapter), model="tiny", run_dir=str(tmp_path / "run"),
+                             device="cpu")) as engine:
+        res = engine.complete(req)
+        model, tok = engine.backend._model, engine.backend._tok
+    assert res.status == "ok" and res.usage["completion_tokens"] == 6
+    rope = model.config.rope_parameters
+    assert rope["rope_type"] == "yarn" and rope["factor"] == 2.0
+    assert rope["original_max_position_embeddings"] == 2048
+    assert model.config.max_position_embeddings == 4096
+    assert tok.chat_template == template.read_text(encoding="utf-8")  # the adapter's tokenizer
+    # the same weights and config as the train package's own loader
+    ref = load_model_with_adapter(adapter, str(tiny_llama_dir), dtype=torch.float32)
+    ids = torch.tensor([[5, 206, 57, 300]])
+    with torch.no_grad():
+        assert torch.allclose(model(input_ids=ids).logits, ref(input_ids=ids).logits, atol=1e-5)
+
+
+def test_adapter_alone_finds_its_base_model(tiny_llama_dir, tmp_path):
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    lora = get_peft_model(AutoModelForCausalLM.from_pretrained(tiny_llama_dir),
+                          LoraConfig(r=2, target_modules=["q_proj"]))
+    lora.save_pretrained(tmp_path / "adapter")  # records base_model_name_or_path
+    cfg = EngineConfig(backend="transformers", adapter=str(tmp_path / "adapter"),
+                       run_dir=str(tmp_path / "run"))
+    assert cfg.is_configured()
+    with Engine(cfg) as engine:
+        assert engine.backend.model_path == str(tiny_llama_dir)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ConfigError, match="not a PEFT adapter"):
+        Engine(cfg, adapter=str(tmp_path / "empty"))

@@ -29,14 +29,14 @@ def test_parse_cli_end_to_end(sample_pdf, tmp_path, capsys):
     code = _run(["parse", str(inp), "-o", str(out), "--workers", "2", "--format", "tagged"])
     err = capsys.readouterr().err
     assert code == 1  # one input failed
-    assert "broken.pdf" in err and "hidden text" in err
+    assert "broken.pdf" in err and "hidden text item(s)" in err and "prompt injection" in err
     rows = list(read_jsonl(out / "parse_log.jsonl"))
     assert sorted(r["status"] for r in rows) == ["failed", "ok", "ok"]
     assert sorted(p.name for p in out.glob("*.txt")) == ["paper-2.txt", "paper.txt"]
     assert (out / "paper.txt").read_text().startswith("[TITLE]\nReviewing the Reviewers")
     assert json.loads((out / "parse_config.json").read_text())["format"] == "tagged"
     ok = next(r for r in rows if r["status"] == "ok")
-    assert ok["pages"] == 2 and ok["seconds"] >= 0 and ok["hidden_text"] == 1
+    assert ok["pages"] == 2 and ok["seconds"] >= 0 and ok["hidden_text"] == ok["hidden_phrases"] == 1
 
     # rerun: done papers are skipped; the broken one is tried again
     assert _run(["parse", str(inp), "-o", str(out), "--workers", "0",

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from paperreview.parse import parse_pdf
 from paperreview.parse.render import to_markdown, to_tagged
 from paperreview.parse.sample import SAMPLE_SPEC
@@ -49,9 +46,12 @@ def test_tagged_and_markdown(sample_pdf):
     assert "### Parsing" in md and "## Hidden text" in md
 
 
-def test_sample_module_cli(tmp_path):
+def test_sample_module_cli(tmp_path, capsys):
+    # `python -m paperreview.parse.sample OUT.pdf` runs main(); called in-process to save the
+    # few seconds a fresh interpreter needs to import PyMuPDF
+    from paperreview.parse.sample import main
+
     out = tmp_path / "demo.pdf"
-    proc = subprocess.run([sys.executable, "-m", "paperreview.parse.sample", str(out)],
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert out.stat().st_size > 1000 and "2 pages" in proc.stdout
+    assert main([str(out)]) == 0
+    assert out.stat().st_size > 1000 and "2 pages" in capsys.readouterr().out
+    assert main([]) == 2

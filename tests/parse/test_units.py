@@ -25,6 +25,12 @@ def test_join_two(left, right, joined):
 
 def test_join_lines_cleans_whitespace_and_controls():
     assert join_lines(["  a\u0000b  ", "c\t d"]) == "ab c d"
+    assert join_lines(["a soft\u00ad", "hyphen in\u00adside"]) == "a softhyphen inside"
+
+
+def test_detached_latex_accents_are_joined():
+    assert join_lines(["Fern´andez, F´ısica,", "K¨onig, ``quoted''"]) == (
+        "Fernández, Física, König, ``quoted''")
 
 
 @pytest.mark.parametrize("text,expected", [

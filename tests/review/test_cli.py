@@ -63,6 +63,7 @@ def test_check_json_and_fail_on(sample_pdf, tmp_path, capsys):
     assert set(f["evidence"]) == {"page", "section", "quote"}
     code, md, _ = run_cli(["check", sample_pdf, "--rule", "no-limitations"], capsys)
     assert code == 0 and "(no-limitations)" in md and "hidden-text)" not in md
+    assert md.startswith("# Checklist: Reviewing the Reviewers")
     code, listing, _ = run_cli(["check", "--list-rules"], capsys)
     assert "sota-without-table" in listing
 
@@ -81,14 +82,16 @@ def test_review_with_openai_backend(sample_pdf, tmp_path, capsys):
     assert rec["findings"] and rec["hidden_text"]
     md = out.with_suffix(".md").read_text()
     assert "## Review" in md and "not found in the paper: Table 4" in md
-    assert "1 not found in the paper" in err or "not found in the paper" in err
+    assert f"{rec['metadata']['not_found']} not found in the paper" in err
+    assert rec["metadata"]["not_found"] == sum(not g["found"] for g in rec["grounding"]) > 0
 
 
 def test_bad_pdf_gets_parse_error(tmp_path, capsys):
     bad = tmp_path / "broken.pdf"
     bad.write_bytes(b"this is not a pdf")
     code, _, err = run_cli(["review", bad], capsys)
-    assert code == 2 and "broken.pdf" in err
+    assert code == 2 and "broken.pdf: not a PDF" in err
+    assert "no LLM backend" not in err  # the parse error alone, before anything else
 
 
 def test_batch_goes_on_past_bad_pdf_and_resumes(sample_pdf, tmp_path, capsys):
@@ -98,6 +101,6 @@ def test_batch_goes_on_past_bad_pdf_and_resumes(sample_pdf, tmp_path, capsys):
     code, _, _ = run_cli(["review", bad, sample_pdf, "-o", out], capsys)
     rows = [json.loads(x) for x in out.read_text().splitlines()]
     assert code == 1 and [r["status"] for r in rows] == ["failed", "skipped"]
-    assert "broken.pdf" in rows[0]["error"] or rows[0]["error"]
+    assert "broken.pdf" in rows[0]["error"] and rows[0]["metadata"]["stage"] == "parse"
     code, _, _ = run_cli(["review", bad, sample_pdf, "-o", out], capsys)
     assert len(out.read_text().splitlines()) == 3  # the bad one retried, the done one skipped

@@ -48,3 +48,26 @@ def test_percent_printed_as_fraction_and_unnumbered_headings():
                                 Section(heading="Results", text="y")])
     assert refs(["Accuracy of 85.3% is reported in Section 3.", "Section 4 is long."], p) == {
         "number 85.3%": True, "Section 3": True, "Section 4": False}
+
+
+def test_section_numbers_in_a_paper_without_recovered_headings():
+    """No headings recovered (drop-impact-scaling.pdf): a plausible section number is not called
+    invented, an absurd one still is."""
+    p = Paper(id="p", sections=[Section(heading="", text="All of the paper in one block.")])
+    assert refs(["Section 3 derives the scaling.", "Section 42 repeats itself."], p) == {
+        "Section 3": True, "Section 42": False}
+
+
+def test_reviewer_shorthand_is_not_a_method_name():
+    """"beats SOTA", "OOD inputs": capitals that name nothing in the paper are not checked."""
+    got = refs(["CGP beats SOTA methods on OOD molecules. NOTE: GraphCL is close behind."])
+    assert got == {"CGP": True, "GraphCL": True}
+
+
+def test_theorems_and_lemmas_are_checked():
+    p = Paper(id="p", sections=[Section(heading="2 Theory", text="Theorem 1. Every X is Y. "
+                                        "By Lemma 3.1 and Prop. 4 the claim follows.")])
+    assert refs(["The proof of Theorem 1 uses Lemma 3.1 and Proposition 4.",
+                 "Theorem 2 and Lemma 3.2 are wrong."], p) == {
+        "Theorem 1": True, "Lemma 3.1": True, "Proposition 4": True, "Theorem 2": False,
+        "Lemma 3.2": False}

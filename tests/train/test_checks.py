@@ -70,6 +70,37 @@ def test_chat_warnings(tiny_tokenizer):
     assert checks.chat_warnings("x/Mistral-7B-Instruct-v0.2", tiny_tokenizer, inst) == []
 
 
+def test_chat_template_file_is_checked_and_used(tiny_llama_dir, tmp_path):
+    from paperreview.train.sft import load_tokenizer
+
+    chatml = tmp_path / "chatml.jinja"
+    chatml.write_text("{% for m in messages %}<|im_start|>{{ m['content'] }}{% endfor %}")
+    warnings: list[str] = []
+    tok = load_tokenizer(cfg(base_model=str(tiny_llama_dir), chat_template=str(chatml)), warnings)
+    assert tok.chat_template == chatml.read_text()
+    assert any("differs from" in w for w in warnings)
+    assert any("<|im_start|>, which the model's vocabulary lacks" in w for w in warnings)
+    assert not any("no chat template" in w for w in warnings)
+    with pytest.raises(InputError, match="chat template file not found"):
+        load_tokenizer(cfg(base_model=str(tiny_llama_dir), chat_template=str(tmp_path / "x")), [])
+
+
+def test_base_tokenizer_without_template_gets_the_fallback(tiny_tokenizer, tmp_path):
+    from paperreview.train.data import IGNORE, to_messages, tokenize_conversation
+    from paperreview.train.sft import FALLBACK_TEMPLATE, load_tokenizer
+    from tests.train.conftest import PAPERS, record
+
+    tiny_tokenizer.save_pretrained(tmp_path / "base")
+    (tmp_path / "base" / "chat_template.jinja").unlink()
+    warnings: list[str] = []
+    tok = load_tokenizer(cfg(base_model=str(tmp_path / "base")), warnings)
+    assert tok.chat_template == FALLBACK_TEMPLATE
+    assert any("no chat template" in w for w in warnings)
+    _, labels = tokenize_conversation(tok, to_messages(record(0, "alpaca"), "alpaca"))
+    review = tok.decode([t for t in labels if t != IGNORE])
+    assert review.startswith(PAPERS[0][1]) and labels[0] == IGNORE
+
+
 def test_memory_preflight_refuses_what_cannot_fit(tiny_llama_dir):
     n = checks.estimate_params(checks.load_model_config(str(tiny_llama_dir)))
     assert 100_000 < n < 1_000_000

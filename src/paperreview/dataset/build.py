@@ -15,6 +15,7 @@ template alone exceeds ``max_tokens`` is dropped and counted.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 from pathlib import Path
@@ -24,7 +25,7 @@ from pydantic import Field, field_validator
 
 from ..config import StageConfig, redact
 from ..errors import InputError
-from ..io import atomic_write_json, stable_hash, write_jsonl
+from ..io import atomic_write_json, stable_hash
 from ..stage import Summary, progress, timed
 from .budget import fit_paper, render_tagged
 from .formats import SPLITS, dataset_info, make_record
@@ -107,11 +108,12 @@ def _make_records(config, counter, by_paper, instructions, summary, dropped):
             collect(*pending.pop(0))
 
     def collect(done, results):
-        for (paper, rev, ins, out, *_), fitted in zip(done, results):
+        for (paper, rev, ins, out, tagged, *_), fitted in zip(done, results):
             if isinstance(fitted, str):
                 drop(rev, "failed", fitted)
                 continue
             text, truncated, n_tok = fitted
+            text = tagged if text is None else text
             meta = {"id": rev.id, "paper_id": paper.id, "template": rev.template,
                     "truncated": truncated, "n_tokens": n_tok}
             records.append(make_record(config.format, ins, text, out, meta))
@@ -169,11 +171,12 @@ def fit_record(count, task):
     """Count one record and, when over budget, shorten its paper (runs in a worker process).
 
     ``task`` = ``(paper, tagged, prefix, suffix, max_tokens)``; returns ``(text, truncated,
-    n_tokens)`` with ``n_tokens`` the exact count of the whole rendered record, or a reason."""
+    n_tokens)`` with ``n_tokens`` the exact count of the whole rendered record (``text`` None:
+    ``tagged`` unchanged), or a reason string."""
     paper, tagged, pre, post, max_tokens = task
     n_total = count(pre + tagged + post)
     if n_total <= max_tokens:
-        return tagged, [], n_total
+        return None, [], n_total  # None: the paper as sent (no need to ship it back)
     fixed = count(pre + post)  # the record with no paper: instruction + review + template
     if fixed >= max_tokens:
         return f"review with instruction and chat template exceeds max-tokens ({fixed} tokens)"
@@ -245,7 +248,7 @@ def _write(config: BuildConfig, splits: dict[str, list[dict]], summary: Summary)
     out = Path(config.out_dir)
     files = {split: f"{split}.jsonl" for split in SPLITS}
     for split, fname in files.items():
-        write_jsonl(out / fname, splits[split])
+        _write_lines(out / fname, splits[split])
         summary.outputs[split] = str(out / fname)
     # LLaMA-Factory cannot load an empty file: register only the splits that have records
     registered = {s: f for s, f in files.items() if splits[s]}
@@ -255,6 +258,19 @@ def _write(config: BuildConfig, splits: dict[str, list[dict]], summary: Summary)
     if config.save_to_disk:
         summary.outputs["hf"] = str(save_to_disk(out, files))
     return out
+
+
+def _write_lines(path: Path, rows: list[dict]) -> None:
+    """JSONL via a temp file and a rename, one line at a time (a split can be gigabytes, so
+    it is never joined into one string in memory)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
 
 
 def save_to_disk(out: Path, files: dict[str, str]) -> Path:

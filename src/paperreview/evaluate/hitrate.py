@@ -144,6 +144,9 @@ def hit_rate(items: Sequence[PaperItem], matcher: Matcher, threshold: float | No
     rows = paper_stats(sc, items, t)
     result: dict[str, Any] = {
         "matcher": matcher.name, "threshold": t, "n_papers": len(items),
+        # a review with no points (empty, or its extraction failed) cannot be scored
+        "n_generated_without_points": sum(1 for it in items if it.generated
+                                          and not sc.points.get(it.generated.key)),
         "generated": _summarise(rows, "generated", seed),
         "human_vs_human": _summarise(rows, "human", seed),
     }

@@ -23,6 +23,8 @@ def hit_rate_report(out: Path, res: dict[str, Any], name: str = "hit_rate",
         ("recall of human points: generated", g["recall"]),
         ("recall of human points: human baseline", h["recall"]),
         ("points per review: generated / human", f"{pts(g)} / {pts(h)}"),
+        ("generated reviews without points (not scored)",
+         str(res.get("n_generated_without_points", 0))),
     ]
     charts = []
     aspects = sorted(set(g["per_aspect"]) | set(h["per_aspect"]))

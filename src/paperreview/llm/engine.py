@@ -49,8 +49,8 @@ def make_backend(cfg: EngineConfig) -> tuple[Backend, list[Endpoint]]:
         from .backends.transformers_backend import TransformersBackend
 
         backend = TransformersBackend(cfg.local_model, cfg.adapter, cfg.device)
-        ep = Endpoint(name="local", base_url=None, key=None, model=cfg.model, json_schema=False,
-                      max_context=cfg.max_context, cap=1)
+        ep = Endpoint(name="local", base_url=None, key=None, model=backend.identity(),
+                      json_schema=False, max_context=cfg.max_context, cap=1)
         return backend, [ep]
     from .backends.openai_backend import OpenAIBackend
 
@@ -67,9 +67,13 @@ class Engine:
         self.config = cfg
         self.run_dir = Path(cfg.run_dir)
         self.backend, self.endpoints = make_backend(cfg)
+        # one local model serves every job: key, journal and price them under its identity
+        self.local = cfg.backend == "transformers" or bool(cfg.local_model)
+        if self.local:
+            self.config = cfg.model_copy(update={"model": self.endpoints[0].model})
         self.scheduler = Scheduler(self.endpoints, cfg.cooldown)
         self.journal = Journal(self.run_dir / "journal.sqlite")
-        save_resolved(cfg, self.run_dir, "engine_config.json")
+        save_resolved(cfg, self.run_dir, "engine_config.json")  # as given: reusable as a config
 
     def close(self) -> None:
         self.backend.close()
@@ -82,7 +86,8 @@ class Engine:
         self.close()
 
     def job_key(self, request: Request) -> str:
-        return request.key_for(request.model or self.config.model)
+        return request.key_for(self.config.model if self.local else
+                               request.model or self.config.model)
 
     def complete(self, request: Request) -> Result:
         """Run one request (journaled like any other) in this thread and return its result."""
@@ -139,6 +144,8 @@ class Engine:
     # -- one job ---------------------------------------------------------------------------
     def _job(self, request: Request, key: str) -> Result:
         cfg = self.config
+        if self.local and request.model:  # a request's model name means nothing to a local model
+            request = request.model_copy(update={"model": None})
         row = self.journal.job(key)
         if row and (row["status"] == "ok" or (row["status"] == "failed" and not cfg.retry_failed)):
             return result_from_row(row, request, cached=True)

@@ -41,7 +41,8 @@ def engine_options(f):
         click.option("--local-model", type=click.Path(), default=None,
                      help="Local transformers model dir (or hub id) instead of an API."),
         click.option("--adapter", type=click.Path(), default=None,
-                     help="PEFT adapter dir applied to --local-model."),
+                     help="PEFT adapter dir (from `paperreview train`) applied to "
+                          "--local-model (default: the adapter's base model)."),
         click.option("--retry-failed", is_flag=True, flag_value=True, default=None,
                      help="Retry jobs the journal holds as failed (successes are still reused)."),
         click.option("--engine-config", type=click.Path(dir_okay=False), default=None,
@@ -60,7 +61,7 @@ def engine_config_from_options(options: dict[str, Any], **overrides: Any) -> Eng
     (what the calling stage sets, e.g. ``run_dir``) -> flags.
     """
     flags = {k: options.get(k) for k in ENGINE_OPTION_NAMES if k != "engine_config"}
-    if flags.get("local_model"):
+    if flags.get("local_model") or flags.get("adapter"):
         flags["backend"] = "transformers"
     merged = {**{k: v for k, v in overrides.items() if v is not None},
               **{k: v for k, v in flags.items() if v is not None}}

@@ -9,9 +9,13 @@ from .types import Result
 
 
 class Progress:
-    def __init__(self, total: int | None, enabled: bool = True, desc: str = "llm"):
+    """A rich bar on a terminal; without one (nohup, CI logs) a plain line every ``every`` s."""
+
+    def __init__(self, total: int | None, enabled: bool = True, desc: str = "llm",
+                 every: float = 60.0):
         self.done = self.failed = self.cached = self.tokens = 0
-        self.t0 = time.monotonic()
+        self.total, self.desc, self.every, self.enabled = total, desc, every, enabled
+        self.t0 = self._last = time.monotonic()
         self._bar = None
         if enabled and sys.stderr.isatty():
             from rich.progress import (
@@ -36,11 +40,20 @@ class Progress:
         self.cached += res.cached
         if not res.cached:
             self.tokens += int(res.usage.get("total_tokens") or 0)
+        now = time.monotonic()
+        minutes = max(now - self.t0, 1e-6) / 60
+        info = (f"failed {self.failed}  cached {self.cached}  "
+                f"{self.tokens / minutes:,.0f} tok/min")
         if self._bar is not None:
-            minutes = max(time.monotonic() - self.t0, 1e-6) / 60
-            info = (f"failed {self.failed}  cached {self.cached}  "
-                    f"{self.tokens / minutes:,.0f} tok/min")
             self._bar.update(self._task, advance=1, info=info)
+        elif self.enabled and now - self._last >= self.every:
+            self._last = now
+            eta = ""
+            if self.total:
+                left = (self.total - self.done) * minutes * 60 / self.done
+                eta = f"  ETA {int(left // 3600)}h{int(left % 3600 // 60):02d}m"
+            print(f"{self.desc}: {self.done}/{self.total or '?'} done  {info}{eta}",
+                  file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self._bar is not None:

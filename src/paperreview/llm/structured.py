@@ -15,6 +15,7 @@ message used to re-ask the model.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -25,13 +26,21 @@ _FENCE = re.compile(r"^\s*```[a-zA-Z0-9_-]*\s*\n?(.*?)\n?\s*```\s*$", re.DOTALL)
 
 
 def schema_to_dict(schema: Any) -> dict[str, Any] | None:
+    """The JSON schema of a pydantic model class (computed once per class) or a dict as is.
+    Callers must not mutate the returned dict: it is shared."""
     if schema is None:
         return None
     if isinstance(schema, type) and issubclass(schema, BaseModel):
-        return schema.model_json_schema()
+        return _model_schema(schema)
     if isinstance(schema, dict):
         return schema
     raise TypeError(f"schema must be a pydantic model class or a JSON-schema dict, not {schema!r}")
+
+
+@functools.cache
+def _model_schema(cls: type[BaseModel]) -> dict[str, Any]:
+    # the job key hashes the schema of every request: building it once per class, not per job
+    return cls.model_json_schema()
 
 
 def schema_name(schema: Any) -> str:

@@ -105,7 +105,7 @@ class EngineConfig(StageConfig):
     def is_configured(self) -> bool:
         """True when some backend can be used: a key, a base URL, a keys file or a local model."""
         if self.backend == "transformers" or self.local_model:
-            return bool(self.local_model)
+            return bool(self.local_model or self.adapter)
         return bool(
             os.environ.get(self.api_key_env) or self.base_url or self.keys_file
             or any(e.base_url or (e.api_key_env and os.environ.get(e.api_key_env))

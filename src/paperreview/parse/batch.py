@@ -15,7 +15,7 @@ import multiprocessing as mp
 import os
 import time
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any, Literal
@@ -82,7 +82,9 @@ def parse_to_file(pdf: str, out: str, fmt: str, max_pages: int) -> dict[str, Any
         atomic_write_text(out, render(paper, fmt))
         row.update(output=out, id=paper.id, pages=paper.n_pages,
                    hidden_text=len(paper.hidden_text),
-                   hidden_reasons=sorted({h.reason for h in paper.hidden_text}))
+                   hidden_reasons=sorted({h.reason for h in paper.hidden_text}),
+                   # phrases, not stray glyphs: what a planted instruction looks like
+                   hidden_phrases=sum(len(h.text.split()) >= 3 for h in paper.hidden_text))
     except ParseInputError as exc:
         row.update(status="failed", reason=exc.status, error=exc.message,
                    hint=exc.hint)
@@ -215,7 +217,7 @@ def run(paths: Iterable[str | Path], out_dir: str | Path, config: ParseConfig,
 
 
 def _record(log: JsonlWriter, summary: Summary, row: dict, on_row: Any) -> None:
-    row["time"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    row["time"] = datetime.now(UTC).isoformat(timespec="seconds")
     log.write(row)
     summary.count(row["status"], row.get("reason"))
     if row.get("pages"):

@@ -17,8 +17,8 @@ KINDS = {"fig": "figure", "figure": "figure", "table": "table", "tab": "table",
          "chart": "other", "plate": "other", "box": "other"}
 CAPTION = re.compile(
     r"^\s*(?:supplementary\s+)?(fig(?:ure)?|tab(?:le)?|alg(?:orithm)?|listing|scheme|chart|plate)"
-    r"\.?\s*((?:[A-Z]\.?)?\d+(?:\.\d+)*[a-z]?|[IVXL]+)\s*(?:[:.|—–]|-\s)\s*(.*)$", re.I)
-LABEL_ONLY = re.compile(r"^\s*(table|figure|algorithm)\s+([IVXL]+|[A-Z]?\d+(?:\.\d+)?)\s*$", re.I)
+    r"\.?\s*((?:[A-Z]\.?)?\d+(?:\.\d+)*[a-z]?|[IVXL]+)\s*(?:[:.|—–]|-\s)\s*(.*)$", re.IGNORECASE)
+LABEL_ONLY = re.compile(r"^\s*(table|figure|algorithm)\s+([IVXL]+|[A-Z]?\d+(?:\.\d+)?)\s*$", re.IGNORECASE)
 SUBCAPTION = re.compile(r"^\s*\(([a-h])\)\s+(\S.*)$")
 
 

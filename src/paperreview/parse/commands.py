@@ -16,8 +16,9 @@ def _echo_row(row: dict) -> None:
         click.echo(f"failed ({row.get('reason')}): {row.get('error')}", err=True)
     elif row.get("hidden_text"):
         reasons = ", ".join(row.get("hidden_reasons") or [])
+        alarm = ": possible prompt injection" if row.get("hidden_phrases") else ""
         click.echo(f"warning: {row['input']}: {row['hidden_text']} hidden text item(s) "
-                   f"({reasons}) kept out of the body: possible prompt injection", err=True)
+                   f"({reasons}) kept out of the body{alarm}", err=True)
 
 
 def _to_stdout(path: str, fmt: str, max_pages: int) -> None:

@@ -13,21 +13,22 @@ from .captions import gap_above
 from .model import Line, ParseState
 from .text import clean, join_lines
 
-ABSTRACT = re.compile(r"^\s*(a\s?b\s?s\s?t\s?r\s?a\s?c\s?t|summary)\b\s*[.:—–-]?\s*", re.I)
+ABSTRACT = re.compile(r"^\s*(a\s?b\s?s\s?t\s?r\s?a\s?c\s?t|summary)\b\s*[.:—–-]?\s*", re.IGNORECASE)
+THESIS_ABSTRACT = re.compile(r"^\s*(Abstract|ABSTRACT)\s*[:.—–-]?\s*(?=[A-Z]|$)")
 STOP = re.compile(r"^\s*(?:(key\s?words|index terms)\b|(pacs|ccs concepts|subject (?:areas?|headings)|msc|"
                   r"(?:\d{4} )?mathematics subject classification|jel|additional key words|"
-                  r"acm reference format|general terms)\s*(?:numbers)?\s*[:.—–-])", re.I)
+                  r"acm reference format|general terms)\s*(?:numbers)?\s*[:.—–-])", re.IGNORECASE)
 NOT_AUTHOR = re.compile(r"@|universit|institut|department|dept\.|laborator|school|college|"
                         r"center|centre|inc\.|corporation|google|microsoft|research|faculty|museum|observator|"
                         r"academy|foundation|hospital|agency|\blabs?\b|"
-                        r"\d{3,}|street|road|avenue|email|e-mail|http", re.I)
+                        r"\d{3,}|street|road|avenue|email|e-mail|http", re.IGNORECASE)
 
 
 JUNK = re.compile(r"draft version|typeset using|preprint|submitted|accepted|received|arxiv|"
                   r"journal|proceedings|copyright|licen[cs]e|manuscript|vol\.|volume|doi|"
-                  r"http|www\.|conference|workshop|published|running head|\bpages?\b", re.I)
-FIELD_LABEL = re.compile(r"^\s*(authors?|affiliations?|key\s?words|correspondence)\s*:", re.I)
-TITLE_LABEL = re.compile(r"^\s*title\s*:\s*", re.I)
+                  r"http|www\.|conference|workshop|published|running head|\bpages?\b", re.IGNORECASE)
+FIELD_LABEL = re.compile(r"^\s*(authors?|affiliations?|key\s?words|correspondence)\s*:", re.IGNORECASE)
+TITLE_LABEL = re.compile(r"^\s*title\s*:\s*", re.IGNORECASE)
 
 
 def _title_score(ln: Line) -> float:
@@ -92,6 +93,12 @@ def find_abstract(state: ParseState, after_title: int) -> int:
     limit = next((i for i, ln in enumerate(lines) if ln.page >= 2), len(lines))
     label = next((i for i in range(after_title, limit) if ABSTRACT.match(lines[i].text)
                   and lines[i].kind == "body"), None)
+    if label is None:  # theses put the abstract after a title page, a declaration...
+        far = next((i for i, ln in enumerate(lines) if ln.page >= 8), len(lines))
+        label = next((i for i in range(limit, far) if THESIS_ABSTRACT.match(lines[i].text)
+                      and lines[i].kind == "body"), None)
+        if label is not None:
+            limit = far
     if label is not None:
         state.authors = _authors(lines[after_title:label], state.body_size)
         first = ABSTRACT.sub("", lines[label].text, count=1)
@@ -117,6 +124,8 @@ def find_abstract(state: ParseState, after_title: int) -> int:
         gap = gap_above(lines[i - 1], ln) if parts else 0.0
         if STOP.match(ln.text) or ln.kind != "body" or 1.5 * ln.height < gap < 1e5:
             break
+        if gap >= 1e5 and parts[-1].rstrip().endswith((".", "!", "?")):
+            break  # a new column or page after a finished sentence: the abstract is over
         if parts and abs(ln.size - size) > 0.6 and (ln.bold or ln.size > size):
             break
         if parts and _heading_like(ln, state.body_size):

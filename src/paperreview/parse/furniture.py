@@ -14,7 +14,7 @@ from .model import Line, ParseState
 
 NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
 PAGE_NUMBER = re.compile(
-    r"^\s*(?:page\s+)?[-–—]?\s*(\d{1,4}|[ivxlc]{1,6})\s*[-–—]?\s*(?:(?:of|/)\s*\d{1,4})?\s*$", re.I)
+    r"^\s*(?:page\s+)?[-–—]?\s*(\d{1,4}|[ivxlc]{1,6})\s*[-–—]?\s*(?:(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
 BAND = 0.1  # top/bottom share of the page height where headers and footers live
 
 

@@ -14,7 +14,7 @@ from .captions import gap_above, starts_block
 from .model import Line, ParseState
 
 NUMBERED = re.compile(r"^\s*((?:\d{1,2}|[A-Z])(?:\.\d{1,2}){0,3}|[IVX]{1,5})(\.?)\s+(\S.*)$")
-CHAPTER = re.compile(r"^\s*(chapter|part|appendix)\s+([A-Z]|\d+|[IVX]+)\s*[:.]?\s*(.*)$", re.I)
+CHAPTER = re.compile(r"^\s*(chapter|part|appendix)\s+([A-Z]|\d+|[IVX]+)\s*[:.]?\s*(.*)$", re.IGNORECASE)
 COMMON = {"abstract", "introduction", "related work", "background", "method", "methods",
           "conclusion", "conclusions", "discussion", "results", "acknowledgments",
           "acknowledgements", "acknowledgment", "acknowledgement", "references", "bibliography",

@@ -32,38 +32,27 @@ def _inside(inner: tuple, outer: tuple, tol: float = 1.5) -> bool:
             and inner[2] <= outer[2] + tol and inner[3] <= outer[3] + tol)
 
 
-def _fills(blocks: list[dict], page_rect: Any, covers: bool) -> list[tuple[int, tuple, int]]:
-    """(block index, bbox, rgb int) of opaque filled shapes big enough to hide text.
+def _fills(blocks: list[dict], page_rect: Any) -> tuple[list, list]:
+    """Opaque filled shapes big enough to hide text, as (block index, bbox, rgb int):
+    ``(covers, fills)``.
 
-    ``covers``: only rectangles inside the page, since the box of another shape over-states
-    what it covers, and shapes reaching past the page are clipped backgrounds (a plot's canvas).
-    Otherwise every fill counts, as a possible background behind pale text.
+    ``fills``: every such shape, a possible background behind pale text. ``covers``: only
+    rectangles inside the page, since the box of another shape over-states what it covers and
+    shapes reaching past the page are clipped backgrounds (a plot's canvas).
     """
-    out = []
+    covers, fills = [], []
+    px0, py0, px1, py1 = page_rect.x0 - 1, page_rect.y0 - 1, page_rect.x1 + 1, page_rect.y1 + 1
     for i, b in enumerate(blocks):
         if b["type"] != 3 or b.get("stroked") or b.get("alpha", 255) < 250:
             continue
-        x0, y0, x1, y1 = b["bbox"]
-        if covers and (not b.get("isrect") or x0 < page_rect.x0 - 1 or y0 < page_rect.y0 - 1
-                       or x1 > page_rect.x1 + 1 or y1 > page_rect.y1 + 1):
+        x0, y0, x1, y1 = bbox = b["bbox"]
+        if (x1 - x0) * (y1 - y0) < 20 or y1 - y0 < 3:
             continue
-        if (x1 - x0) * (y1 - y0) >= 20 and y1 - y0 >= 3:
-            out.append((i, b["bbox"], b.get("color", 0)))
-    return out
-
-
-def _reason(span: dict, page_rect: Any, ocr_page: bool) -> str | None:
-    if span["size"] < TINY_PT:
-        return "tiny_font"
-    flags = span.get("char_flags", FILLED)
-    if not ocr_page and (not flags & (FILLED | STROKED)
-                         or (flags & FILLED and span.get("alpha", 255) == 0)):
-        return "invisible_render"
-    x0, y0, x1, y1 = span["bbox"]
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    if not (page_rect.x0 <= cx <= page_rect.x1 and page_rect.y0 <= cy <= page_rect.y1):
-        return "outside_page"
-    return None
+        item = (i, bbox, b.get("color", 0))
+        fills.append(item)
+        if b.get("isrect") and x0 >= px0 and y0 >= py0 and x1 <= px1 and y1 <= py1:
+            covers.append(item)
+    return covers, fills
 
 
 def _background(bi: int, bbox: tuple, fills: list) -> tuple[float, float, float] | None:
@@ -83,6 +72,18 @@ def _image_under(page: Any, bbox: tuple, cache: dict) -> bool:
     return any(_inside(bbox, r, 2.0) for r in cache["images"])
 
 
+def _ocr_page(blocks: list[dict]) -> bool:
+    """Most of the page's text is invisible: an OCR layer over a scan, not a hiding place."""
+    n_all = n_invisible = 0
+    for b in blocks:
+        for ln in b.get("lines", ()):
+            for s in ln["spans"]:
+                n_all += len(s["text"])
+                if not s.get("char_flags", FILLED) & (FILLED | STROKED):
+                    n_invisible += len(s["text"])
+    return n_invisible > 0.5 * max(n_all, 1)
+
+
 def split_hidden(page: Any, blocks: list[dict], page_rect: Any
                  ) -> tuple[list[list[dict]], list[dict[str, Any]]]:
     """Split a page's text into visible lines (lists of spans) and hidden runs.
@@ -90,13 +91,9 @@ def split_hidden(page: Any, blocks: list[dict], page_rect: Any
     Hidden runs are ``{"text", "reason", "next"}``; ``next`` says the run continues the
     previous one (adjacent spans with the same reason), so callers can join them.
     """
-    fills = _fills(blocks, page_rect, False)
-    covers = _fills(blocks, page_rect, True) if fills else []
-    text_spans = [s for b in blocks if b["type"] == 0 for ln in b["lines"] for s in ln["spans"]]
-    n_all = sum(len(s["text"]) for s in text_spans) or 1
-    n_invisible = sum(len(s["text"]) for s in text_spans
-                      if not s.get("char_flags", FILLED) & (FILLED | STROKED))
-    ocr_page = n_invisible > 0.5 * n_all
+    covers, fills = _fills(blocks, page_rect)
+    ocr_page: bool | None = None  # computed only when an invisible span turns up
+    px0, py0, px1, py1 = page_rect.x0, page_rect.y0, page_rect.x1, page_rect.y1
     visible: list[list[dict]] = []
     hidden: list[dict[str, Any]] = []
     cache: dict = {}
@@ -105,24 +102,39 @@ def split_hidden(page: Any, blocks: list[dict], page_rect: Any
         if b["type"] != 0:
             continue
         for ln in b["lines"]:
-            if abs(ln["dir"][1]) > 0.05 or ln["dir"][0] < 0:
+            dx, dy = ln["dir"]
+            if dy > 0.05 or dy < -0.05 or dx < 0:
                 continue  # rotated: arXiv side stamps, watermarks, rotated axis labels
             keep = []
+            inked = False
             for s in ln["spans"]:
-                if not s["text"].strip():
+                text = s["text"]
+                if not text or text.isspace():
                     keep.append(s)
                     continue
-                reason = _reason(s, page_rect, ocr_page)
-                if reason is None and (fills or s.get("color", 0)):
+                # inlined checks: this loop runs for every span of every page
+                reason = None
+                flags = s.get("char_flags", FILLED)
+                x0, y0, x1, y1 = s["bbox"]
+                if s["size"] < TINY_PT:
+                    reason = "tiny_font"
+                elif not flags & (FILLED | STROKED) or (flags & FILLED and s.get("alpha") == 0):
+                    if ocr_page is None:
+                        ocr_page = _ocr_page(blocks)
+                    reason = None if ocr_page else "invisible_render"
+                elif not (px0 <= (x0 + x1) / 2 <= px1 and py0 <= (y0 + y1) / 2 <= py1):
+                    reason = "outside_page"
+                elif fills or s.get("color", 0):
                     reason = _color_or_cover(page, bi, s, (covers, fills), cache)
                 if reason is None:
                     keep.append(s)
+                    inked = True
                     last_hidden = False
                     continue
-                hidden.append({"text": s["text"].strip(), "reason": reason, "next": last_hidden,
+                hidden.append({"text": text.strip(), "reason": reason, "next": last_hidden,
                                "bbox": s["bbox"]})
                 last_hidden = True
-            if any(s["text"].strip() for s in keep):
+            if inked:
                 visible.append(keep)
     return visible, _drop_doubles(hidden, visible)
 

@@ -14,8 +14,22 @@ from typing import Any
 class Line:
     """One visual line of visible text (spans on one baseline, hidden spans already removed)."""
 
-    __slots__ = ("page", "x0", "y0", "x1", "y1", "text", "size", "font", "bold", "italic",
-                 "spans", "kind", "col", "level")
+    __slots__ = (
+        "bold",
+        "col",
+        "font",
+        "italic",
+        "kind",
+        "level",
+        "page",
+        "size",
+        "spans",
+        "text",
+        "x0",
+        "x1",
+        "y0",
+        "y1",
+    )
 
     def __init__(self, page: int, bbox: tuple, text: str, size: float, font: str, bold: bool,
                  spans: list[tuple[str, float, bool, float, float]]):

@@ -17,8 +17,8 @@ from pathlib import Path
 from ..records import Caption, HiddenText, Paper, Section
 from .assemble import assemble
 from .captions import find_captions
-from .furniture import remove_headers_footers, remove_line_numbers
 from .front import find_abstract, find_title
+from .furniture import remove_headers_footers, remove_line_numbers
 from .headings import body_size, find_headings
 from .layout import order_lines
 from .model import ParseState

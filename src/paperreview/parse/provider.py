@@ -68,26 +68,31 @@ def open_pdf(path: str | Path, max_pages: int = DEFAULT_MAX_PAGES) -> tuple[Any,
     return doc, digest
 
 
-def _line_from_spans(page_no: int, spans: list[dict]) -> Line | None:
-    text = "".join(s["text"] for s in spans)
-    if not text.strip():
-        return None
-    inked = [s for s in spans if s["text"].strip()]  # trailing spaces widen boxes
-    boxes = [s["bbox"] for s in inked]
-    bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
-            max(b[3] for b in boxes))
+def _line_from_spans(page_no: int, spans: list[dict]) -> Line:
+    """One Line from the visible spans of a MuPDF line (at least one has ink)."""
     parts = []
+    x0 = y0 = 1e9
+    x1 = y1 = -1e9
     n_bold = n_italic = n_all = 0
+    main, main_len = spans[0], -1
     for s in spans:
-        bold = bool(s["flags"] & 16) or "Bold" in s["font"]
-        parts.append((s["text"], s["size"], bold, s["bbox"][0], s["bbox"][2]))
-        n = len(s["text"])
+        text, flags, font = s["text"], s["flags"], s["font"]
+        bbox = s["bbox"]
+        bold = bool(flags & 16) or "Bold" in font
+        parts.append((text, s["size"], bold, bbox[0], bbox[2]))
+        n = len(text)
         n_all += n
-        n_bold += n * bold
-        n_italic += n * bool(s["flags"] & 2)
-    main = max(inked, key=lambda s: len(s["text"]))  # the run that sets the line's size
-    line = Line(page_no, bbox, text, round(main["size"], 1), main["font"],
-                n_bold > 0.5 * n_all, parts)
+        if bold:
+            n_bold += n
+        if flags & 2:
+            n_italic += n
+        if text.strip():  # trailing spaces would widen the box
+            x0, y0 = min(x0, bbox[0]), min(y0, bbox[1])
+            x1, y1 = max(x1, bbox[2]), max(y1, bbox[3])
+            if n > main_len:  # the longest run sets the line's size and font
+                main, main_len = s, n
+    line = Line(page_no, (x0, y0, x1, y1), "".join(p[0] for p in parts),
+                round(main["size"], 1), main["font"], n_bold > 0.5 * n_all, parts)
     line.italic = n_italic > 0.6 * n_all
     return line
 
@@ -102,10 +107,7 @@ def extract_page(page: Any, page_no: int, state: ParseState) -> PageInfo:
     rect = page.rect
     info = PageInfo(page_no, rect.width, rect.height)
     visible_lines, hidden = split_hidden(page, d["blocks"], rect)
-    for spans in visible_lines:
-        line = _line_from_spans(page_no, spans)
-        if line is not None:
-            info.lines.append(line)
+    info.lines = [_line_from_spans(page_no, spans) for spans in visible_lines]
     for h in hidden:
         h["page"] = page_no + 1
         prev = state.hidden[-1] if state.hidden else None

@@ -12,7 +12,7 @@ from .model import Line
 from .text import join_lines
 
 BRACKET = re.compile(r"^\s*\[\s*[\w+.-]{1,12}\s*\]")
-NUMBER = re.compile(r"^\s*(\d{1,3})\.?\s+\S")
+NUMBER = re.compile(r"^\s*(\d{1,3})\.?(?:\s+\S|\s*$)")
 
 
 def _split_on(lines: list[Line], starts: list[bool]) -> list[str]:
@@ -28,9 +28,9 @@ def _numbered_starts(lines: list[Line]) -> list[bool] | None:
     starts, expected = [], 1
     for ln in lines:
         m = NUMBER.match(ln.text)
-        if m and int(m.group(1)) == expected:
+        if m and int(m.group(1)) in (expected, expected + 1):  # one label may be lost
             starts.append(True)
-            expected += 1
+            expected = int(m.group(1)) + 1
         else:
             starts.append(False)
     return starts if expected > 3 else None
@@ -38,10 +38,16 @@ def _numbered_starts(lines: list[Line]) -> list[bool] | None:
 
 def _indent_starts(lines: list[Line]) -> list[bool]:
     """Hanging indent: a line at the column's left edge starts an entry."""
-    lefts: dict[tuple[int, int], float] = {}
+    # each column's own left edge, unless all its lines are indented alike: then it holds only
+    # the continuation of one long entry, and the edge of that column on other pages counts
+    own: dict[tuple[int, int], list[float]] = {}
     for ln in lines:
-        key = (ln.page, ln.col)
-        lefts[key] = min(lefts.get(key, 1e9), ln.x0)
+        own.setdefault((ln.page, ln.col), []).append(ln.x0)
+    shared: dict[int, float] = {}
+    for (_, col), xs in own.items():
+        shared[col] = min(shared.get(col, 1e9), min(xs))
+    lefts = {key: min(xs) if max(xs) - min(xs) > 3 else min(min(xs), shared[key[1]])
+             for key, xs in own.items()}
     starts = [ln.x0 <= lefts[(ln.page, ln.col)] + 2.0 for ln in lines]
     if sum(starts) >= 0.8 * len(lines):  # no indent at all: fall back on sentence ends + gaps
         starts = [True] + [_ends_entry(a, b) for a, b in zip(lines, lines[1:])]

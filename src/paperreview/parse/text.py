@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 _WS = re.compile(r"\s+")
@@ -21,9 +22,24 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e"
                       "\u2060-\u2064\ufeff\ufff9-\ufffb]")
 
 
+# LaTeX sets accents as a separate spacing mark before the letter ("Fern´andez"); join them
+_ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "ˆ": "\u0302", "˜": "\u0303",
+            "ˇ": "\u030c", "¸": "\u0327", "˙": "\u0307", "˚": "\u030a", "˝": "\u030b"}
+_ACCENTED = re.compile("([´¨ˆ˜ˇ¸˙˚˝])([A-Za-zı])|(?<=[A-Za-z])`([aeiouAEIOU])(?=[a-z])")
+
+
+def _compose(m: re.Match) -> str:
+    mark, letter = (m.group(1), m.group(2)) if m.group(1) else ("`", m.group(3))
+    letter = "i" if letter == "ı" else letter
+    return unicodedata.normalize("NFC", letter + _ACCENTS[mark])
+
+
 def clean(text: str) -> str:
-    """Collapse whitespace and drop control characters (NUL, form feeds, zero-width marks)."""
+    """Collapse whitespace, drop control characters (NUL, form feeds, zero-width marks) and
+    join LaTeX's detached accents ("Fern´andez" -> "Fernández")."""
     text = _WS.sub(" ", _CONTROL.sub("", text)).strip()
+    if _ACCENTED.search(text):
+        text = _ACCENTED.sub(_compose, text)
     if "\u00ad" in text[:-1]:  # soft hyphens inside a line are invisible; at its end they
         text = text[:-1].replace("\u00ad", "") + text[-1:]  # mark a break (see join_two)
     return text

@@ -4,7 +4,7 @@
 >>> text = "We train a neural network classifier by backpropagation: 91.2% test set accuracy."
 >>> p = Paper(id="x", sections=[Section(heading="4 Experiments", text=text)])
 >>> sorted({f.rule for f in check_paper(p)})[:3]
-['missing-reproducibility', 'no-ablation', 'no-baselines']
+['missing-reproducibility', 'no-baselines', 'no-code-availability']
 """
 
 from __future__ import annotations

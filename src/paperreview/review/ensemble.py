@@ -62,7 +62,7 @@ def reflect(engine: Any, template: ReviewTemplate, paper: Paper, messages: list[
             add_usage(rec, res)
             review, err = read_answer(template, res)
             if err:  # keep the previous version of this member
-                rec.metadata["errors"].append(f"{res.custom_id}: {err}")
+                rec.metadata["errors"].append(f"{(res.custom_id or '').partition(':')[2]}: {err}")
                 continue
             members[i], contents[i] = review, res.content
         rec.metadata["reflections"] = r

@@ -164,8 +164,9 @@ def _run_llm(engine: Any, paper: Paper, rec: GeneratedReview, template: ReviewTe
     for res in engine.run(reqs, progress=False):
         review, err = read_answer(template, res)
         add_usage(rec, res)
-        if err:
-            rec.metadata["errors"].append(f"{res.custom_id}: {err}")
+        if err:  # "member2: ..." in an ensemble; the paper id (a hash) says nothing to a reader
+            who = (res.custom_id or "").rpartition(":")[2]
+            rec.metadata["errors"].append(f"{who}: {err}" if n > 1 else err)
             continue
         members.append(review)
         contents.append(res.content)
@@ -189,7 +190,9 @@ def _run_llm(engine: Any, paper: Paper, rec: GeneratedReview, template: ReviewTe
 def read_answer(template: ReviewTemplate, res: Any) -> tuple[dict | None, str | None]:
     if not res.ok:
         raw = f" (raw answer: {res.content[:200]!r})" if res.content else ""
-        return None, f"{res.reason or 'failed'}: {res.error}{raw}"
+        reason = res.reason or "failed"
+        error = str(res.error or "").removeprefix(f"{reason}: ")
+        return None, f"{reason}: {error}{raw}"
     try:
         return template.parse(res.parsed, res.content), None
     except ReviewFormatError as exc:

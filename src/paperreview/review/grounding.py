@@ -1,8 +1,8 @@
 """Grounding check: does each thing a review point names exist in the parsed paper?
 
 A point that names a location or object -- ``Eq. (3)``, ``Table 2``, ``Figure 4``,
-``Section 5.1``, ``Appendix B``, a dataset, a cited method, a reported number -- is checked
-against the paper. References to things the paper does not contain are the classic LLM-review
+``Section 5.1``, ``Appendix B``, ``Theorem 2``, a dataset, a cited method, a reported number --
+is checked against the paper. References to things the paper does not contain are the classic LLM-review
 hallucination ("the symbol in Eq. (1)" when Eq. (1) has no such symbol, "Table 5" of a paper with
 three tables); they are returned with ``found=False`` and rendered "not found in the paper".
 
@@ -28,7 +28,7 @@ from .text import full_text, sentences
 
 _LOCATION = re.compile(
     r"\b(?P<kind>Eqs?\.|Eqn\.?|Equations?|Fig(?:ure)?s?\.?|Tab(?:le)?s?\.?|Sec(?:tion)?s?\.?|§"
-    r"|Appendix|Algorithm|Alg\.)\s*\(?(?P<label>(?:[A-Z](?:\.\d+)*|\d+(?:\.\d+)*)[a-z]?)\)?")
+    r"|Appendix|Algorithm|Alg\.|Theorem|Thm\.|Lemma|Proposition|Prop\.|Corollary)\s*\(?(?P<label>(?:[A-Z](?:\.\d+)*|\d+(?:\.\d+)*)[a-z]?)\)?")
 _HEADING_NUMBER = re.compile(r"^\s*((?:[A-Z]|\d+)(?:\.\d+)*)\.?\s+\S")
 # "Eq. 3", "Equation (3.2)", or an equation number "(3)" / "(3.2)" anywhere (parsers join the
 # number to the line's text, so its position says little; a "(3)" that is a list item is rare
@@ -41,8 +41,15 @@ _METHOD = re.compile(r"\b([A-Z][a-z]+(?:[A-Z][a-z0-9]*)+(?:-\w+)?|[A-Z]{2,}[a-z]
 _SUGGESTION = re.compile(
     r"\b(?:should|could|would|might|may|consider|suggest\w*|recommend\w*|missing|lacks?|lacking"
     r"|absent|omit\w*|not|no|never|without|such as|e\.g\.|instead)\b|n't\b", re.IGNORECASE)
+# words reviewers write in capitals that name no object of the paper ("beats SOTA", "NOTE")
+REVIEW_WORDS = {"SOTA", "OOD", "ML", "AI", "RL", "CV", "QA", "NN", "DNN", "GNN", "ID", "NOTE",
+                "IMPORTANT", "TODO", "TL;DR", "TLDR", "N/A", "NA", "OK", "META", "SUMMARY"}
+MAX_SECTIONS = 12  # top-level sections a paper can plausibly have, when none were recovered
 _KIND_NAMES = {"eq": "Eq.", "fig": "Figure", "tab": "Table", "sec": "Section", "§": "Section",
-               "app": "Appendix", "alg": "Algorithm"}
+               "app": "Appendix", "alg": "Algorithm", "theorem": "Theorem", "thm": "Theorem",
+               "lemma": "Lemma", "prop": "Proposition", "corollary": "Corollary"}
+_STATEMENT = {"Theorem": r"Theorem|Thm\.", "Lemma": "Lemma", "Proposition": r"Proposition|Prop\.",
+              "Corollary": r"Corollary|Cor\."}
 
 
 def _loose(s: str) -> str:
@@ -89,8 +96,8 @@ class PaperIndex:
             return False
         # unnumbered headings: accept any number up to the count of top-level sections
         top = sum(1 for s in self.paper.body_sections if s.level == 1)
-        if top < 3:  # too little structure recovered to call a section number invented
-            return True
+        if top < 3:  # too little structure recovered: only an absurd number is invented
+            return 0 < int(label.split(".")[0]) <= MAX_SECTIONS
         return 0 < int(label.split(".")[0]) <= top
 
     def has_number(self, value: str, percent: bool) -> bool:
@@ -119,6 +126,10 @@ def _location_checks(point: str, idx: PaperIndex) -> list[tuple[str, str, bool, 
         elif key == "alg":
             ref = f"Algorithm {label}"
             found = ("algorithm", norm_label(label)) in idx.floats or ref in idx.text
+        elif name in _STATEMENT:  # "Theorem 2": stated somewhere in the paper's text
+            ref = f"{name} {label}"
+            found = re.search(rf"\b(?:{_STATEMENT[name]})\s*{re.escape(label)}(?![\d.]\d)",
+                              idx.text, re.IGNORECASE) is not None
         else:  # section or appendix
             ref, found = f"{name} {label}", idx.has_section(label)
         kind = "equation" if key == "eq" else name.lower()
@@ -143,7 +154,8 @@ def _name_checks(point: str, idx: PaperIndex, taken: list[tuple]) -> list[tuple[
         seen |= {_loose(d) for d in datasets}
         for m in _METHOD.finditer(sent):
             name = m.group(1) or m.group(2)
-            if name in WELL_KNOWN or name.rstrip("s") in WELL_KNOWN or _loose(name) in seen:
+            if (name in WELL_KNOWN or name.rstrip("s") in WELL_KNOWN or _loose(name) in seen
+                    or name.rstrip("s").upper() in REVIEW_WORDS):
                 continue
             seen.add(_loose(name))
             label = f"{name} et al." if m.group(2) else name
@@ -171,7 +183,7 @@ def check_grounding(points: list[str], paper: Paper) -> list[GroundingCheck]:
     """Check every reference in ``points`` against ``paper``; ``found=False`` = not in the paper.
 
     Each check also carries ``kind`` (equation, figure, table, section, appendix, algorithm,
-    dataset, method, number).
+    theorem, lemma, proposition, corollary, dataset, method, number).
     """
     idx = PaperIndex(paper)
     return [c for p in points for c in check_point(p, idx)]

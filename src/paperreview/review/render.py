@@ -79,7 +79,8 @@ def _finding(f: Finding) -> str:
 def to_markdown(rec: GeneratedReview, title: str = "") -> str:
     """The whole review (LLM part, grounding, checklist, hidden text) as Markdown."""
     meta = rec.metadata or {}
-    head = [f"# Review: {title or meta.get('title') or rec.source or rec.id}"]
+    kind = "Checklist" if meta.get("mode") == "check" else "Review"
+    head = [f"# {kind}: {title or meta.get('title') or rec.source or rec.id}"]
     facts = [rec.source, f"template {rec.template}" if rec.review else None,
              f"model {rec.model}" if rec.model else None]
     head.append("_" + " · ".join(x for x in facts if x) + "_\n" if any(facts) else "")

@@ -69,6 +69,10 @@ def resolve_precision(cfg: TrainConfig) -> str:
     if cfg.precision != "auto":
         if cfg.precision == "fp16" and not torch.cuda.is_available():
             raise ConfigError("fp16 training needs a CUDA GPU", "use --precision fp32 or bf16")
+        if (cfg.precision == "bf16" and torch.cuda.is_available()
+                and not torch.cuda.is_bf16_supported()):
+            raise ConfigError(f"{torch.cuda.get_device_name(0)} does not support bf16",
+                              "use --precision fp16 (or auto)")
         return cfg.precision
     if torch.cuda.is_available():
         return "bf16" if torch.cuda.is_bf16_supported() else "fp16"

@@ -61,19 +61,17 @@ def load_tokenizer(cfg: TrainConfig, warnings: list[str]):
 
     tok = AutoTokenizer.from_pretrained(cfg.base_model, trust_remote_code=cfg.trust_remote_code)
     own = tok.chat_template
-    for msg in checks.chat_warnings(cfg.base_model, tok, None if cfg.chat_template else own):
-        _warn(warnings, msg)
     if cfg.chat_template:
         p = Path(cfg.chat_template)
         if not p.is_file():
             raise InputError(f"{p}: chat template file not found", "pass a .jinja file")
         tok.chat_template = p.read_text(encoding="utf-8")
-        for msg in checks.chat_warnings(cfg.base_model, tok, tok.chat_template)[1:]:
-            _warn(warnings, msg)
         if own and own != tok.chat_template:
             _warn(warnings, f"--chat-template differs from {cfg.base_model}'s own template; it is "
                             "saved with the adapter and must be used at inference too")
-    elif not own:
+    for msg in checks.chat_warnings(cfg.base_model, tok, tok.chat_template):
+        _warn(warnings, msg)
+    if not tok.chat_template:
         tok.chat_template = FALLBACK_TEMPLATE
     if tok.pad_token is None:  # Llama/Mistral ship none; padded positions carry label -100 anyway
         tok.pad_token = tok.eos_token
@@ -142,7 +140,7 @@ def load_model(cfg: TrainConfig, prep: Prepared):
             bnb_4bit_compute_dtype=dtype if dtype != torch.float32 else torch.float16)
         # 4-bit weights are placed while loading and cannot be moved later: this process's GPU
         # (LOCAL_RANK under torchrun / accelerate launch)
-        kwargs["device_map"] = {"": int(os.environ.get("LOCAL_RANK", 0))}
+        kwargs["device_map"] = {"": int(os.environ.get("LOCAL_RANK", "0"))}
     model = AutoModelForCausalLM.from_pretrained(cfg.base_model, **kwargs)
     model.config.use_cache = False  # the KV cache is useless in training and costs memory
     return model

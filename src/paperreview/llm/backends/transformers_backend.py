@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import ConfigError, require
+from ...io import file_sha256
 from ..scheduler import Endpoint
 from .base import Answer, Backend, CallError, Timeouts
 
@@ -24,24 +25,50 @@ class TransformersBackend(Backend):
 
     def __init__(self, model_path: str | None, adapter: str | None = None,
                  device: str | None = None):
+        if adapter and not Path(adapter).is_dir():
+            raise ConfigError(f"{adapter}: adapter directory not found",
+                              "pass the directory written by `paperreview train`")
+        if adapter and not (Path(adapter) / "adapter_config.json").exists():
+            raise ConfigError(f"{adapter}: not a PEFT adapter (no adapter_config.json)",
+                              "pass the directory written by `paperreview train`")
+        if not model_path and adapter:  # the base the adapter was trained on
+            from ...train.artifacts import base_model_of
+
+            model_path = base_model_of(adapter)
         if not model_path:
             raise ConfigError("the transformers backend needs a local model",
                               "pass --local-model DIR (a saved transformers model)")
-        if adapter and not Path(adapter).exists():
-            raise ConfigError(f"{adapter}: adapter directory not found",
-                              "pass the directory written by `paperreview train`")
         self.model_path, self.adapter, self.device = model_path, adapter, device
         self._model = self._tok = None
         self._lock = threading.Lock()
+
+    def identity(self) -> str:
+        """The model name local jobs are keyed, journaled and priced under: ``local:`` + the
+        model's absolute path (or hub id), + the adapter's name and a hash of its weights, so
+        another base or another (or retrained) adapter never reuses the journal's answers."""
+        base = Path(self.model_path).expanduser()
+        out = f"local:{base.resolve() if base.exists() else self.model_path}"
+        if self.adapter:
+            ad = Path(self.adapter).resolve()
+            weights = [ad / f for f in ("adapter_model.safetensors", "adapter_model.bin")
+                       if (ad / f).exists()]
+            digest = file_sha256(weights[0])[:12] if weights else "noweights"
+            out += f"+{ad.name}@{digest}"
+        return out
 
     def _load(self) -> None:
         torch = require("torch", "train", "the local transformers backend")
         transformers = require("transformers", "train", "the local transformers backend")
         device = self.device or ("cuda" if torch.cuda.is_available() else "cpu")
         try:
-            tok = transformers.AutoTokenizer.from_pretrained(self.model_path)
+            config = transformers.AutoConfig.from_pretrained(self.model_path)
+            # an adapter trained with --rope-scaling changed the base config: apply it the same way
+            for key, value in self._overrides().items():
+                setattr(config, key, value)
+            tok = transformers.AutoTokenizer.from_pretrained(self._tokenizer_dir())
             model = transformers.AutoModelForCausalLM.from_pretrained(
-                self.model_path, dtype=torch.bfloat16 if device.startswith("cuda") else None)
+                self.model_path, config=config,
+                dtype=torch.bfloat16 if device.startswith("cuda") else None)
         except (OSError, ValueError) as exc:
             raise ConfigError(f"cannot load local model {self.model_path}: {exc}",
                               "pass a directory holding a transformers model and tokenizer"
@@ -53,6 +80,21 @@ class TransformersBackend(Backend):
         if tok.pad_token_id is None:
             tok.pad_token = tok.eos_token
         self._model, self._tok, self._device = model, tok, device
+
+    def _overrides(self) -> dict[str, Any]:
+        """Base-config fields the adapter's training changed (``model_overrides.json``)."""
+        if not self.adapter:
+            return {}
+        from ...train.artifacts import read_overrides  # json only: no heavy import
+
+        return read_overrides(self.adapter)
+
+    def _tokenizer_dir(self) -> str:
+        """The adapter's saved tokenizer (its chat template is the one used in training) when
+        there is one, else the base model's."""
+        if self.adapter and (Path(self.adapter) / "tokenizer_config.json").exists():
+            return self.adapter
+        return self.model_path
 
     def _prompt(self, messages: list[dict[str, Any]]) -> str:
         msgs = [{"role": m["role"], "content": m.get("content") or ""} for m in messages]
