@@ -190,3 +190,23 @@ def test_full_fine_tuning_saves_whole_weights(tiny_llama_dir, tmp_path):
     summary = run_training(make_cfg(data, tiny_llama_dir, out, method="full", max_steps=1))
     assert summary.outputs["model"] == str(out) and not (out / "adapter_config.json").exists()
     assert AutoModelForCausalLM.from_pretrained(out).config.num_hidden_layers == 2
+
+
+@pytest.mark.gpu
+def test_qlora_and_bf16_train_on_a_gpu(tiny_llama_dir, tmp_path):
+    """The CUDA-only path (4-bit base, bf16/fp16): skipped on machines without CUDA + bitsandbytes."""
+    import torch
+
+    if not torch.cuda.is_available():
+        pytest.skip("needs a CUDA GPU")
+    pytest.importorskip("bitsandbytes")
+    from tests.train.conftest import write_dataset
+
+    data = write_dataset(tmp_path / "sft", n_train=4, n_val=2)
+    out = tmp_path / "qlora"
+    summary = run_training(make_cfg(data, tiny_llama_dir, out, method="qlora", max_steps=2))
+    info = json.loads((out / "training_info.json").read_text())
+    assert summary.extra["global_step"] == 2 and info["precision"] in ("bf16", "fp16")
+    assert info["library_versions"]["bitsandbytes"] and (out / "adapter_config.json").exists()
+    reloaded = load_model_with_adapter(out, dtype=torch.float32)  # merged/served unquantized
+    assert torch.isfinite(logits(reloaded, [5, 206, 57])).all()
