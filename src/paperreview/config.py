@@ -24,7 +24,14 @@ from .io import atomic_write_json
 
 C = TypeVar("C", bound="StageConfig")
 
-SECRET_MARKERS = ("key", "token", "secret", "password", "authorization")
+SECRET_NAMES = ("key", "token", "secret", "password", "authorization", "apikey")
+
+
+def is_secret_key(name: str) -> bool:
+    """True for keys that hold secrets (api_key, hf_token, password), not for names that merely
+    contain a marker (max_tokens, tokenizer, api_key_env, keys_file)."""
+    n = str(name).lower().replace("-", "_")
+    return any(n == m or n.endswith("_" + m) for m in SECRET_NAMES)
 
 
 class StageConfig(BaseModel):
@@ -92,11 +99,7 @@ def resolve_config(
 def redact(obj: Any) -> Any:
     """Replace values of secret-looking keys with '***' (recursively)."""
     if isinstance(obj, dict):
-        return {
-            k: ("***" if v and any(m in str(k).lower() for m in SECRET_MARKERS)
-                and not str(k).lower().endswith(("_env", "_tokens", "tokens")) else redact(v))
-            for k, v in obj.items()
-        }
+        return {k: ("***" if v and is_secret_key(k) else redact(v)) for k, v in obj.items()}
     if isinstance(obj, list):
         return [redact(v) for v in obj]
     return obj

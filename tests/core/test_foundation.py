@@ -81,6 +81,11 @@ def test_saved_config_redacts_secrets(tmp_path):
     assert "sk-secret" not in path.read_text()
     assert redact({"nested": {"api_key": "k", "max_tokens": 5}}) == {
         "nested": {"api_key": "***", "max_tokens": 5}}
+    kept = {"tokenizer": "tok/dir", "api_key_env": "OPENAI_API_KEY", "keys_file": "k.txt",
+            "max_tokens": 9}
+    assert redact(kept) == kept
+    assert redact({"hf_token": "x", "password": "p", "OPENAI_API_KEY": "sk"}) == {
+        "hf_token": "***", "password": "***", "OPENAI_API_KEY": "***"}
 
 
 def test_summary_counts_by_reason(tmp_path):

@@ -162,7 +162,7 @@ def dataset_warnings(report: dict[str, Any] | None, cfg: TrainConfig) -> list[st
         out.append(f"the dataset was fitted to {budget} tokens but --max-length is "
                    f"{cfg.max_length}; use the same number")
     tok = built.get("tokenizer")
-    if tok == "***":  # save_resolved() redacts every key containing "token", this one too
+    if tok == "***":  # reports written before redact() learnt that "tokenizer" is no secret
         tok = None
     if tok and Path(str(tok)).expanduser().resolve() != Path(cfg.base_model).expanduser().resolve():
         out.append(f"the dataset's token counts come from tokenizer {tok}, not {cfg.base_model}; "
