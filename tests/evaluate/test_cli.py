@@ -47,6 +47,7 @@ def test_hit_rate_cli_llm_matcher(eval_files, tmp_path, monkeypatch):
     # the hand-made points carry no [tags], so the fake model matches nothing
     assert res["matcher"] == "llm" and res["generated"]["hit_rate"]["value"] == 0
     assert (out / "llm" / "journal.sqlite").exists()
+    assert json.loads((out / "engine_config.json").read_text())["base_url"] == srv.base_url
 
 
 def test_hit_rate_llm_without_model_is_a_config_error(eval_files, tmp_path, capsys):

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ..config import save_resolved
 from ..errors import ConfigError, InputError
 from .hitrate import PaperItem, hit_rate
 from .inputs import (
@@ -80,6 +81,7 @@ def run_hit_rate(generated: str | Path | None, human: str | Path, out: str | Pat
             raise ConfigError("the llm matcher needs a model",
                               "pass --model/--base-url (or set OPENAI_API_KEY), or use "
                               "--matcher embedding")
+        save_resolved(engine_config, out, "engine_config.json")  # secrets redacted
         with Engine(engine_config) as engine:
             m = LLMMatcher(engine)
             res = hit_rate(items, m, threshold, seed=seed)
@@ -190,9 +192,10 @@ def run_judge(a: str | Path, b: str | Path, out: str | Path, engine_config: Any,
         pairs = pairs[:limit]
     if not pairs:
         raise InputError("no paper has a review in both --a and --b", "check the review ids")
+    out = Path(out)
+    save_resolved(engine_config, out, "engine_config.json")  # secrets redacted
     with Engine(engine_config) as engine:
         summary, rows = judge_pairs(engine, pairs, seed=seed)
-    out = Path(out)
     write_jsonl(out / "judgments.jsonl", rows)
     res = {**summary, "a_name": a_name or Path(a).stem, "b_name": b_name or Path(b).stem,
            "model": engine_config.model, "skipped": dict(skipped + skipped_b),
