@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paperreview.cli import main
-from paperreview.dataset.build import BuildConfig, run, split_by_paper
+from paperreview.dataset.build import BuildConfig, run
+from paperreview.dataset.splits import split_by_paper
 from paperreview.dataset.tokens import TokenCounter
 from tests.dataset.conftest import make_paper, review_line, write_inputs
 
@@ -81,6 +82,9 @@ def test_cli_build_messages_with_mix_and_save_to_disk(inputs, tmp_path, tokenize
     mixed = [r for r in train if r["id"].startswith("mix:")]
     paper_rows = [r for r in train if not r["id"].startswith("mix:")]
     assert len(mixed) == round(0.5 * len(paper_rows))
+    at = [i for i, r in enumerate(train) if r["id"].startswith("mix:")]
+    assert at != list(range(len(paper_rows), len(train)))  # interleaved (seeded), not appended
+    assert not (out / ".build-spool.jsonl").exists()
     r = paper_rows[0]
     assert [m["role"] for m in r["messages"]] == ["user", "assistant"]
     assert json.loads(r["messages"][1]["content"])["significance_and_novelty"][0]["title"] == "New"

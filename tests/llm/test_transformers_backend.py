@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from paperreview.errors import ConfigError
@@ -64,6 +66,8 @@ def test_peft_adapter_is_loaded(tiny_llama_dir, tmp_path):
 def test_missing_adapter_is_a_clear_error(tiny_llama_dir, tmp_path):
     with pytest.raises(ConfigError, match="adapter"):
         Engine(_cfg(tmp_path, tiny_llama_dir, adapter=str(tmp_path / "nope")))
+    with pytest.raises(ConfigError, match="--batch-api needs an OpenAI-compatible endpoint"):
+        Engine(_cfg(tmp_path, tiny_llama_dir, batch_api=True))
 
 
 def test_adapter_trained_with_rope_scaling_loads_with_its_overrides_and_tokenizer(
@@ -130,3 +134,24 @@ def test_adapter_alone_finds_its_base_model(tiny_llama_dir, tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ConfigError, match="not a PEFT adapter"):
         Engine(cfg, adapter=str(tmp_path / "empty"))
+
+
+@pytest.mark.timeout(60)
+def test_a_model_that_cannot_load_stops_the_run_without_hanging(tiny_llama_dir, tmp_path):
+    import shutil
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    shutil.copy(tiny_llama_dir / "config.json", broken)  # config but no weights or tokenizer
+    reqs = [Request(messages=[{"role": "user", "content": f"q{i}"}], max_tokens=4)
+            for i in range(3)]
+    with Engine(_cfg(tmp_path, broken)) as engine:
+        with pytest.raises(ConfigError, match="cannot load"):
+            list(engine.run(reqs, progress=False))
+        # the failed call gave its slot back: queued jobs do not wait for it forever
+        ep, give_up = engine.endpoints[0], time.monotonic() + 20
+        while ep.in_flight and time.monotonic() < give_up:
+            time.sleep(0.1)
+        assert ep.in_flight == 0
+    with pytest.raises(ConfigError, match="no config.json"):
+        Engine(_cfg(tmp_path, tmp_path / "missing"))

@@ -15,9 +15,7 @@ template alone exceeds ``max_tokens`` is dropped and counted.
 
 from __future__ import annotations
 
-import json
 import os
-import random
 from pathlib import Path
 from typing import Literal
 
@@ -25,12 +23,13 @@ from pydantic import Field, field_validator
 
 from ..config import StageConfig, redact
 from ..errors import InputError
-from ..io import atomic_write_json, stable_hash
+from ..io import atomic_write_json
 from ..stage import Summary, progress, timed
 from .budget import fit_paper, render_tagged
 from .formats import SPLITS, dataset_info, make_record
 from .inputs import is_empty, iter_papers, load_mix, load_reviews, parse_mix, review_output
 from .instructions import instruction_version, resolve_instruction, user_prompt
+from .splits import Spool, assign_splits, content_key
 from .tokens import TokenCounter
 
 BATCH = 64  # records counted per batch (split over the worker processes)
@@ -63,6 +62,7 @@ class BuildConfig(StageConfig):
 def run(config: BuildConfig) -> Summary:
     """Build the dataset described by ``config``; returns the run summary (also in the report)."""
     summary = Summary(stage="dataset build")
+    out = Path(config.out_dir)
     with timed(summary), TokenCounter(config.tokenizer, config.workers) as counter:
         by_paper, rejected = load_reviews(config.reviews)
         instructions = {t: resolve_instruction(config.instruction, t)
@@ -70,24 +70,26 @@ def run(config: BuildConfig) -> Summary:
         for row in rejected:
             summary.count(row["status"], row["reason"])
         dropped = list(rejected)
-        records, stats = _make_records(config, counter, by_paper, instructions, summary, dropped)
-        records = _dedup(records, summary)
-        splits = split_by_paper(records, config.splits, config.seed)
-        mixed = _mix(config, counter, splits, summary)
-        out = _write(config, splits, summary)
+        spool = Spool(out)
+        stats = _make_records(config, counter, by_paper, instructions, summary, dropped, spool)
+        where = assign_splits(spool.paper_ids, config.splits, config.seed)
+        n_train = sum(where[p] == "train" for p in spool.paper_ids)
+        mixed, extra = _mix(config, counter, n_train, summary)
+        sizes = spool.write_splits(out, where, extra, config.seed)
+        _write_meta(config, sizes, summary)
+        overhead = counter.chat_overhead()
     report = {"summary": summary.model_dump(mode="json"), "config": redact(
         config.model_dump(mode="json", exclude={"env_vars"})),
         "instructions": {t: instruction_version(x) for t, x in instructions.items()},
-        "chat_overhead_tokens": counter.chat_overhead(), "splits": {k: len(v) for k, v in splits.items()},
-        "mixed": mixed, "tokens": stats, "dropped": dropped}
+        "chat_overhead_tokens": overhead, "splits": sizes, "mixed": {k: len(v) for k, v in mixed.items()},
+        "tokens": stats, "dropped": dropped}
     atomic_write_json(out / "build_report.json", report)
     summary.outputs["report"] = str(out / "build_report.json")
     return summary
 
 
-def _make_records(config, counter, by_paper, instructions, summary, dropped):
+def _make_records(config, counter, by_paper, instructions, summary, dropped, spool):
     seen: set[str] = set()
-    records: list[dict] = []
     totals: list[int] = []
     batch: list[tuple] = []
 
@@ -116,7 +118,10 @@ def _make_records(config, counter, by_paper, instructions, summary, dropped):
             text = tagged if text is None else text
             meta = {"id": rev.id, "paper_id": paper.id, "template": rev.template,
                     "truncated": truncated, "n_tokens": n_tok}
-            records.append(make_record(config.format, ins, text, out, meta))
+            if not spool.add(make_record(config.format, ins, text, out, meta),
+                             content_key(ins, text, out)):
+                summary.count("skipped", "exact duplicate record")
+                continue
             totals.append(n_tok)
             summary.count("ok", "paper shortened to fit" if truncated else None)
 
@@ -151,7 +156,7 @@ def _make_records(config, counter, by_paper, instructions, summary, dropped):
                 drop(rev, "failed", "no matching paper")
     stats = {"max_tokens": config.max_tokens, "records": len(totals),
              "max": max(totals, default=0), "mean": round(sum(totals) / len(totals), 1) if totals else 0}
-    return records, stats
+    return stats
 
 
 _SLOT = "\x00PAPER\x00"
@@ -187,90 +192,37 @@ def fit_record(count, task):
     return fit.text.rstrip(), fit.truncated, fit.n_tokens
 
 
-def _dedup(records: list[dict], summary: Summary) -> list[dict]:
-    keep, seen = [], set()
-    for rec in records:
-        key = stable_hash({k: v for k, v in rec.items()
-                           if k not in ("id", "paper_id", "template", "truncated", "n_tokens")})
-        if key in seen:
-            summary.ok -= 1  # counted as ok when made; it moves to skipped
-            summary.total -= 1
-            summary.count("skipped", "exact duplicate record")
-            continue
-        seen.add(key)
-        keep.append(rec)
-    return keep
-
-
-def split_by_paper(records: list[dict], fractions: list[float], seed: int) -> dict[str, list[dict]]:
-    """Assign whole papers to train/validation/test (seeded shuffle, exact proportions)."""
-    papers = sorted({r["paper_id"] for r in records})
-    random.Random(seed).shuffle(papers)
-    n = len(papers)
-    # held-out splits asked for get at least one paper once there are 3; train takes the rest
-    n_val, n_test = (max(int(f > 0 and n >= 3), round(f * n)) for f in fractions[1:])
-    cut1 = n - n_val - n_test
-    cut2 = cut1 + n_val
-    where = {p: ("train" if i < cut1 else "validation" if i < cut2 else "test")
-             for i, p in enumerate(papers)}
-    out: dict[str, list[dict]] = {s: [] for s in SPLITS}
-    for rec in records:
-        out[where[rec["paper_id"]]].append(rec)
-    return out
-
-
-def _mix(config, counter, splits, summary) -> dict[str, int]:
-    """Add general instruction data to train (``--mix FILE:RATIO``), seeded, within budget."""
-    mixed: dict[str, int] = {}
-    n_train = len(splits["train"])
+def _mix(config, counter, n_train, summary) -> tuple[dict[str, list], list[dict]]:
+    """General instruction examples for train (``--mix FILE:RATIO``), seeded, within budget."""
+    mixed: dict[str, list] = {}
     for spec in config.mix:
         path, ratio = parse_mix(spec)
         pairs, bad = load_mix(path, round(ratio * n_train), config.seed)
         if bad:
             summary.count("skipped", f"mix row not instruction data ({path.name})", bad)
         counts = counter.count_many([counter.render_chat(u, a) for u, a in pairs])
-        kept = 0
+        rows = mixed.setdefault(str(path), [])
         for i, ((user, answer), n) in enumerate(zip(pairs, counts)):
             if n > config.max_tokens:
                 summary.count("skipped", f"mix example over max-tokens ({path.name})")
                 continue
             meta = {"id": f"mix:{path.stem}:{i}", "paper_id": None, "template": None,
                     "truncated": [], "n_tokens": n}
-            splits["train"].append(make_record(config.format, user, "", answer, meta))
-            kept += 1
-        mixed[str(path)] = kept
-    if config.mix:
-        random.Random(config.seed).shuffle(splits["train"])
-    return mixed
+            rows.append(make_record(config.format, user, "", answer, meta))
+    return mixed, [r for rows in mixed.values() for r in rows]
 
 
-def _write(config: BuildConfig, splits: dict[str, list[dict]], summary: Summary) -> Path:
+def _write_meta(config: BuildConfig, sizes: dict[str, int], summary: Summary) -> None:
     out = Path(config.out_dir)
     files = {split: f"{split}.jsonl" for split in SPLITS}
-    for split, fname in files.items():
-        _write_lines(out / fname, splits[split])
-        summary.outputs[split] = str(out / fname)
+    summary.outputs.update({split: str(out / fname) for split, fname in files.items()})
     # LLaMA-Factory cannot load an empty file: register only the splits that have records
-    registered = {s: f for s, f in files.items() if splits[s]}
+    registered = {s: f for s, f in files.items() if sizes[s]}
     atomic_write_json(out / "dataset_info.json", dataset_info(config.format, config.name, registered))
     atomic_write_json(out / "config.json", redact(config.model_dump(mode="json", exclude={"env_vars"})))
     summary.outputs["dataset_info"] = str(out / "dataset_info.json")
     if config.save_to_disk:
         summary.outputs["hf"] = str(save_to_disk(out, files))
-    return out
-
-
-def _write_lines(path: Path, rows: list[dict]) -> None:
-    """JSONL via a temp file and a rename, one line at a time (a split can be gigabytes, so
-    it is never joined into one string in memory)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def save_to_disk(out: Path, files: dict[str, str]) -> Path:

@@ -28,6 +28,9 @@ def load_generated(path: str | Path) -> tuple[list[GeneratedReview], Counter]:
     with ``findings``: their findings are the points); the others are counted by status."""
     keep, dropped = [], Counter()
     for g in read_records(path, GeneratedReview):
+        if "reviews" in (g.model_extra or {}) and "forum" in (g.model_extra or {}):
+            raise InputError(f"{path}: holds submissions (human reviews), not generated reviews",
+                             "pass it as --human; --generated takes `paperreview review` output")
         if g.status == "ok" or (g.status == "skipped" and g.findings):
             keep.append(g)
         else:

@@ -66,6 +66,10 @@ def run_hit_rate(generated: str | Path | None, human: str | Path, out: str | Pat
                  include_summary: bool = False, limit: int | None = None, seed: int = 0,
                  print_table: bool = True) -> dict[str, Any]:
     out = Path(out)
+    lo, hi = (5.0, 10.0) if matcher == "llm" else (-1.0, 1.0)  # ratings 5-10 / cosine
+    if threshold is not None and not lo <= threshold <= hi:
+        raise ConfigError(f"--threshold {threshold:g} is outside the {matcher} matcher's scale "
+                          f"({lo:g} to {hi:g})", "the defaults are 0.6 (embedding) and 7 (llm)")
     items, skipped = _items(generated, human, limit)
     if matcher == "embedding":
         from .match import EmbeddingMatcher

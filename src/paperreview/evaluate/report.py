@@ -37,22 +37,35 @@ def _plt():
 
 
 def bar_chart(path: str | Path, labels: Sequence[str], series: dict[str, Sequence[dict | float]],
-              title: str, ylabel: str) -> str:
-    """Grouped bars; a value given as a CI dict gets error bars from its interval."""
+              title: str, ylabel: str, pct: bool = False) -> str:
+    """Grouped bars, each labelled with its value ("n/a" where there is none, so a missing
+    value is not mistaken for zero); a value given as a CI dict gets error bars from its
+    interval. ``pct``: values are shares, shown as percentages."""
     import numpy as np
 
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(max(5.0, 0.9 * len(labels) * len(series)), 3.6))
+    fig, ax = plt.subplots(figsize=(max(5.5, 0.9 * len(labels) * len(series) + 2.5), 3.8))
     width = 0.8 / max(len(series), 1)
     x = np.arange(len(labels))
+    top = 0.0
     for k, (name, vals) in enumerate(series.items()):
         v = [(d.get("value") if isinstance(d, dict) else d) for d in vals]
-        v = [np.nan if y is None else y for y in v]
+        v = [np.nan if y is None else float(y) for y in v]
         err = None
         if vals and all(isinstance(d, dict) and d.get("ci_low") is not None for d in vals):
             err = [[y - d["ci_low"] for y, d in zip(v, vals, strict=True)],
                    [d["ci_high"] - y for y, d in zip(v, vals, strict=True)]]
-        ax.bar(x + (k - (len(series) - 1) / 2) * width, v, width, yerr=err, capsize=3, label=name)
+            top = max([top, *(d["ci_high"] for d in vals)])
+        top = max([top, *(y for y in v if not np.isnan(y))])
+        bars = ax.bar(x + (k - (len(series) - 1) / 2) * width, np.nan_to_num(v), width,
+                      yerr=err, capsize=3, label=name)
+        text = ["n/a" if np.isnan(y) else f"{y:.0%}" if pct else f"{y:.3g}" for y in v]
+        ax.bar_label(bars, text, fontsize=7, padding=2)
+    ax.set_ylim(0, (top or 1.0) * 1.15)
+    if pct:
+        from matplotlib.ticker import PercentFormatter
+
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xticks(x, labels, rotation=20, ha="right")
     return _save(plt, fig, ax, path, title, None, ylabel, legend=len(series) > 1)
 
@@ -64,10 +77,10 @@ def _save(plt: Any, fig: Any, ax: Any, path: str | Path, title: str, xlabel: str
     if ylabel:
         ax.set_ylabel(ylabel)
     ax.set_title(title)
-    if legend:
-        ax.legend()
+    if legend:  # beside the axes, never over the bars
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, bbox_inches="tight")  # keeps the outside legend in the image
     plt.close(fig)
     return str(path)
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Self
 
 from ..config import save_resolved
+from ..errors import ConfigError
 from .backends.base import Backend, CallError, Timeouts
 from .jobs import (
     body_for,
@@ -47,6 +48,10 @@ def make_backend(cfg: EngineConfig) -> tuple[Backend, list[Endpoint]]:
     """The backend for ``cfg`` and its endpoints. Register new backends here."""
     if cfg.backend == "transformers" or cfg.local_model:
         from .backends.transformers_backend import TransformersBackend
+
+        if cfg.batch_api:
+            raise ConfigError("--batch-api needs an OpenAI-compatible endpoint, not a local model",
+                              "drop --batch-api, or --local-model/--adapter")
 
         backend = TransformersBackend(cfg.local_model, cfg.adapter, cfg.device)
         ep = Endpoint(name="local", base_url=None, key=None, model=backend.identity(),

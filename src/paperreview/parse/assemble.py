@@ -63,11 +63,20 @@ def _unheaded_references(lines: list[Line], start: int) -> int | None:
     return None
 
 
+def _reference_heading(text: str) -> bool:
+    """'References', '7 REFERENCES', 'Bibliography:' (runs on every line: the cheap word
+    count first, the longest such heading has four words with its number)."""
+    if len(text.split()) > 4:
+        return False
+    rest = split_number(clean(text))[1]
+    # capitalised: the last line of a paragraph ("... in the literature.") is not a heading
+    return rest[:1].isupper() and rest.lower().strip(" .:") in REFERENCE_HEADINGS
+
+
 def assemble(state: ParseState) -> None:
     lines = state.lines
-    has_heading = any(clean(ln.text).lower().strip(" .:") in REFERENCE_HEADINGS or (
-        ln.kind == "heading" and split_number(clean(ln.text))[1].lower().strip(" .:")
-        in REFERENCE_HEADINGS) for ln in lines[state.body_start:])
+    has_heading = any(ln.kind in ("body", "heading") and _reference_heading(ln.text)
+                      for ln in lines[state.body_start:])
     unheaded = None if has_heading else _unheaded_references(lines, state.body_start)
     col_left: dict[tuple[int, int], float] = {}
     for ln in lines:
@@ -80,7 +89,6 @@ def assemble(state: ParseState) -> None:
     i = state.body_start
     while i < len(lines):
         ln = lines[i]
-        plain = clean(ln.text).lower().strip(" .:")
         if ln.kind == "heading":
             text, i = _heading_text(lines, i)
             if text.lower() in REFERENCE_HEADINGS:
@@ -97,7 +105,7 @@ def assemble(state: ParseState) -> None:
             sections.append(cur)
             continue
         i += 1
-        if ln.kind == "body" and split_number(plain)[1] in REFERENCE_HEADINGS and len(plain) < 30:
+        if ln.kind == "body" and _reference_heading(ln.text):
             in_refs, cur = True, None
         elif i - 1 == unheaded:
             in_refs, cur = True, None

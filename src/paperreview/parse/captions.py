@@ -44,6 +44,27 @@ def _is_subcaption(ln: Line, prev: Line | None, body: float) -> re.Match | None:
     return None
 
 
+def tabular(ln: Line) -> bool:
+    """Cells of a table row: fragments on one baseline with wide gaps between them."""
+    spans = [s for s in ln.spans if s[0].strip()]
+    return any(b[3] - a[4] > 1.5 * ln.size for a, b in zip(spans, spans[1:]))
+
+
+def _table_row(lines: list[Line], j: int) -> bool:
+    """``lines[j]`` is a row of a table (a caption set above its table ends there): cells
+    joined with wide gaps, or a cell with the next cell of its row beside it."""
+    ln = lines[j]
+    nxt = lines[j + 1] if j + 1 < len(lines) else None
+    return tabular(ln) or (nxt is not None and nxt.page == ln.page and nxt.col == ln.col
+                           and abs(nxt.y0 - ln.y0) < 0.5 * ln.height)
+
+
+def _cell(prev: Line | None, ln: Line) -> bool:
+    """``prev`` is a table cell or a plot label right above: a fragment much narrower than the
+    caption line, so the caption is not the middle of a paragraph even without a gap."""
+    return prev is not None and prev.width < 0.4 * ln.width and len(prev.text.split()) <= 4
+
+
 def _continuation(lines: list[Line], i: int, first: str) -> int:
     """Index after the last line of the caption that starts at ``lines[i]``."""
     size = lines[i].size
@@ -53,6 +74,7 @@ def _continuation(lines: list[Line], i: int, first: str) -> int:
     while j < len(lines):
         nxt = lines[j]
         if (nxt.kind != "body" or CAPTION.match(nxt.text) or SUBCAPTION.match(nxt.text)
+                or _table_row(lines, j)
                 or gap_above(lines[j - 1], nxt) > 0.5 * nxt.height
                 or (abs(nxt.size - size) > 0.6 and (j > i + 1 or first.strip()))
                 or j - i > 25):
@@ -76,7 +98,7 @@ def find_captions(state: ParseState) -> None:
         m = CAPTION.match(ln.text)
         only = None if m else LABEL_ONLY.match(ln.text)
         sub = None if (m or only) else _is_subcaption(ln, prev, state.body_size)
-        if not (m or only or sub) or not starts_block(prev, ln):
+        if not (m or only or sub) or not (starts_block(prev, ln) or (m and _cell(prev, ln))):
             i += 1
             continue
         if sub:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .captions import gap_above, starts_block
+from .captions import gap_above, starts_block, tabular as _tabular
 from .model import Line, ParseState
 
 NUMBERED = re.compile(r"^\s*((?:\d{1,2}|[A-Z])(?:\.\d{1,2}){0,3}|[IVX]{1,5})(\.?)\s+(\S.*)$")
@@ -49,8 +49,9 @@ def split_number(text: str) -> tuple[str, str]:
 
 
 def _caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and all(c.isupper() for c in letters)
+    if text != text.upper():  # any lowercase letter (a cheap test first: called per line)
+        return False
+    return sum(c.isalpha() for c in text) >= 4
 
 
 def _run_in(ln: Line, styled: int) -> bool:
@@ -97,16 +98,20 @@ STOPWORDS = {"by", "of", "the", "a", "an", "and", "or", "to", "in", "for", "with
              "from", "as", "is", "are", "that", "which", "where", "we"}
 
 
-def _wordy(text: str) -> bool:
-    """Looks like words, not a formula or a table cell: a real word and mostly letters."""
+def _wordy(text: str, open_end: bool = False) -> bool:
+    """Looks like words, not a formula or a table cell: a real word and mostly letters.
+
+    A line ending in "of", "the"... is a sentence fragment unless ``open_end`` (the heading
+    wraps onto the next line)."""
     letters = sum(c.isalpha() for c in text)
     visible = sum(not c.isspace() for c in text) or 1
     words = text.split()
     return (letters >= 0.6 * visible and any(sum(c.isalpha() for c in w) >= 3 for w in words)
-            and words[-1].lower() not in STOPWORDS)
+            and (open_end or words[-1].lower() not in STOPWORDS))
 
 
-def _style(ln: Line, body: float, geo: Geometry | None = None) -> str | None:
+def _style(ln: Line, body: float, geo: Geometry | None = None,
+           open_end: bool = False) -> str | None:
     """Why this line could be a heading: 'size', 'bold', 'caps', 'italic', 'center' or None."""
     text = ln.text.strip()
     if len(text) > 160 or ln.size < body - 2.6:
@@ -116,7 +121,7 @@ def _style(ln: Line, body: float, geo: Geometry | None = None) -> str | None:
         return None
     num, rest = split_number(text)
     style = _raw_style(ln, body, geo, num, rest, len(words))
-    return style if style and _wordy(rest) else None
+    return style if style and _wordy(rest, open_end) else None
 
 
 def _raw_style(ln: Line, body: float, geo: Geometry | None, num: str, rest: str,
@@ -136,12 +141,6 @@ def _raw_style(ln: Line, body: float, geo: Geometry | None, num: str, rest: str,
     return None
 
 
-def _tabular(ln: Line) -> bool:
-    """Cells of a table row: fragments on one baseline with wide gaps between them."""
-    spans = [s for s in ln.spans if s[0].strip()]
-    return any(b[3] - a[4] > 1.5 * ln.size for a, b in zip(spans, spans[1:]))
-
-
 def _numeric(ln: Line) -> bool:
     text = ln.text
     return sum(c.isalpha() for c in text) < 0.3 * max(1, sum(not c.isspace() for c in text))
@@ -149,10 +148,14 @@ def _numeric(ln: Line) -> bool:
 
 def _is_candidate(prev: Line | None, ln: Line, body: float, geo: Geometry,
                   nxt: Line | None = None) -> bool:
-    if ln.kind != "body" or _style(ln, body, geo) is None or _tabular(ln):
+    wraps = nxt is not None and _continues(ln, nxt, body, geo)
+    style = _style(ln, body, geo, open_end=wraps)
+    if ln.kind != "body" or style is None or _tabular(ln):
         return False
     if nxt is not None and nxt.page == ln.page and (_numeric(nxt) or _tabular(nxt)):
         return False  # a row label or column header of a table
+    if any(_beside(ln, o) for o in (prev, nxt)):
+        return False  # a short fragment on the same baseline, close by: table cells
     num = split_number(ln.text)[0]
     left, right = geo.get((ln.page, ln.col), (ln.x0, ln.x1))
     if not num and ln.width > 0.92 * (right - left) and len(ln.text.split()) >= 9:
@@ -165,7 +168,35 @@ def _is_candidate(prev: Line | None, ln: Line, body: float, geo: Geometry,
         return False
     if text[0].islower() or text[0] in "([{=+-*/<>|":
         return False
-    return starts_block(prev, ln) or (prev is not None and _style(prev, body) != _style(ln, body))
+    return starts_block(prev, ln) or (prev is not None and _style(prev, body) != style)
+
+
+def _beside(ln: Line, o: Line | None) -> bool:
+    """``o`` is a short fragment on ``ln``'s baseline a few words away (not merged into it:
+    a wide gap), as table cells are; a line of the other column (when the page was not seen
+    as two columns) is long or far."""
+    if o is None or o.page != ln.page or o.col != ln.col or abs(o.y0 - ln.y0) >= 0.5 * ln.height:
+        return False
+    gap = o.x0 - ln.x1 if o.x0 >= ln.x0 else ln.x0 - o.x1
+    return len(o.text.strip()) < 40 and gap < 6 * ln.size
+
+
+def _continues(ln: Line, nxt: Line, body: float, geo: Geometry) -> bool:
+    """``nxt`` is the wrapped rest of heading line ``ln``: right below it, in the same look
+    (size, weight, slant, capitals), short, unnumbered. A heading set apart only by position
+    (centred, in the body font) wraps onto a centred line."""
+    if (nxt.kind != "body" or abs(nxt.size - ln.size) >= 0.3 or nxt.bold != ln.bold
+            or nxt.italic != ln.italic or gap_above(ln, nxt) >= 0.6 * ln.height
+            or nxt.y0 < (ln.y0 + ln.y1) / 2  # on the same baseline: table column headers
+            or len(nxt.text.split()) > 12 or split_number(nxt.text)[0]
+            or nxt.text.rstrip().endswith((",", ";")) or _tabular(nxt)):
+        return False
+    rest = split_number(ln.text)[1]
+    if _caps(rest) != _caps(nxt.text):
+        return False
+    if ln.bold or ln.italic or _caps(rest) or ln.size >= body + 0.9:
+        return True
+    return _centered(ln, geo) and _centered(nxt, geo)
 
 
 def _split_run_in(ln: Line) -> tuple[Line, Line] | None:
@@ -203,6 +234,7 @@ def find_headings(state: ParseState, start: int) -> None:
     i = start
     style_levels: dict[tuple, int] = {}
     pending: list[tuple[Line, tuple]] = []
+    under_roman = False
     while i < len(lines):
         ln, prev = lines[i], lines[i - 1] if i else None
         nxt = lines[i + 1] if i + 1 < len(lines) else None
@@ -216,13 +248,10 @@ def find_headings(state: ParseState, start: int) -> None:
             i += 1
             continue
         j = i + 1  # a long heading wraps onto lines of the same style
-        while (j < len(lines) and j - i < 3 and lines[j].kind == "body"
-               and _style(lines[j], body) == _style(ln, body)
-               and abs(lines[j].size - ln.size) < 0.3 and gap_above(lines[j - 1], lines[j])
-               < 0.6 * ln.height and not split_number(lines[j].text)[0]
+        while (j < len(lines) and j - i < 3 and _continues(lines[j - 1], lines[j], body, geo)
                and not lines[i].text.rstrip().endswith(".")):
             j += 1
-        if j - i == 3 and j < len(lines) and _style(lines[j], body) == _style(ln, body):
+        if j - i == 3 and j < len(lines) and _continues(lines[j - 1], lines[j], body, geo):
             i = j  # four or more lines in one style: an emphasised paragraph, not a heading
             continue
         group = lines[i:j]
@@ -230,14 +259,34 @@ def find_headings(state: ParseState, start: int) -> None:
             g.kind = "heading" if k == 0 else "heading_cont"
         num, _ = split_number(ln.text)
         key = (round(ln.size), ln.bold, _style(ln, body))
+        roman = bool(re.fullmatch(r"[IVX]+", num))
+        under_roman = under_roman or roman
         if CHAPTER.match(ln.text) and CHAPTER.match(ln.text).group(1).lower() == "chapter":
             ln.level = 0
-        elif num and not re.fullmatch(r"[IVX]+", num):
-            ln.level = num.count(".") + 1
+        elif num:
+            # "II. METHOD" is a section and "A." under it a subsection (IEEE, REVTeX);
+            # elsewhere the dots count ("3.1" -> 2)
+            if roman:
+                ln.level = 1
+            elif under_roman and len(num) == 1 and num.isalpha():
+                ln.level = 2
+            else:
+                ln.level = num.count(".") + 1
             style_levels.setdefault(key, ln.level)
         else:
             pending.append((ln, key))
             ln.level = 1
         i = j
+    _style_levels(pending, style_levels)
+
+
+def _style_levels(pending: list[tuple[Line, tuple]], known: dict[tuple, int]) -> None:
+    """Levels of headings without a decimal number: the level of numbered headings in the same
+    style, else by size: each larger size used by two or more such headings is a level up."""
+    counts = Counter(round(ln.size) for ln, key in pending if key not in known)
+    sizes = [size for size, n in counts.items() if n >= 2]
     for ln, key in pending:
-        ln.level = style_levels.get(key, 1)
+        if key in known:
+            ln.level = known[key]
+        else:
+            ln.level = min(3, 1 + sum(size > round(ln.size) for size in sizes))

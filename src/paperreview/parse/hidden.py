@@ -21,6 +21,8 @@ from typing import Any
 FILLED, STROKED = 16, 32  # MuPDF char flags (FZ_STEXT_FILLED / FZ_STEXT_STROKED)
 TINY_PT = 1.0
 CONTRAST = 0.15  # max channel difference below which text and background look the same
+RENDER_DPI = 72  # enough to see 5-pt glyphs as grey pixels
+INK_CONTRAST = 64  # grey levels (of 255) between the lightest and darkest pixel: something drawn
 
 
 def _rgb(c: int) -> tuple[float, float, float]:
@@ -70,6 +72,30 @@ def _image_under(page: Any, bbox: tuple, cache: dict) -> bool:
     if "images" not in cache:  # only computed for pages with pale text candidates (rare)
         cache["images"] = [r for kind, r in page.get_bboxlog() if kind.endswith("image")]
     return any(_inside(bbox, r, 2.0) for r in cache["images"])
+
+
+def _ink(page: Any, bbox: tuple, cache: dict) -> bool:
+    """Whether a rendering of the page shows anything (contrast) inside ``bbox``.
+
+    A rectangle's box in the text page ignores clipping: the white canvas of an included plot
+    is often reported over the paragraph above it although the reader sees that paragraph.
+    Rendering (once per page, only when a covered span turns up) settles what is visible.
+    """
+    import pymupdf
+
+    if "pix" not in cache:
+        cache["pix"] = page.get_pixmap(dpi=RENDER_DPI, colorspace=pymupdf.csGRAY, annots=False)
+    pix, origin = cache["pix"], page.rect
+    k = RENDER_DPI / 72
+    x0, x1 = max(0, int((bbox[0] - origin.x0) * k)), min(pix.width, int((bbox[2] - origin.x0) * k) + 1)
+    y0, y1 = max(0, int((bbox[1] - origin.y0) * k)), min(pix.height, int((bbox[3] - origin.y0) * k) + 1)
+    samples, stride = pix.samples_mv, pix.stride
+    lo, hi = 255, 0
+    for row in range(y0, y1):
+        seg = samples[row * stride + x0:row * stride + x1]
+        if len(seg):
+            lo, hi = min(lo, min(seg)), max(hi, max(seg))
+    return hi - lo > INK_CONTRAST
 
 
 def _ocr_page(blocks: list[dict]) -> bool:
@@ -124,7 +150,9 @@ def split_hidden(page: Any, blocks: list[dict], page_rect: Any
                     reason = None if ocr_page else "invisible_render"
                 elif not (px0 <= (x0 + x1) / 2 <= px1 and py0 <= (y0 + y1) / 2 <= py1):
                     reason = "outside_page"
-                elif fills or s.get("color", 0):
+                elif covers or s.get("color", 0):
+                    # black text can only hide under or behind a rectangle (covers); with
+                    # none on the page it is visible: skips the lookup for most spans
                     reason = _color_or_cover(page, bi, s, (covers, fills), cache)
                 if reason is None:
                     keep.append(s)
@@ -162,7 +190,7 @@ def _color_or_cover(page: Any, bi: int, span: dict, both: tuple, cache: dict) ->
     covers, fills = both
     for fi, fb, _ in covers:
         if fi > bi and _inside(bbox, fb):
-            return "covered"
+            return None if _ink(page, bbox, cache) else "covered"
     if not span.get("char_flags", FILLED) & FILLED:
         # outline-only glyphs: label halos in diagrams, where MuPDF merged the filled copy drawn
         # on top into this span; the colour is the halo's, not what the reader sees

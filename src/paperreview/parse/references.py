@@ -13,6 +13,10 @@ from .text import join_lines
 
 BRACKET = re.compile(r"^\s*\[\s*[\w+.-]{1,12}\s*\]")
 NUMBER = re.compile(r"^\s*(\d{1,3})\.?(?:\s+\S|\s*$)")
+# "Smith, J.", "van der Berg, A.", "Smith JA,", "J. Smith," at a line start: an author list
+AUTHOR_START = re.compile(r"^\s*(?:(?:[a-z]{1,3}\s)*[A-Z][\w'’-]+,\s(?:[A-Z]\.\s?-?){1,3}"
+                          r"|[A-Z][\w'’-]+\s[A-Z]{1,3},"
+                          r"|(?:[A-Z]\.\s?-?){1,3}\s?[A-Z][\w'’-]+,)")
 
 
 def _split_on(lines: list[Line], starts: list[bool]) -> list[str]:
@@ -50,16 +54,24 @@ def _indent_starts(lines: list[Line]) -> list[bool]:
              for key, xs in own.items()}
     starts = [ln.x0 <= lefts[(ln.page, ln.col)] + 2.0 for ln in lines]
     if sum(starts) >= 0.8 * len(lines):  # no indent at all: fall back on sentence ends + gaps
-        starts = [True] + [_ends_entry(a, b) for a, b in zip(lines, lines[1:])]
+        rights: dict[tuple[int, int], float] = {}
+        for ln in lines:
+            key = (ln.page, ln.col)
+            rights[key] = max(rights.get(key, -1e9), ln.x1)
+        starts = [True] + [_ends_entry(a, b, rights[(a.page, a.col)])
+                           for a, b in zip(lines, lines[1:])]
     return starts
 
 
-def _ends_entry(prev: Line, ln: Line) -> bool:
+def _ends_entry(prev: Line, ln: Line, right: float) -> bool:
+    """``prev`` is an entry's last line: a gap follows, or it ends a sentence short of the
+    column's right edge (``right``), or it ends a sentence and ``ln`` opens with an author."""
+    ends = prev.text.rstrip().endswith(".")
     if prev.page != ln.page or prev.col != ln.col:
-        return prev.text.rstrip().endswith(".")
+        return ends
     gap = ln.y0 - prev.y1
-    return gap > 0.35 * ln.height or (prev.text.rstrip().endswith(".")
-                                      and prev.x1 < ln.x1 - 3 * ln.size)
+    return gap > 0.35 * ln.height or (ends and (prev.x1 < right - 3 * ln.size
+                                                or bool(AUTHOR_START.match(ln.text))))
 
 
 def split_references(lines: list[Line]) -> list[str]:

@@ -38,6 +38,11 @@ class TransformersBackend(Backend):
         if not model_path:
             raise ConfigError("the transformers backend needs a local model",
                               "pass --local-model DIR (a saved transformers model)")
+        local = Path(model_path).expanduser()
+        if (local.exists() or model_path.startswith((".", "/", "~"))) and not (
+                local / "config.json").is_file():
+            raise ConfigError(f"{model_path}: not a transformers model directory (no config.json)",
+                              "pass --local-model DIR saved with save_pretrained(), or a hub id")
         self.model_path, self.adapter, self.device = model_path, adapter, device
         self._model = self._tok = None
         self._lock = threading.Lock()
