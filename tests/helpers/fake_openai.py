@@ -2,8 +2,9 @@
 
 It speaks chat completions (plain and streamed), files and batches; enforces RPM/TPM per API
 key with OpenAI's 429 body and ``x-ratelimit-*`` / ``retry-after(-ms)`` headers; injects faults
-(500, 503, connection resets, hangs, malformed and truncated JSON, stalled streams, 401); and
-counts well-formed answers per job key so tests can assert nothing was answered twice.
+(500, 503, connection resets, hangs, malformed and truncated JSON, stalled streams, trickled
+bodies, 401); and counts well-formed answers per job key so tests can assert nothing was
+answered twice.
 
     with FakeOpenAIServer(rpm=600, tpm=60_000) as srv:
         srv.responder = lambda body: '{"score": 3}'
@@ -32,8 +33,8 @@ from typing import Any, Self
 
 from tests.helpers.fake_batches import BatchStore
 
-FAULTS = ("500", "503", "reset", "hang", "malformed", "truncated", "stall_stream", "401",
-          "quota")
+FAULTS = ("500", "503", "reset", "hang", "malformed", "truncated", "stall_stream", "trickle",
+          "401", "quota")
 SCHEMA_MARK = "validates against this JSON schema:\n"
 
 
@@ -382,6 +383,8 @@ class _Handler(BaseHTTPRequestHandler):
             text = json.dumps(comp).encode()
             bad = b"<html>upstream error</html>{" if fault == "malformed" else text[: len(text) // 2]
             return self._log(key, 200, fault, lambda: self.send_json(200, None, headers, raw=bad))
+        if fault == "trickle":  # headers at once, then a byte at a time: only a deadline cuts it
+            return self._log(key, 200, fault, lambda: self.trickle(comp, headers))
         if body.get("stream"):
             return self._log(key, 200, fault or "ok", lambda: self.stream(comp, body, headers,
                                                                          stall=fault == "stall_stream"))
@@ -420,6 +423,22 @@ class _Handler(BaseHTTPRequestHandler):
         elif kind == "hang":
             self.srv.stop.wait(self.srv.hang_seconds)
             self.reset()
+
+    def trickle(self, comp: dict, headers: dict) -> None:
+        data = json.dumps(comp).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.end_headers()
+        give_up = time.monotonic() + self.srv.hang_seconds
+        for i in range(len(data) - 1):  # never the last byte
+            self.wfile.write(data[i:i + 1])
+            self.wfile.flush()
+            if time.monotonic() > give_up or self.srv.stop.wait(0.05):
+                break
+        self.reset()
 
     def stream(self, comp: dict, body: dict, headers: dict, stall: bool) -> None:
         self.send_response(200)

@@ -198,6 +198,9 @@ class Engine:
                 if out is not None:
                     return out
                 continue
+            except BaseException:  # a config/environment error stops the run: free the slot so
+                self.scheduler.release(lease, "skipped")  # other threads do not wait forever
+                raise
             usage = ans.completion.get("usage") or {}
             pt, ct = int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
             self.journal.record_call(  # committed before parsing: paid work is never lost

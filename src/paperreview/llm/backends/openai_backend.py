@@ -1,8 +1,9 @@
 """Any OpenAI-compatible endpoint through the official ``openai`` SDK.
 
 The SDK's own retries are off (``max_retries=0``): every retry is scheduled by the engine. Calls
-go through ``with_raw_response`` so the rate-limit headers and the raw body are ours to read;
-the body is handed back unparsed-by-the-SDK so a malformed answer is still journaled.
+go through ``with_streaming_response`` so the rate-limit headers and the raw body are ours to
+read (under the overall deadline); the body is handed back unparsed-by-the-SDK so a malformed
+answer is still journaled.
 """
 
 from __future__ import annotations
@@ -55,13 +56,15 @@ class OpenAIBackend(Backend):
             kwargs["stream_options"] = {"include_usage": True}
         t0 = time.monotonic()
         try:
-            raw = client.chat.completions.with_raw_response.create(**kwargs)
-            headers = dict(raw.headers)
-            if stream:
-                text, completion = _read_stream(raw.http_response, t0 + timeouts.deadline)
-            else:
-                text = raw.text
-                completion = _decode(text, headers, raw.status_code)
+            # the body is read here, not by the SDK, so the overall deadline holds even for an
+            # answer that trickles in (httpx's read timeout is per chunk)
+            with client.chat.completions.with_streaming_response.create(**kwargs) as raw:
+                headers, status = dict(raw.headers), raw.status_code
+                if stream:
+                    text, completion = _read_stream(raw.http_response, t0 + timeouts.deadline)
+                else:
+                    text = _read_body(raw.http_response, t0 + timeouts.deadline)
+                    completion = _decode(text, headers, status)
         except openai.APITimeoutError as exc:
             raise CallError("timeout", f"request timed out ({exc})") from None
         except openai.APIConnectionError as exc:
@@ -76,14 +79,23 @@ class OpenAIBackend(Backend):
             name = type(exc).__name__
             outcome = "timeout" if "Timeout" in name else "connection"
             raise CallError(outcome, f"{name}: {exc}") from None
-        return Answer(raw=text, completion=completion, headers=headers,
-                      http_status=raw.status_code)
+        return Answer(raw=text, completion=completion, headers=headers, http_status=status)
 
 
 def _limits(cap: int):
     import httpx2  # the SDK's HTTP library
 
     return httpx2.Limits(max_connections=cap * 2 + 4, max_keepalive_connections=cap * 2 + 4)
+
+
+def _read_body(resp, deadline: float) -> str:
+    chunks = []
+    for chunk in resp.iter_bytes():
+        chunks.append(chunk)
+        if time.monotonic() > deadline:
+            resp.close()
+            raise CallError("timeout", "overall deadline passed while reading the answer")
+    return b"".join(chunks).decode(resp.encoding or "utf-8", errors="replace")
 
 
 def _decode(text: str, headers: dict[str, str], status: int) -> dict[str, Any]:
