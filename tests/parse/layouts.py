@@ -212,9 +212,10 @@ def _same(text: str) -> str:
     return text
 
 
-BASE = dict(cols=2, margin=54.0, body="tiro", size=10.0, title_font="tibo", head_font="tibo",
-            head_size=12.0, sub_font="tibo", case=_same, abstract="label", number="plain",
-            cap_label=lambda kind, n: f"{kind} {n}", cap_sep=": ", refs="bracket")
+BASE = {"cols": 2, "margin": 54.0, "body": "tiro", "size": 10.0, "title_font": "tibo",
+        "head_font": "tibo", "head_size": 12.0, "sub_font": "tibo", "case": _same,
+        "abstract": "label", "number": "plain", "cap_label": lambda kind, n: f"{kind} {n}",
+        "cap_sep": ": ", "refs": "bracket"}
 _IEEE = dict(BASE, head_font="tiro", head_size=10.0, sub_font="tiit", case=str.upper, center=True,
              abstract="runin", number="roman", ref_head="REFERENCES", label_above=True,
              cap_label=lambda kind, n: f"Fig. {n}" if kind == "Figure" else f"TABLE {ROMAN[n - 1]}",
@@ -223,6 +224,8 @@ LAYOUTS: dict[str, dict] = {
     "acl": dict(BASE, refs="authoryear"),
     "ieee_smallcaps": dict(_IEEE, smallcaps=True),
     "ieee_caps": _IEEE,
+    # the last page's right column holds one line: the gutter is found all the same
+    "ieee_9pt_short_last_column": dict(_IEEE, size=9.0, head_size=9.0, margin=50.0),
     "acm_sans_caps": dict(BASE, head_font="hebo", sub_font="hebo", head_size=10.0, case=str.upper,
                           abstract="caps"),
     "icml": dict(BASE, number="dot", head_size=11.0, refs="authoryear"),

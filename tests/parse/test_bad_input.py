@@ -6,6 +6,7 @@ from __future__ import annotations
 import pymupdf
 import pytest
 
+from paperreview.cli import main
 from paperreview.errors import InputError
 from paperreview.io import read_jsonl
 from paperreview.parse import parse_pdf
@@ -87,3 +88,49 @@ def test_batch_isolates_crash_and_hang(sample_pdf, tmp_path):
     by_name = {r["input"].rsplit("/", 1)[-1]: r for r in last}
     assert by_name["hang.pdf"]["reason"] == "timeout"
     assert by_name["c.pdf"]["status"] == "ok" and summary.failed == 2
+
+
+def test_pymupdf_error_fails_only_that_pdf(sample_pdf, tmp_path, monkeypatch, capsys):
+    """An exception from MuPDF (or a processor) is a `parser_error` row with a one-line
+    message naming the file; the other PDFs of the batch are parsed."""
+    from paperreview.parse import pipeline
+
+    real = pipeline.parse_pdf
+
+    def boom(path, max_pages=300):
+        if "bad" in str(path):
+            raise RuntimeError("code=7: cannot find object in xref (42 0 R)\nbroken stream")
+        return real(path, max_pages)
+
+    monkeypatch.setattr(pipeline, "parse_pdf", boom)
+    for name in ("bad.pdf", "good.pdf"):
+        (tmp_path / name).write_bytes(sample_pdf.read_bytes())
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as ex:
+        main(["parse", str(tmp_path / "bad.pdf"), str(tmp_path / "good.pdf"), "-o", str(out),
+              "--workers", "0"])
+    assert ex.value.code == 1  # an input failed
+    rows = {r["input"].rsplit("/", 1)[-1]: r for r in read_jsonl(out / "parse_log.jsonl")}
+    bad = rows["bad.pdf"]
+    assert (bad["status"], bad["reason"]) == ("failed", "parser_error")
+    assert "bad.pdf" in bad["error"] and "\n" not in bad["error"] and bad["hint"]
+    assert rows["good.pdf"]["status"] == "ok" and (out / "good.json").is_file()
+    err = capsys.readouterr().err
+    assert [ln for ln in err.splitlines() if ln.startswith("failed (parser_error)")] == [
+        f"failed (parser_error): {bad['error']}"]
+
+
+def test_a_page_that_throws_loses_only_that_page(sample_pdf, monkeypatch):
+    from paperreview.parse import provider
+
+    real = provider.extract_page
+
+    def flaky(page, page_no, state):
+        if page_no == 1:
+            raise RuntimeError("code=2: syntax error in content stream")
+        return real(page, page_no, state)
+
+    monkeypatch.setattr(provider, "extract_page", flaky)
+    paper = parse_pdf(sample_pdf)
+    assert paper.n_pages == 2 and paper.title.startswith("Reviewing the Reviewers")
+    assert paper.metadata["page_errors"] == ["page 2: code=2: syntax error in content stream"]

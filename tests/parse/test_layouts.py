@@ -52,3 +52,28 @@ def test_clipped_figure_canvas_does_not_hide_the_text_above(tmp_path):
     paper = parse_pdf(path)
     assert paper.hidden_text == []
     assert line in " ".join(s.text for s in paper.sections) + paper.abstract
+
+
+def test_thesis_chapters_are_level_zero(tmp_path):
+    """Chapters open a page in LaTeX's \\Huge; sections below them are then level 1."""
+    doc = pymupdf.open()
+    cover = doc.new_page()
+    cover.insert_text((72, 200), "Offloading Network Work", fontname="tibo", fontsize=28)
+    text = "The thesis develops the argument of this chapter in full sentences here. "
+    for n, (chapter, section) in enumerate([("Introduction", "Scope"),
+                                            ("Background", "Prior Work")], start=1):
+        page = doc.new_page()
+        page.insert_text((72, 100), f"{n} {chapter}", fontname="tibo", fontsize=24.9)
+        y = 150
+        for k in range(8):
+            if k == 4:
+                page.insert_text((72, y + 10), f"{n}.1 {section}", fontname="tibo", fontsize=17.3)
+                y += 34
+            for _ in range(3):
+                page.insert_text((72, y), text[:70], fontname="tiro", fontsize=12)
+                y += 15
+    path = tmp_path / "thesis.pdf"
+    doc.save(path)
+    paper = parse_pdf(path)
+    assert [(s.level, s.heading) for s in paper.sections if s.heading] == [
+        (0, "Introduction"), (1, "Scope"), (0, "Background"), (1, "Prior Work")]

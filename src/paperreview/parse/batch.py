@@ -68,6 +68,11 @@ def output_paths(inputs: list[Path], out_dir: Path, fmt: str) -> list[Path]:
     return out
 
 
+def _one_line(text: str) -> str:
+    """MuPDF messages can span lines; the log and stderr get one line per input."""
+    return " ".join(str(text).split())
+
+
 def parse_to_file(pdf: str, out: str, fmt: str, max_pages: int) -> dict[str, Any]:
     """Parse one PDF and write its output; never raises (a failure is a row)."""
     from .pipeline import parse_pdf
@@ -86,10 +91,12 @@ def parse_to_file(pdf: str, out: str, fmt: str, max_pages: int) -> dict[str, Any
                    # phrases, not stray glyphs: what a planted instruction looks like
                    hidden_phrases=sum(len(h.text.split()) >= 3 for h in paper.hidden_text))
     except ParseInputError as exc:
-        row.update(status="failed", reason=exc.status, error=exc.message,
+        row.update(status="failed", reason=exc.status, error=_one_line(exc.message),
                    hint=exc.hint)
     except Exception as exc:  # MuPDF and our processors: any error fails this PDF only
-        row.update(status="failed", reason="parser_error", error=f"{pdf}: {type(exc).__name__}: {exc}")
+        row.update(status="failed", reason="parser_error",
+                   error=_one_line(f"{pdf}: {type(exc).__name__}: {exc}"),
+                   hint="report it with the file; the rest of the batch goes on")
     row["seconds"] = round(time.perf_counter() - t0, 3)
     return row
 

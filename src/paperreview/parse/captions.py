@@ -8,6 +8,7 @@ size belong to the caption until a gap or a size change.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from .model import Line, ParseState
 from .text import join_lines
@@ -47,7 +48,7 @@ def _is_subcaption(ln: Line, prev: Line | None, body: float) -> re.Match | None:
 def tabular(ln: Line) -> bool:
     """Cells of a table row: fragments on one baseline with wide gaps between them."""
     spans = [s for s in ln.spans if s[0].strip()]
-    return any(b[3] - a[4] > 1.5 * ln.size for a, b in zip(spans, spans[1:]))
+    return any(b[3] - a[4] > 1.5 * ln.size for a, b in pairwise(spans))
 
 
 def _table_row(lines: list[Line], j: int) -> bool:

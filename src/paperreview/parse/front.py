@@ -77,10 +77,11 @@ def _authors(lines: list[Line], body: float) -> list[str]:
     names: list[str] = []
     for ln in lines:
         text = re.sub(r"[\d∗*†‡§¶,]+(?=\s|$|,)", ",", ln.text)
-        if NOT_AUTHOR.search(text) or ln.size < body - 1.5:
-            continue
+        if NOT_AUTHOR.search(text) or JUNK.search(text) or ln.size < body - 1.5:
+            continue  # affiliations, and journal lines ("Received ... / Accepted ...")
+        text = re.sub(r"^\s*authors?\s*:\s*", "", text, flags=re.IGNORECASE)  # "Authors: ..."
         for part in re.split(r",|\band\b|&|;|·", text):
-            part = clean(part).strip(" .")
+            part = clean(part).strip(" .∗*†‡§¶")
             words = part.split()
             if 2 <= len(words) <= 5 and all(w[0].isupper() for w in words if w[0].isalpha()):
                 names.append(part)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import pairwise
 
 from .model import Line, ParseState
 
@@ -59,7 +60,7 @@ def remove_line_numbers(state: ParseState) -> None:
             if len(group) < 6:
                 continue
             group.sort(key=lambda g: g[2])
-            rises = sum(1 for a, b in zip(group, group[1:]) if 0 < b[3] - a[3] <= 10)
+            rises = sum(1 for a, b in pairwise(group) if 0 < b[3] - a[3] <= 10)
             if rises < 0.6 * (len(group) - 1):
                 continue
             for line, i, _, _ in group:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .captions import gap_above, starts_block, tabular as _tabular
+from .captions import gap_above, starts_block
+from .captions import tabular as _tabular
 from .model import Line, ParseState
 
 NUMBERED = re.compile(r"^\s*((?:\d{1,2}|[A-Z])(?:\.\d{1,2}){0,3}|[IVX]{1,5})(\.?)\s+(\S.*)$")
@@ -148,9 +149,14 @@ def _numeric(ln: Line) -> bool:
 
 def _is_candidate(prev: Line | None, ln: Line, body: float, geo: Geometry,
                   nxt: Line | None = None) -> bool:
-    wraps = nxt is not None and _continues(ln, nxt, body, geo)
-    style = _style(ln, body, geo, open_end=wraps)
-    if ln.kind != "body" or style is None or _tabular(ln):
+    if ln.kind != "body":
+        return False
+    style = _style(ln, body, geo)
+    words = ln.text.split()
+    if (style is None and words and words[-1].lower() in STOPWORDS and nxt is not None
+            and _continues(ln, nxt, body, geo)):  # "... Sufficient to" + "Establish Trust"
+        style = _style(ln, body, geo, open_end=True)
+    if style is None or _tabular(ln):
         return False
     if nxt is not None and nxt.page == ln.page and (_numeric(nxt) or _tabular(nxt)):
         return False  # a row label or column header of a table
@@ -278,6 +284,24 @@ def find_headings(state: ParseState, start: int) -> None:
             ln.level = 1
         i = j
     _style_levels(pending, style_levels)
+    _chapters(lines, start, body)
+
+
+def _chapters(lines: list[Line], start: int, body: float) -> None:
+    """Theses and books open each chapter on a new page in a huge size (LaTeX's \\chapter is
+    \\Huge, 2.07x the body; \\section is 1.44x): such headings, two or more, are chapters
+    (level 0), and with chapters present sections are level 1 ("1.1"), subsections 2."""
+    first: dict[int, Line] = {}
+    for ln in lines:
+        first.setdefault(ln.page, ln)
+    heads = [ln for ln in lines[start:] if ln.kind == "heading"]
+    big = [h for h in heads if h.size >= 1.8 * body and first.get(h.page) is h]
+    if len(big) < 2 and not any(h.level == 0 for h in heads):
+        return
+    chapter_size = min((h.size for h in big), default=1e9) - 0.5
+    for h in heads:
+        if h.level != 0:
+            h.level = 0 if h.size >= chapter_size else max(1, h.level - 1)
 
 
 def _style_levels(pending: list[tuple[Line, tuple]], known: dict[tuple, int]) -> None:

@@ -21,8 +21,8 @@ from typing import Any
 FILLED, STROKED = 16, 32  # MuPDF char flags (FZ_STEXT_FILLED / FZ_STEXT_STROKED)
 TINY_PT = 1.0
 CONTRAST = 0.15  # max channel difference below which text and background look the same
-RENDER_DPI = 72  # enough to see 5-pt glyphs as grey pixels
-INK_CONTRAST = 64  # grey levels (of 255) between the lightest and darkest pixel: something drawn
+RENDER_DPI = 108  # 1.5 px per point: thin strokes of 5-pt glyphs still show
+INK_CONTRAST = 40  # grey levels (of 255) between the lightest and darkest pixel: a glyph
 
 
 def _rgb(c: int) -> tuple[float, float, float]:
@@ -85,11 +85,12 @@ def _ink(page: Any, bbox: tuple, cache: dict) -> bool:
 
     if "pix" not in cache:
         cache["pix"] = page.get_pixmap(dpi=RENDER_DPI, colorspace=pymupdf.csGRAY, annots=False)
-    pix, origin = cache["pix"], page.rect
-    k = RENDER_DPI / 72
-    x0, x1 = max(0, int((bbox[0] - origin.x0) * k)), min(pix.width, int((bbox[2] - origin.x0) * k) + 1)
-    y0, y1 = max(0, int((bbox[1] - origin.y0) * k)), min(pix.height, int((bbox[3] - origin.y0) * k) + 1)
-    samples, stride = pix.samples_mv, pix.stride
+    pix, origin, k = cache["pix"], page.rect, RENDER_DPI / 72  # k: pixels per point
+    x0 = max(0, int((bbox[0] - origin.x0) * k))
+    x1 = min(pix.width, int((bbox[2] - origin.x0) * k) + 1)
+    y0 = max(0, int((bbox[1] - origin.y0) * k))
+    y1 = min(pix.height, int((bbox[3] - origin.y0) * k) + 1)
+    samples, stride = pix.samples_mv, pix.stride  # one grey byte per pixel
     lo, hi = 255, 0
     for row in range(y0, y1):
         seg = samples[row * stride + x0:row * stride + x1]
@@ -204,6 +205,6 @@ def _color_or_cover(page: Any, bi: int, span: dict, both: tuple, cache: dict) ->
     bg = _background(bi, bbox, fills) or (1.0, 1.0, 1.0)
     if max(abs(r - bg[0]), abs(g - bg[1]), abs(b - bg[2])) >= CONTRAST:
         return None
-    if bg == (1.0, 1.0, 1.0) and _image_under(page, bbox, cache):
-        return None  # pale text on a photo or plot: visible
+    if bg == (1.0, 1.0, 1.0) and (_image_under(page, bbox, cache) or _ink(page, bbox, cache)):
+        return None  # pale text on a photo, or labels on shapes that the fills missed: visible
     return "background_color"

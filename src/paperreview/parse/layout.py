@@ -56,15 +56,19 @@ def _columns(page: PageInfo) -> float | None:
         return None
     x0 = min(ln.x0 for ln in lines)
     x1 = max(ln.x1 for ln in lines)
-    mid = (x0 + x1) / 2
     span = x1 - x0
-    # in one column most long lines cross the middle; in two columns almost none do
-    left = sum(1 for ln in lines if ln.x1 <= mid + GUTTER_TOL and ln.width > 0.3 * span)
-    right = sum(1 for ln in lines if ln.x0 >= mid - GUTTER_TOL)
-    wide = sum(1 for ln in lines if ln.x0 < mid - GUTTER_TOL and ln.x1 > mid + GUTTER_TOL)
-    if left >= 4 and right >= 1 and left + right >= 1.5 * wide:
-        return mid
-    return None
+    best = None
+    # the middle of the text, or of the page when the right column is short (a last page
+    # whose right column holds one line): the one fewer lines cross
+    for mid in ((x0 + x1) / 2, page.width / 2):
+        # in one column most long lines cross the middle; in two columns almost none do
+        left = sum(1 for ln in lines if ln.x1 <= mid + GUTTER_TOL and ln.width > 0.3 * span)
+        right = sum(1 for ln in lines if ln.x0 >= mid - GUTTER_TOL)
+        wide = sum(1 for ln in lines if ln.x0 < mid - GUTTER_TOL and ln.x1 > mid + GUTTER_TOL)
+        if left >= 4 and right >= 1 and left + right >= 1.5 * wide and (
+                best is None or wide < best[1]):
+            best = (mid, wide)
+    return best[0] if best else None
 
 
 def order_page(page: PageInfo) -> list[Line]:

@@ -7,6 +7,7 @@ styles use (an entry's first line sits further left than its continuation lines)
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from .model import Line
 from .text import join_lines
@@ -59,7 +60,7 @@ def _indent_starts(lines: list[Line]) -> list[bool]:
             key = (ln.page, ln.col)
             rights[key] = max(rights.get(key, -1e9), ln.x1)
         starts = [True] + [_ends_entry(a, b, rights[(a.page, a.col)])
-                           for a, b in zip(lines, lines[1:])]
+                           for a, b in pairwise(lines)]
     return starts
 
 
