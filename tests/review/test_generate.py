@@ -126,6 +126,23 @@ def test_long_paper_is_cut_by_section_priority(server, tmp_path):
     assert "shortened" in to_markdown(rec)
 
 
+
+def test_context_of_a_trained_adapter_is_its_training_length(tmp_path):
+    from paperreview.review.context import context_window
+
+    base, adapter = tmp_path / "base", tmp_path / "adapter"
+    base.mkdir()
+    adapter.mkdir()
+    (base / "config.json").write_text('{"max_position_embeddings": 32768}')
+    assert context_window("m", str(base), None, str(adapter)) == 32768  # no train_config.json
+    (adapter / "train_config.json").write_text('{"max_length": 12288, "base_model": "x"}')
+    assert context_window("m", str(base), None, str(adapter)) == 12288  # as in training
+    assert context_window("m", None, None, str(adapter)) == 12288  # base taken from the adapter
+    assert context_window("m", str(base), 20000, str(adapter)) == 20000  # --max-context wins
+    (adapter / "train_config.json").write_text("not json")
+    assert context_window("m", str(base), None, str(adapter)) == 32768
+
+
 BRACKET = ("[Significance and novelty]\n<New pretraining> CGP is new (Section 2).\n"
            "[Potential reasons for acceptance]\n<Results> Table 1 shows gains.\n"
            "[Potential reasons for rejection]\n<Missing data> Eq. (4) is undefined.\n"
@@ -161,3 +178,43 @@ def test_four_aspect_ensemble_meta_review_uses_aggregate_template(server, tmp_pa
     assert rec.metadata["meta_review"] == "model"
     assert set(rec.review) == {"significance_and_novelty", "reasons_for_acceptance",
                                "reasons_for_rejection", "suggestions_for_improvement"}
+
+
+def _sea_answer(rating: int, decision: str) -> str:
+    from paperreview.aggregate.bracket import to_bracket
+    from paperreview.aggregate.templates import get_template
+
+    point = {"title": "Strong results", "detail": "Table 1 reports gains.", "raised_by": []}
+    review = {"summary": "The paper pretrains GNNs.", "strengths": [point], "weaknesses": [],
+              "questions": [], "soundness": 3, "presentation": 2, "contribution": 3,
+              "rating": rating, "decision": {"decision": decision, "reasons": "Clear gains."}}
+    return to_bracket(review, get_template("sea"), raised_by=False)
+
+
+def test_sea_trained_format_gives_rating_and_decision(server, tmp_path):
+    # aggregate/dataset/train support the sea template; review serves it exactly as in training
+    from paperreview.dataset.instructions import default_instruction
+
+    server.answer = lambda body: _sea_answer(6, "accept")
+    rec = review_paper(papers.paper(), config(server, tmp_path), ReviewOptions(template="sea"))
+    assert rec.status == "ok", rec.error
+    assert server.seen[0]["messages"][0]["content"].startswith(default_instruction("sea") + "\n")
+    assert rec.rating == 6.0 and rec.decision == "accept"
+    assert rec.review["decision"] == {"decision": "accept", "reasons": "Clear gains."}
+    assert "| Rating | 6 / 10 |" in rec.text and "**accept** Clear gains." in rec.text
+
+
+def test_sea_ensemble_averages_rating_and_keeps_the_decision_shape(server, tmp_path):
+    answers = iter([_sea_answer(6, "reject"), _sea_answer(8, "reject")])
+
+    def answer(body):
+        if body.get("response_format") or "JSON" in json.dumps(body["messages"]):
+            return default_responder(body)
+        return next(answers)
+
+    server.answer = answer
+    rec = review_paper(papers.paper(), config(server, tmp_path),
+                       ReviewOptions(template="sea", ensemble=2))
+    assert rec.status == "ok", rec.error
+    assert rec.rating == 7.0 and rec.decision == "reject"
+    assert rec.review["decision"]["decision"] == "reject"

@@ -47,6 +47,21 @@ def test_join_by_key_file_name_and_title(tmp_path):
     assert report["papers"]["loaded"] == 4 and report["errors"][0]["where"].endswith("broken.json")
 
 
+def test_join_skips_parse_bookkeeping_but_not_a_paper_named_config(tmp_path):
+    # `paperreview parse -o DIR` writes parse_config.json beside the papers: not a bad paper file
+    write_jsonl(tmp_path / "subs.jsonl", [sub("A", "Sparse Attention"), sub("B", "Config Paper")])
+    d = tmp_path / "parsed"
+    d.mkdir()
+    (d / "parse_config.json").write_text('{"format": "json", "workers": 0}')
+    (d / "a.json").write_text(Paper(id="pa", source="a.pdf", title="Sparse attention").model_dump_json())
+    (d / "config.json").write_text(Paper(id="pc", source="config.pdf", title="Config paper").model_dump_json())
+    summary = run_join(JoinConfig(submissions=str(tmp_path / "subs.jsonl"), papers=str(d),
+                                  out_dir=str(tmp_path / "out")))
+    report = json.loads((tmp_path / "out/join_report.json").read_text())
+    assert summary.ok == 2 and report["errors"] == []
+    assert report["papers"] == {"loaded": 2}
+
+
 def test_join_from_paper_jsonl_keep_unmatched_and_no_title(tmp_path):
     write_jsonl(tmp_path / "subs.jsonl", [sub("A", "Same Title"), sub("B", "Same Title")])
     write_jsonl(tmp_path / "papers.jsonl", [Paper(id="p", source="q.pdf", title="Same title")])

@@ -34,7 +34,7 @@ def _fmt(out: str | None, fmt: str | None) -> str:
 @click.option("--format", "fmt", type=click.Choice(["md", "json", "jsonl"]), default=None,
               help="Output format when the -o suffix does not say.")
 @click.option("--template", "-t", type=click.Choice(NAMES), default="stanford", show_default=True,
-              help="Review format (four-aspect/seven-aspect: prompted exactly as in training).")
+              help="Review format (four-aspect/seven-aspect/sea: prompted exactly as in training).")
 @click.option("--ensemble", type=click.IntRange(1, 16), default=1, show_default=True,
               help="Independent reviews merged into a meta-review (scores averaged).")
 @click.option("--reflections", type=click.IntRange(0, 5), default=0, show_default=True,

@@ -73,10 +73,14 @@ def token_counter(local_model: str | None) -> Callable[[str], int]:
     return lambda text: len(tok(text, add_special_tokens=False)["input_ids"])
 
 
-def context_window(model: str, local_model: str | None, max_context: int | None) -> int:
-    """The model's context length: --max-context, the local model's config, or a known family."""
+def context_window(model: str, local_model: str | None, max_context: int | None,
+                   adapter: str | None = None) -> int:
+    """The model's context length: --max-context, the length the adapter was trained at, the
+    local model's config, or a known family."""
     if max_context:
         return max_context
+    if trained := trained_length(adapter):
+        return trained
     if local_model:
         cfg = Path(local_model) / "config.json"
         if cfg.is_file():
@@ -87,6 +91,20 @@ def context_window(model: str, local_model: str | None, max_context: int | None)
         return DEFAULT_CONTEXT
     name = model.lower().split("/")[-1]
     return next((n for k, n in KNOWN_CONTEXTS.items() if name.startswith(k)), DEFAULT_CONTEXT)
+
+
+def trained_length(adapter: str | None) -> int | None:
+    """``max_length`` from the ``train_config.json`` that ``paperreview train`` writes beside an
+    adapter: its records (prompt + review) were fitted to it, so the paper is cut the same way
+    here instead of filling a longer base context the model never saw in training."""
+    cfg = Path(adapter) / "train_config.json" if adapter else None
+    if cfg is None or not cfg.is_file():
+        return None
+    try:
+        value = json.loads(cfg.read_text(encoding="utf-8")).get("max_length")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) and value > 0 else None
 
 
 @dataclass

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..records import GeneratedReview, HumanReview, Paper, Submission
 from .grounding import check_grounding, not_found
-from .templates import ReviewTemplate
+from .templates import ReviewTemplate, decision_of
 
 REFLECT_TOKENS = 300  # room for the critique request in the prompt budget
 
@@ -116,11 +116,15 @@ def merge_reviews(engine: Any, template: ReviewTemplate, members: list[dict],
         rec.metadata["meta_review"] = "model"
     scores = average_scores(template, members)
     merged.update(scores)
-    decisions = Counter(m.get("decision") for m in members if m.get("decision"))
+    decisions = Counter(d for m in members if (d := decision_of(m.get("decision"))))
     if decisions:
         top = decisions.most_common()
         if len(top) == 1 or top[0][1] > top[1][1]:
-            merged["decision"] = top[0][0]
+            d, cur = top[0][0], merged.get("decision")  # sea: {"decision", "reasons"}
+            if template.kind == "bracket":
+                merged["decision"] = {"reasons": "", **(cur or {}), "decision": d}
+            else:
+                merged["decision"] = d
     rec.metadata["ensemble"] = {"n": len(members), "scores_mean": scores,
                                 "scores": [template.scores(m) for m in members]}
     return merged

@@ -27,7 +27,7 @@ from .context import context_window, fit_for_prompt, remove_hidden, token_counte
 from .ensemble import REFLECT_TOKENS, merge_reviews, reflect
 from .grounding import check_grounding
 from .pages import drop_found_floats, fill_pages
-from .templates import ReviewFormatError, ReviewTemplate, get_review_template
+from .templates import ReviewFormatError, ReviewTemplate, decision_of, get_review_template
 
 HOW_TO_ADD_LLM = ("No LLM backend is configured, so this review is the offline checklist "
                   "analysis only. For a full review set OPENAI_API_KEY (OpenAI), or "
@@ -116,7 +116,8 @@ def _prompt(paper: Paper, rec: GeneratedReview, template: ReviewTemplate, cfg: A
     clean, cut = remove_hidden(paper)
     notes = _notes(rec) if options.checklist_notes and template.kind == "json" else ""
     count = token_counter(cfg.local_model)
-    context = context_window(cfg.model, cfg.local_model, cfg.max_context)
+    context = context_window(cfg.model, cfg.local_model, cfg.max_context,
+                             getattr(cfg, "adapter", None))
     overhead = sum(count(m["content"]) + 4 for m in template.messages("", notes))
     if template.kind == "json":  # backends without response_format get the schema in the prompt
         from ..llm.structured import schema_instruction
@@ -228,9 +229,9 @@ def _finish(rec: GeneratedReview, template: ReviewTemplate, paper: Paper, review
     rec.grounding = check_grounding(review_points(template, review), paper)
     rec.metadata["not_found"] = sum(not g.found for g in rec.grounding)
     scores = template.scores(review)
-    if "overall" in scores:
-        rec.rating = scores["overall"]
-    if review.get("decision") in ("accept", "reject"):
-        rec.decision = review["decision"]
+    rating = scores.get("overall", scores.get("rating"))  # neurips / sea
+    if rating is not None:
+        rec.rating = rating
+    rec.decision = decision_of(review.get("decision")) or rec.decision
     rec.text = review_text(template, review)
     return rec

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..errors import InputError
 
 PROMPT_DIR = Path(__file__).resolve().parent.parent / "prompts" / "review"
-BRACKET_TEMPLATES = ("four-aspect", "seven-aspect")
+BRACKET_TEMPLATES = ("four-aspect", "seven-aspect", "sea")  # trained formats (aggregate)
 NAMES = ("stanford", "neurips", *BRACKET_TEMPLATES)
 
 
@@ -63,6 +63,14 @@ class NeurIPSReview(BaseModel):
 
 
 SCHEMAS: dict[str, type[BaseModel]] = {"stanford": StanfordReview, "neurips": NeurIPSReview}
+
+
+def decision_of(value: Any) -> str | None:
+    """"accept"/"reject" from a JSON template's string or a bracket decision aspect's
+    ``{"decision", "reasons"}`` (``sea``); None otherwise."""
+    if isinstance(value, dict):
+        value = value.get("decision")
+    return value if value in ("accept", "reject") else None
 
 
 class ReviewFormatError(ValueError):
@@ -145,7 +153,9 @@ def get_review_template(name: str) -> ReviewTemplate:
         from ..aggregate.templates import get_template
 
         agg = get_template(name)
-        sections = [{"key": a.key, "heading": a.name} for a in agg.aspects]
+        sections = [{"key": a.key, "heading": a.name,
+                     **({"scale": f"{a.min}-{a.max}"} if a.kind == "score" else {})}
+                    for a in agg.aspects]
         return ReviewTemplate(name, agg.version, "bracket", sections, aggregate=agg,
                               schema=agg.schema)
     path = PROMPT_DIR / f"{name}.yaml"

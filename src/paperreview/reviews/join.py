@@ -31,6 +31,8 @@ from ..stage import Summary, progress, timed
 from .jsonl import iter_submissions
 
 KEY_FIELDS = ("forum", "forum_id", "openreview_id", "peerread_id", "submission_id")
+# files other stages write beside the papers (`paperreview parse -o DIR` writes parse_config.json)
+STAGE_FILES = ("config.json", "summary.json", "parse_config.json")
 
 
 class JoinConfig(StageConfig):
@@ -71,12 +73,21 @@ def load_papers(path: str | Path, stats: Counter, errors: list[dict[str, str]]) 
                          "give the output dir of `paperreview parse` or a papers JSONL")
     out = []
     for f in sorted(p.rglob("*.json")):
-        if f.name in ("config.json", "summary.json"):
-            continue
-        paper = _paper(f.read_text(encoding="utf-8"), str(f), stats, errors, file=f)
+        text = f.read_text(encoding="utf-8")
+        if f.name in STAGE_FILES and not _has_id(text):
+            continue  # a stage's own bookkeeping; a paper parsed from config.pdf still counts
+        paper = _paper(text, str(f), stats, errors, file=f)
         if paper:
             out.append(paper)
     return out
+
+
+def _has_id(text: str) -> bool:
+    try:
+        obj = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(obj, dict) and "id" in obj
 
 
 def _paper(text: str, where: str, stats: Counter, errors: list, file: Path | None = None
