@@ -46,3 +46,18 @@ def test_import_is_light():
             "bad = [m for m in ('torch', 'transformers', 'peft') if m in sys.modules]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_adapter_alone_serves_on_its_recorded_base(tmp_path):
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    (adapter / "adapter_config.json").write_text('{"base_model_name_or_path": "/models/base"}')
+    got = []
+    r = CliRunner().invoke(_cmd(got), ["--adapter", str(adapter)])
+    assert r.exit_code == 0, r.output
+    assert (got[0].backend, got[0].local_model) == ("transformers", "/models/base")
+
+
+def test_adapter_that_is_not_an_adapter_is_a_clear_error(tmp_path):
+    r = CliRunner().invoke(_cmd([]), ["--adapter", str(tmp_path)])
+    assert r.exit_code != 0 and "not a PEFT adapter" in str(r.exception)

@@ -65,4 +65,9 @@ def engine_config_from_options(options: dict[str, Any], **overrides: Any) -> Eng
         flags["backend"] = "transformers"
     merged = {**{k: v for k, v in overrides.items() if v is not None},
               **{k: v for k, v in flags.items() if v is not None}}
-    return resolve_config(EngineConfig, options.get("engine_config"), merged)
+    cfg = resolve_config(EngineConfig, options.get("engine_config"), merged)
+    if cfg.adapter and not cfg.local_model:  # --adapter alone: serve it on the base it was trained on
+        from ..train.artifacts import base_model_of
+
+        cfg = cfg.model_copy(update={"local_model": base_model_of(cfg.adapter)})
+    return cfg
