@@ -89,6 +89,8 @@ def run(config: BuildConfig) -> Summary:
 
 
 def _make_records(config, counter, by_paper, instructions, summary, dropped, spool):
+    """Join papers (streamed) with their reviews, fit each record in the workers, spool the
+    kept ones; returns token figures of the kept records."""
     seen: set[str] = set()
     totals: list[int] = []
     batch: list[tuple] = []
