@@ -7,6 +7,12 @@ from pathlib import Path
 
 import pytest
 
+# Offline before anything imports huggingface_hub (session fixtures may, ahead of the autouse
+# fixture below): otherwise a hub id is retried over the network for ~40 s before failing.
+for _var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+    os.environ[_var] = "1"
+os.environ.setdefault("MPLBACKEND", "Agg")
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("PAPERREVIEW_SHARED", REPO.parent / "shared")) / "data"
 

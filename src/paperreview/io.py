@@ -161,3 +161,30 @@ def stable_hash(obj: Any, n: int = 64) -> str:
     """sha256 of the canonical JSON of ``obj`` (sorted keys, no spaces); first ``n`` hex chars."""
     data = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:n]
+
+
+#: JSON files that stages write beside their records (configs, summaries, reports)
+STAGE_FILES = frozenset({
+    "config.json", "summary.json", "parse_config.json", "engine_config.json",
+    "build_report.json", "dataset_info.json", "filter_report.json",
+})
+
+
+def record_files(directory: str | os.PathLike, recursive: bool = False) -> list[Path]:
+    """The ``*.json`` record files of a stage's output dir (e.g. the papers `parse` wrote), sorted,
+    without the stage's own bookkeeping files (``parse_config.json``, ``summary.json``, ...).
+
+    A bookkeeping name still counts when the file holds a record (has an ``id``): a paper parsed
+    from ``config.pdf`` is written as ``config.json``.
+    """
+    d = Path(directory)
+    files = sorted(d.rglob("*.json") if recursive else d.glob("*.json"))
+    return [f for f in files if f.name not in STAGE_FILES or _holds_record(f)]
+
+
+def _holds_record(path: Path) -> bool:
+    try:
+        obj = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(obj, dict) and "id" in obj

@@ -132,3 +132,13 @@ def test_each_stage_help_imports_no_torch(stage):
     assert out.returncode == 0, out.stderr
     assert "TORCH False False" in out.stdout, out.stdout + out.stderr
     assert f"paperreview {stage}" in out.stdout, out.stderr  # the stage's own usage line
+
+
+def test_record_files_skip_stage_bookkeeping_but_not_papers_named_like_it(tmp_path):
+    from paperreview.io import record_files
+
+    (tmp_path / "a.json").write_text('{"id": "a"}')
+    (tmp_path / "parse_config.json").write_text('{"workers": 2}')
+    (tmp_path / "summary.json").write_text('{"stage": "parse"}')
+    (tmp_path / "config.json").write_text('{"id": "paper-from-config.pdf"}')
+    assert [f.name for f in record_files(tmp_path)] == ["a.json", "config.json"]

@@ -147,3 +147,17 @@ def test_splits_never_share_a_paper(pids, seed):
             assert owners.setdefault(r["paper_id"], name) == name
     assert sum(len(v) for v in splits.values()) == len(recs)
     assert splits == split_by_paper(recs, [0.8, 0.1, 0.1], seed)  # seeded: reproducible
+
+
+def test_training_targets_never_carry_reviewer_ids():
+    from paperreview.dataset.inputs import review_output
+    from paperreview.records import AggregatedReview
+
+    point = {"title": "Novel", "detail": "New idea.", "raised_by": ["rev-secret-1"]}
+    review = {k: [] for k in ("significance_and_novelty", "reasons_for_acceptance",
+                              "reasons_for_rejection", "suggestions_for_improvement")}
+    review["significance_and_novelty"] = [point]
+    rev = AggregatedReview(id="s1", template="four-aspect", template_version="2.0", review=review)
+    for fmt in ("bracket", "json"):
+        out = review_output(rev, fmt)
+        assert "Novel" in out and "rev-secret-1" not in out, fmt

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import InputError
-from ..io import read_jsonl
+from ..io import read_jsonl, record_files
 from ..records import AggregatedReview, Paper
 
 
@@ -24,7 +24,7 @@ def iter_papers(path: str | Path) -> Iterator[tuple[Paper | None, str]]:
     output) or a JSONL of Paper records; ``(None, "where: why")`` for an unreadable item."""
     p = Path(path)
     if p.is_dir():
-        files = sorted(p.glob("*.json"))
+        files = record_files(p)  # without parse_config.json and the like
         if not files:
             raise InputError(f"{p}: no *.json Paper files in this directory",
                              "run `paperreview parse PDF_DIR -o DIR --format json` first")
@@ -83,10 +83,16 @@ def load_reviews(path: str | Path) -> tuple[dict[str, list[AggregatedReview]], l
     return by_paper, rejected
 
 
+def _without_raised_by(review: dict) -> dict:
+    """The review JSON with each point's ``raised_by`` list dropped."""
+    return {k: [{f: x for f, x in p.items() if f != "raised_by"} if isinstance(p, dict) else p
+                for p in v] if isinstance(v, list) else v for k, v in review.items()}
+
+
 def review_output(rev: AggregatedReview, output_format: str) -> str | None:
     """The training target: the bracket text, or the review JSON (``--output-format json``)."""
-    if output_format == "json":
-        return json.dumps(rev.review, ensure_ascii=False) if rev.review else None
+    if output_format == "json":  # reviewer ids are provenance, not something to learn to write
+        return json.dumps(_without_raised_by(rev.review), ensure_ascii=False) if rev.review else None
     if rev.text and rev.text.strip():
         return rev.text.strip()
     if rev.review:  # an older line without text: render it with the aggregate stage
@@ -94,7 +100,8 @@ def review_output(rev: AggregatedReview, output_format: str) -> str | None:
             from ..aggregate.bracket import to_bracket
             from ..aggregate.templates import get_template
 
-            return to_bracket(rev.review, get_template(rev.template)).strip() or None
+            text = to_bracket(rev.review, get_template(rev.template), raised_by=False)
+            return text.strip() or None
         except Exception:  # noqa: BLE001 - unknown template / aggregate missing: caller counts it
             return None
     return None

@@ -25,14 +25,12 @@ from typing import Any
 
 from ..config import StageConfig, save_resolved
 from ..errors import InputError
-from ..io import JsonlWriter, atomic_write_json
+from ..io import JsonlWriter, atomic_write_json, record_files
 from ..records import Paper, Submission
 from ..stage import Summary, progress, timed
 from .jsonl import iter_submissions
 
 KEY_FIELDS = ("forum", "forum_id", "openreview_id", "peerread_id", "submission_id")
-# files other stages write beside the papers (`paperreview parse -o DIR` writes parse_config.json)
-STAGE_FILES = ("config.json", "summary.json", "parse_config.json")
 
 
 class JoinConfig(StageConfig):
@@ -72,22 +70,12 @@ def load_papers(path: str | Path, stats: Counter, errors: list[dict[str, str]]) 
         raise InputError(f"{p}: no such file or directory",
                          "give the output dir of `paperreview parse` or a papers JSONL")
     out = []
-    for f in sorted(p.rglob("*.json")):
+    for f in record_files(p, recursive=True):  # without parse_config.json and the like
         text = f.read_text(encoding="utf-8")
-        if f.name in STAGE_FILES and not _has_id(text):
-            continue  # a stage's own bookkeeping; a paper parsed from config.pdf still counts
         paper = _paper(text, str(f), stats, errors, file=f)
         if paper:
             out.append(paper)
     return out
-
-
-def _has_id(text: str) -> bool:
-    try:
-        obj = json.loads(text)
-    except ValueError:
-        return False
-    return isinstance(obj, dict) and "id" in obj
 
 
 def _paper(text: str, where: str, stats: Counter, errors: list, file: Path | None = None
