@@ -43,7 +43,7 @@ def hit_rate_report(out: Path, res: dict[str, Any], name: str = "hit_rate",
             "generated": [s["generated_hit_rate"] for s in sweep],
             "human baseline": [s["human_vs_human_hit_rate"] for s in sweep]},
             f"Effect of the {res['matcher']} threshold", "threshold",
-            "hit rate (matched by any other review)", res["threshold"]))
+            "hit rate (matched by any other review)", res["threshold"], pct=True))
     rows = [(a, fmt(g["per_aspect"].get(a), pct=True), g["per_aspect"].get(a, {}).get("n_points", 0),
              fmt(h["per_aspect"].get(a), pct=True), h["per_aspect"].get(a, {}).get("n_points", 0))
             for a in aspects]
@@ -75,8 +75,8 @@ def _liang_note(res: dict[str, Any]) -> str:
     text = ("## Comparing with Liang et al. (2023)\n\n"
             "Their headline overlap, **39.23%** (GPT-4 vs one human reviewer, ICLR) against "
             "**35.25%** (human vs human, ICLR), is a *pairwise* hit rate: the share of one "
-            "review's points matched by one other review, averaged over pairs. The comparable "
-            f"numbers here are **pairwise hit rate: generated vs one human** ({fmt(g, pct=True)})"
+            "review's points matched by one other review, averaged over pairs. The numbers of "
+            f"the same kind here are **pairwise hit rate: generated vs one human** ({fmt(g, pct=True)})"
             f" and **pairwise hit rate: human vs one human** ({fmt(h, pct=True)}). "
             "Our *hit rate* (matched by any human) corresponds to their \"raised by at least "
             "one human reviewer\" figure (77.18% ICLR, 57.55% Nature), not to 39.23%.\n\n")
@@ -166,8 +166,11 @@ def judge_report(out: Path, res: dict[str, Any], print_table: bool = True) -> di
                ("verdicts consistent across both orders", res["consistency"]),
                ("first position preferred (position bias)", res["first_position_rate"]),
                ("failed pairs", str(res["n_failed"]))]
-    charts = [bar_chart(out / "judge.png", ["A wins", "tie", "B wins"],
-                        {"pairs": [c["a"], c["tie"], c["b"]]}, "Judge verdicts", "pairs")]
+    charts = [bar_chart(out / "judge.png",
+                        [f"A ({res['a_name']}) wins", "tie", f"B ({res['b_name']}) wins"],
+                        {"pairs": [c["a"], c["tie"], c["b"]]},
+                        f"Judge verdicts: win rate of A {fmt(res['win_rate_a'], pct=True)}",
+                        "pairs")]
     body = (f"A = `{res['a_name']}`, B = `{res['b_name']}`, judge model `{res['model']}`. "
             "Each pair is judged twice with the reviews swapped. Per order a verdict scores 1 "
             "for A, 0.5 for a tie and 0 for B; a pair's score is the mean of its two orders, so "

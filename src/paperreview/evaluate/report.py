@@ -86,9 +86,14 @@ def _save(plt: Any, fig: Any, ax: Any, path: str | Path, title: str, xlabel: str
 
 
 def line_chart(path: str | Path, x: Sequence[float], series: dict[str, Sequence[float | None]],
-               title: str, xlabel: str, ylabel: str, vline: float | None = None) -> str:
+               title: str, xlabel: str, ylabel: str, vline: float | None = None,
+               pct: bool = False) -> str:
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    if pct:
+        from matplotlib.ticker import PercentFormatter
+
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     for name, ys in series.items():
         ax.plot(x, [float("nan") if y is None else y for y in ys], marker="o", label=name)
     if vline is not None:
