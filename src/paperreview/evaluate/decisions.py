@@ -42,11 +42,17 @@ def classification_metrics(y_true: Sequence[int], y_pred: Sequence[int],
 
 
 def best_threshold(scores: Sequence[float], y: Sequence[int]) -> float:
-    """The cut (predict accept when score >= cut) maximising balanced accuracy; ties -> the
-    middle of the best run of cuts, so the choice does not hug one paper's score."""
+    """The cut (predict accept when score >= cut) maximising balanced accuracy.
+
+    Cuts lie midway between consecutive observed scores (plus one below and one above them all),
+    so the choice never sits on a dev paper's own score; ties -> the middle of the best run.
+
+    >>> best_threshold([3, 4, 7, 8], [0, 0, 1, 1])
+    5.5
+    """
     s, yy = np.asarray(scores, dtype=float), np.asarray(y, dtype=int)
     cand = np.unique(s)
-    cuts = np.concatenate([cand, [cand.max() + 1.0]])
+    cuts = np.concatenate([[cand[0] - 1.0], (cand[:-1] + cand[1:]) / 2, [cand[-1] + 1.0]])
 
     def bal(c: float) -> float:
         p = s >= c
