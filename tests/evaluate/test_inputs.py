@@ -33,3 +33,15 @@ def test_offline_checklist_reviews_count_and_their_findings_are_points(tmp_path)
     assert dropped == {"generated review status failed": 1}
     pts = doc_points(generated_doc(gens[0], "s"))
     assert [p.text for p in pts] == ["There is no ablation study; remove each component in turn."]
+
+
+def test_papers_dir_from_parse_is_read_and_bookkeeping_skipped(tmp_path):
+    from paperreview.evaluate.inputs import load_papers
+    from paperreview.records import Paper, Section
+
+    paper = Paper(id="abc", source="x/paper1.pdf", title="T",
+                  sections=[Section(heading="1 Intro", text="Hello.")])
+    (tmp_path / "paper1.json").write_text(paper.model_dump_json())
+    (tmp_path / "parse_config.json").write_text('{"workers": 2}')
+    index, bad = load_papers(tmp_path)
+    assert index["abc"].title == "T" and not bad

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..io import read_records
-from ..records import GeneratedReview, HumanReview, Paper, Section, Submission
+from ..io import read_records, record_files
+from ..records import GeneratedReview, HumanReview, Paper, Submission
 from .match import ReviewDoc
 
 MIN_REVIEW_CHARS = 40
@@ -109,52 +109,34 @@ def generated_doc(g: GeneratedReview, sub_id: str) -> ReviewDoc:
 
 
 # --------------------------------------------------------------------------- papers
-def _sp_paper(path: Path) -> Paper:
-    """science-parse JSON -> Paper (private fallback used when ``paperreview.parse`` lacks it)."""
+def _load_paper_file(path: Path) -> Paper:
+    """A `paperreview parse` JSON (a Paper record) or a PeerRead science-parse JSON."""
+    from ..parse.science_parse import load_science_parse
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        md = data["metadata"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"{path}: not a science-parse JSON file ({exc})") from None
-    sections, after_refs = [], False
-    for s in md.get("sections") or []:
-        heading = (s.get("heading") or "").strip()
-        appendix = bool(re.match(r"^(appendix|[A-H]\s|[A-H]\.\d)", heading, re.IGNORECASE))
-        sections.append(Section(heading=heading, text=s.get("text") or "",
-                                appendix=appendix or after_refs))
-        after_refs = after_refs or appendix
-    refs = []
-    for r in md.get("references") or []:
-        authors = ", ".join(r.get("author") or [])
-        refs.append(f"{authors}. {r.get('title') or ''}. {r.get('venue') or ''} {r.get('year') or ''}"
-                    .strip())
-    return Paper(id=path.name.split(".")[0], source=str(path), title=md.get("title") or "",
-                 authors=md.get("authors") or [], abstract=md.get("abstractText") or "",
-                 sections=sections, references=refs,
-                 metadata={"year": md.get("year"), "format": "science-parse"})
-
-
-def load_science_parse(path: Path) -> Paper:
-    try:
-        from ..parse.science_parse import load_science_parse as owned
-    except ImportError:
-        return _sp_paper(path)
-    return owned(path)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: not valid JSON ({exc})") from None
+    if isinstance(data, dict) and "id" in data and "sections" in data:
+        return Paper.model_validate(data)
+    return load_science_parse(path)
 
 
 def load_papers(path: str | Path) -> tuple[dict[str, Paper], Counter]:
-    """Papers keyed by id and file stem: a Paper JSONL, or a dir of science-parse ``*.json``."""
+    """Papers keyed by id and file stem: a Paper JSONL, or a dir of ``*.json`` files written by
+    `paperreview parse` (PDFs or ``--from-science-parse``) or PeerRead's science-parse output."""
     p = Path(path)
     bad: Counter = Counter()
     papers: list[Paper] = []
     if p.is_dir():
-        files = sorted(p.glob("*.json"))
+        files = record_files(p)  # without parse_config.json and the like
         if not files:
-            raise InputError(f"{p}: no *.json files", "point --papers at parsed_pdfs/ or a JSONL")
+            raise InputError(f"{p}: no *.json files", "point --papers at parsed_pdfs/, a "
+                             "`paperreview parse` output dir or a Paper JSONL")
         for f in files:
             try:
-                papers.append(load_science_parse(f))
-            except InputError:
+                papers.append(_load_paper_file(f))
+            except (InputError, ValueError):
                 bad["unreadable paper file"] += 1
     else:
         papers = list(read_records(p, Paper))
