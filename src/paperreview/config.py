@@ -58,7 +58,7 @@ def load_config_file(path: str | os.PathLike) -> dict[str, Any]:
             data = tomllib.loads(text)
         else:
             data = json.loads(text)
-    except Exception as exc:  # yaml/toml/json each raise their own types
+    except Exception as exc:  # noqa: BLE001 - yaml/toml/json each raise their own types
         raise ConfigError(f"{p}: cannot read config ({exc})", "fix the file's syntax") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{p}: config must be a mapping of keys to values")

@@ -10,8 +10,14 @@ import pytest
 
 from paperreview.config import StageConfig, redact, resolve_config, save_resolved
 from paperreview.errors import ConfigError, InputError
-from paperreview.io import (JsonlWriter, atomic_write_json, done_ids, read_jsonl, read_records,
-                            stable_hash)
+from paperreview.io import (
+    JsonlWriter,
+    atomic_write_json,
+    done_ids,
+    read_jsonl,
+    read_records,
+    stable_hash,
+)
 from paperreview.records import Paper
 from paperreview.stage import Summary
 
@@ -58,7 +64,7 @@ class _Cfg(StageConfig):
     model: str = "m"
     rpm: int = 60
     api_key: str | None = None
-    env_vars: dict[str, str] = {"api_key": "X_KEY"}
+    env_vars: dict[str, str] = {"api_key": "X_KEY"}  # noqa: RUF012 - a pydantic field
 
 
 def test_config_precedence_defaults_file_flags_env(tmp_path):
@@ -128,7 +134,7 @@ def test_each_stage_help_imports_no_torch(stage):
         f"try:\n    main([{stage!r}, '--help'])\nexcept SystemExit:\n    pass\n"
         "print('TORCH', 'torch' in sys.modules, 'transformers' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
     assert "TORCH False False" in out.stdout, out.stdout + out.stderr
     assert f"paperreview {stage}" in out.stdout, out.stderr  # the stage's own usage line

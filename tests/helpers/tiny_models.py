@@ -23,8 +23,8 @@ CORPUS = [
     "The paper proposes a novel method for learning representations of scientific text.",
     "Strengths: clear writing, strong baselines, ablation study in Table 2 and Figure 3.",
     "Weaknesses: only a single dataset, no error bars, missing comparison with prior work.",
-    "[Significance and novelty] <Novel idea> The approach is new. "
-    "[Potential reasons for acceptance] <Results> Good results.",
+    ("[Significance and novelty] <Novel idea> The approach is new. "
+    "[Potential reasons for acceptance] <Results> Good results."),
     "[TITLE] A Study [ABSTRACT] We study things. [CAPTIONS] Figure 1: A plot. [CONTENT] Intro.",
     '{"summary": "ok", "strengths": ["a"], "weaknesses": [], "rating": 6}',
     "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789 .,;:!?()[]{}<>\"'-_/\\=+*",

@@ -24,8 +24,8 @@ def _status(path, **kw) -> tuple[str, str]:
 def test_missing_empty_and_not_pdf(tmp_path):
     assert _status(tmp_path / "nope.pdf")[0] == "not_found"
     (tmp_path / "zero.pdf").write_bytes(b"")
-    assert _status(tmp_path / "zero.pdf") == ("empty", f"{tmp_path / 'zero.pdf'}: empty file "
-                                              "(0 bytes)")
+    assert _status(tmp_path / "zero.pdf") == ("empty", (f"{tmp_path / 'zero.pdf'}: empty file "
+                                              "(0 bytes)"))
     (tmp_path / "page.pdf").write_text("<html>not a pdf</html>")
     status, msg = _status(tmp_path / "page.pdf")
     assert status == "not_pdf" and "<html>" in msg

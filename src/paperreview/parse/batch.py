@@ -93,7 +93,7 @@ def parse_to_file(pdf: str, out: str, fmt: str, max_pages: int) -> dict[str, Any
     except ParseInputError as exc:
         row.update(status="failed", reason=exc.status, error=_one_line(exc.message),
                    hint=exc.hint)
-    except Exception as exc:  # MuPDF and our processors: any error fails this PDF only
+    except Exception as exc:  # noqa: BLE001 - MuPDF and our processors: any error fails this PDF only
         row.update(status="failed", reason="parser_error",
                    error=_one_line(f"{pdf}: {type(exc).__name__}: {exc}"),
                    hint="report it with the file; the rest of the batch goes on")

@@ -44,7 +44,7 @@ def open_pdf(path: str | Path, max_pages: int = DEFAULT_MAX_PAGES) -> tuple[Any,
     digest = hashlib.sha256(data).hexdigest()
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
-    except Exception as exc:  # MuPDF raises several types for broken files
+    except Exception as exc:  # noqa: BLE001 - MuPDF raises several types for broken files
         raise ParseInputError("damaged", f"{p}: damaged PDF that PyMuPDF cannot open ({exc})",
                               "re-download the file; a truncated download looks like this") from None
     if doc.needs_pass:
@@ -130,7 +130,7 @@ def load(path: str | Path, max_pages: int = DEFAULT_MAX_PAGES) -> ParseState:
                 state.pages.append(extract_page(page, i, state))
                 if i < 3 and page.get_images():
                     state.metadata["images"] = True
-            except Exception as exc:  # one bad page should not lose the paper
+            except Exception as exc:  # noqa: BLE001 - one bad page should not lose the paper
                 state.metadata.setdefault("page_errors", []).append(f"page {i + 1}: {exc}")
                 state.pages.append(PageInfo(i, 612, 792))
         if getattr(doc, "is_repaired", False):
