@@ -8,7 +8,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import Any, NamedTuple, Self, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -18,32 +18,63 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def read_jsonl(path: str | os.PathLike, *, skip_bad: bool = False) -> Iterator[dict[str, Any]]:
-    """Yield the JSON objects of a JSONL file.
+    """Yield the JSON objects of a JSONL file, streamed line by line.
 
     A malformed line raises :class:`InputError` naming ``path:line`` unless ``skip_bad``; a
     truncated *last* line (a run killed mid-write) is always skipped, since appends are resumable.
     """
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file", "check the path")
-    with p.open("r", encoding="utf-8") as fh:
-        lines = fh.readlines()
-    for i, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            if skip_bad or (i == len(lines) and not line.endswith("\n")):
-                continue
-            raise InputError(
-                f"{p}:{i}: not valid JSON ({exc.msg})", "fix or delete that line and run again"
-            ) from None
-        if not isinstance(obj, dict):
+    for item in iter_jsonl(path):
+        if isinstance(item, BadLine):
             if skip_bad:
                 continue
-            raise InputError(f"{p}:{i}: expected a JSON object, got {type(obj).__name__}")
-        yield obj
+            raise InputError(item.error, "fix or delete that line and run again")
+        yield item
+
+
+class BadLine(NamedTuple):
+    """A line of a JSONL file that is not a usable record: where (``path:line``) and why."""
+
+    where: str
+    error: str
+    obj: dict[str, Any] | None = None  # the JSON object, when the line was JSON at all
+
+
+def iter_jsonl(path: str | os.PathLike, model: type[M] | None = None,
+               missing_hint: str = "check the path") -> Iterator[Any]:
+    """Stream a JSONL file: each line as a dict (or a ``model`` record), or a :class:`BadLine`
+    naming ``path:line`` for a line that is not JSON, not an object or not a valid ``model``.
+
+    Blank lines and a truncated last line (a writer killed mid-line) are skipped; only a missing
+    file raises (:class:`InputError`). Stages turn BadLines into failed rows and go on.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: no such file", missing_hint)
+    with p.open("r", encoding="utf-8", newline="\n") as fh:
+        for i, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            where = f"{p}:{i}"
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                if not line.endswith("\n"):  # only the last line can lack its newline
+                    continue
+                yield BadLine(where, f"{where}: not valid JSON ({exc.msg})")
+                continue
+            if not isinstance(obj, dict):
+                yield BadLine(where, f"{where}: expected a JSON object, got {type(obj).__name__}")
+                continue
+            if model is None:
+                yield obj
+                continue
+            try:
+                yield model.model_validate(obj)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                loc = ".".join(str(x) for x in first["loc"])
+                yield BadLine(where, f"{where}: not a valid {model.__name__}: {loc}: "
+                                     f"{first['msg']}", obj)
 
 
 def read_records(path: str | os.PathLike, model: type[M]) -> Iterator[M]:

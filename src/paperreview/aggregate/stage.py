@@ -27,8 +27,8 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 
 from ..config import StageConfig, save_resolved
-from ..errors import ConfigError, InputError
-from ..io import JsonlWriter, read_jsonl, write_jsonl
+from ..errors import ConfigError
+from ..io import BadLine, JsonlWriter, iter_jsonl, read_jsonl, write_jsonl
 from ..llm import Engine, EngineConfig, Request, Result
 from ..records import AggregatedReview, Submission
 from ..stage import Summary, timed
@@ -91,39 +91,17 @@ def run(config: AggregateConfig, progress: bool = True) -> Summary:
 
 
 def _submissions(path: str, limit: int | None) -> Iterator[Submission | AggregatedReview]:
-    """Submissions in file order; a line that is not JSON or not a valid Submission becomes a
-    failed row naming ``path:line`` (the run goes on). A cut-off last line is skipped."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{p}: no such file", "give a Submission JSONL, e.g. the "
-                         "submissions.jsonl of `paperreview reviews import-peerread` or `fetch`")
-    n = 0
-    with p.open(encoding="utf-8", newline="\n") as fh:  # streamed: a corpus can be large
-        for i, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            n += 1
-            if limit is not None and n > limit:
-                return
-            if (item := _parse_line(line, f"{path}:{i}")) is not None:
-                yield item
-
-
-def _parse_line(line: str, where: str) -> Submission | AggregatedReview | None:
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        if not line.endswith("\n"):  # the last line, cut short by a writer killed mid-line
-            return None
-        return _bad_line(where, f"{where}: not valid JSON ({exc.msg})")
-    if not isinstance(obj, dict):
-        return _bad_line(where, f"{where}: a JSON {type(obj).__name__}, not an object")
-    try:
-        return Submission.model_validate(obj)
-    except ValidationError as exc:
-        e = exc.errors()[0]
-        return _bad_line(obj.get("id") or where, f"{where}: not a valid Submission: "
-                         f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
+    """Submissions in file order, streamed; a line that is not JSON or not a valid Submission
+    becomes a failed row naming ``path:line`` (the run goes on). A cut-off last line is skipped."""
+    hint = ("give a Submission JSONL, e.g. the submissions.jsonl of `paperreview reviews "
+            "import-peerread` or `fetch`")
+    for n, item in enumerate(iter_jsonl(path, Submission, missing_hint=hint), 1):
+        if limit is not None and n > limit:
+            return
+        if isinstance(item, BadLine):
+            yield _bad_line((item.obj or {}).get("id") or item.where, item.error)
+        else:
+            yield item
 
 
 def _bad_line(row_id: object, error: str) -> AggregatedReview:
