@@ -43,7 +43,7 @@ def test_build_fits_counts_and_splits(inputs, tmp_path, tokenizer_dir):
                       tokenizer=str(tokenizer_dir), workers=1, splits=[0.5, 0.25, 0.25], seed=3)
     summary = run(cfg)
     assert summary.reasons["failed: no matching paper"] == 1
-    assert summary.reasons["failed: empty paper (empty.json)"] == 1
+    assert summary.reasons["failed: empty paper"] == 1
     assert summary.reasons["skipped: review status failed"] == 1
     assert summary.reasons["skipped: unreadable paper file"] == 1
     assert summary.reasons["skipped: exact duplicate record"] == 1
@@ -161,3 +161,25 @@ def test_training_targets_never_carry_reviewer_ids():
     for fmt in ("bracket", "json"):
         out = review_output(rev, fmt)
         assert "Novel" in out and "rev-secret-1" not in out, fmt
+    # the text the aggregate stage writes carries "(raised_by: [...])" lines: dropped too
+    from paperreview.aggregate.bracket import to_bracket
+
+    text = to_bracket(review, "four-aspect")
+    assert "rev-secret-1" in text
+    with_text = rev.model_copy(update={"text": text})
+    out = review_output(with_text, "bracket")
+    assert "rev-secret-1" not in out and "raised_by" not in out
+    assert out == to_bracket(review, "four-aspect", raised_by=False).strip()
+
+
+def test_reviews_join_parse_output_by_file_name(tmp_path, tokenizer_dir):
+    """`paperreview parse` names a paper's file after its PDF while its id is the PDF's hash:
+    a review whose paper_id is the file name finds it."""
+    paper = make_paper("0f3a9c-sha256-of-the-pdf")
+    pdir, rpath = write_inputs(tmp_path, [paper], [review_line("s1", "104")])
+    (pdir / f"{paper.id}.json").rename(pdir / "104.json")
+    out = tmp_path / "out"
+    summary = run(BuildConfig(papers=str(pdir), reviews=str(rpath), out_dir=str(out),
+                              tokenizer=str(tokenizer_dir), workers=1, splits=[1, 0, 0]))
+    assert summary.ok == 1 and summary.failed == 0
+    assert _lines(out / "train.jsonl")[0]["paper_id"] == paper.id

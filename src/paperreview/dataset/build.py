@@ -95,9 +95,10 @@ def _make_records(config, counter, by_paper, instructions, summary, dropped, spo
     totals: list[int] = []
     batch: list[tuple] = []
 
-    def drop(rev, status, reason):
+    def drop(rev, status, reason, detail=None):
         summary.count(status, reason)
-        dropped.append({"id": rev.id, "paper_id": rev.paper_id, "status": status, "reason": reason})
+        row = {"id": rev.id, "paper_id": rev.paper_id, "status": status, "reason": reason}
+        dropped.append(row | ({"detail": detail} if detail else {}))
 
     pending: list = []  # (batch, results) submitted to the workers, not yet collected
 
@@ -113,8 +114,8 @@ def _make_records(config, counter, by_paper, instructions, summary, dropped, spo
 
     def collect(done, results):
         for (paper, rev, ins, out, tagged, *_), fitted in zip(done, results):
-            if isinstance(fitted, str):
-                drop(rev, "failed", fitted)
+            if len(fitted) == 2:  # (reason, detail): counted by reason, detail in the report
+                drop(rev, "failed", *fitted)
                 continue
             text, truncated, n_tok = fitted
             text = tagged if text is None else text
@@ -132,12 +133,16 @@ def _make_records(config, counter, by_paper, instructions, summary, dropped, spo
             summary.count("skipped", "unreadable paper file")
             dropped.append({"id": None, "paper_id": None, "status": "skipped", "reason": where})
             continue
-        revs = [] if paper.id in seen else by_paper.get(paper.id, [])  # a paper given twice
-        seen.add(paper.id)
+        # a review names its paper by Paper.id or, for a directory of `paperreview parse`
+        # output (whose ids are PDF hashes), by the file name: <paper_id>.json
+        keys = [k for k in (paper.id, where[:-5] if where.endswith(".json") else None)
+                if k and k not in seen]
+        revs = [r for k in dict.fromkeys(keys) for r in by_paper.get(k, [])]
+        seen.update(keys)  # a paper given twice is used once
         for rev in revs:
             out = review_output(rev, config.output_format)
             if is_empty(paper):
-                drop(rev, "failed", f"empty paper ({where})")
+                drop(rev, "failed", "empty paper", where)
             elif out is None:
                 drop(rev, "failed", f"review has no {config.output_format} output")
             else:
@@ -162,6 +167,8 @@ def _make_records(config, counter, by_paper, instructions, summary, dropped, spo
 
 
 _SLOT = "\x00PAPER\x00"
+REVIEW_TOO_LONG = "review with instruction and chat template exceeds max-tokens"
+HEAD_TOO_LONG = "title, abstract and captions do not fit beside the review"
 
 
 def _frame(counter, instruction, output, tagged):
@@ -179,18 +186,18 @@ def fit_record(count, task):
 
     ``task`` = ``(paper, tagged, prefix, suffix, max_tokens)``; returns ``(text, truncated,
     n_tokens)`` with ``n_tokens`` the exact count of the whole rendered record (``text`` None:
-    ``tagged`` unchanged), or a reason string."""
+    ``tagged`` unchanged), or ``(reason, detail)`` for a record that cannot be kept."""
     paper, tagged, pre, post, max_tokens = task
     n_total = count(pre + tagged + post)
     if n_total <= max_tokens:
         return None, [], n_total  # None: the paper as sent (no need to ship it back)
-    fixed = count(pre + post)  # the record with no paper: instruction + review + template
-    if fixed >= max_tokens:
-        return f"review with instruction and chat template exceeds max-tokens ({fixed} tokens)"
     try:  # every candidate is counted as the whole record, so the limit holds exactly
         fit = fit_paper(paper, max_tokens, lambda t: count(pre + t.rstrip() + post), n_total)
-    except InputError:
-        return "title, abstract and captions do not fit beside the review"
+    except InputError:  # which part is too long? (counted only here: most records fit)
+        fixed = count(pre + post)  # the record with no paper: instruction + review + template
+        if fixed >= max_tokens:
+            return (REVIEW_TOO_LONG, f"{fixed} tokens without the paper")
+        return (HEAD_TOO_LONG, f"{n_total} tokens with the whole paper")
     return fit.text.rstrip(), fit.truncated, fit.n_tokens
 
 
@@ -223,7 +230,7 @@ def _write_meta(config: BuildConfig, sizes: dict[str, int], summary: Summary) ->
     atomic_write_json(out / "dataset_info.json", dataset_info(config.format, config.name, registered))
     atomic_write_json(out / "config.json", redact(config.model_dump(mode="json", exclude={"env_vars"})))
     summary.outputs["dataset_info"] = str(out / "dataset_info.json")
-    if config.save_to_disk:
+    if config.save_to_disk and any(sizes.values()):  # no records: nothing to save (exit 1)
         summary.outputs["hf"] = str(save_to_disk(out, files))
 
 

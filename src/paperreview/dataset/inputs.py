@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,6 +84,10 @@ def load_reviews(path: str | Path) -> tuple[dict[str, list[AggregatedReview]], l
     return by_paper, rejected
 
 
+#: the provenance line ``to_bracket(..., raised_by=True)`` puts after a point
+_RAISED_LINE = re.compile(r"^\(raised_by: \[.*\]\)[ \t]*(?:\n|$)", re.MULTILINE)
+
+
 def _without_raised_by(review: dict) -> dict:
     """The review JSON with each point's ``raised_by`` list dropped."""
     return {k: [{f: x for f, x in p.items() if f != "raised_by"} if isinstance(p, dict) else p
@@ -93,8 +98,8 @@ def review_output(rev: AggregatedReview, output_format: str) -> str | None:
     """The training target: the bracket text, or the review JSON (``--output-format json``)."""
     if output_format == "json":  # reviewer ids are provenance, not something to learn to write
         return json.dumps(_without_raised_by(rev.review), ensure_ascii=False) if rev.review else None
-    if rev.text and rev.text.strip():
-        return rev.text.strip()
+    if rev.text and rev.text.strip():  # text made with to_bracket(raised_by=True) keeps ids: drop
+        return _RAISED_LINE.sub("", rev.text).strip() or None
     if rev.review:  # an older line without text: render it with the aggregate stage
         try:
             from ..aggregate.bracket import to_bracket
