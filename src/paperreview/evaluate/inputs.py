@@ -8,7 +8,6 @@ A generated review joins a submission when one of its keys (``id``, ``paper_id``
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -17,7 +16,9 @@ from typing import Any
 
 from ..errors import InputError
 from ..io import read_records, record_files
+from ..parse.science_parse import load_paper_json
 from ..records import GeneratedReview, HumanReview, Paper, Submission
+from ..reviews.join import normalise_title
 from .match import ReviewDoc
 
 MIN_REVIEW_CHARS = 40
@@ -53,7 +54,7 @@ def _keys(*values: Any) -> set[str]:
 
 
 def _title_key(title: Any) -> str | None:
-    t = re.sub(r"[^a-z0-9]+", " ", str(title or "").lower()).strip()
+    t = normalise_title(str(title or ""))
     return f"title:{t}" if len(t) > 10 else None
 
 
@@ -109,19 +110,6 @@ def generated_doc(g: GeneratedReview, sub_id: str) -> ReviewDoc:
 
 
 # --------------------------------------------------------------------------- papers
-def _load_paper_file(path: Path) -> Paper:
-    """A `paperreview parse` JSON (a Paper record) or a PeerRead science-parse JSON."""
-    from ..parse.science_parse import load_science_parse
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: not valid JSON ({exc})") from None
-    if isinstance(data, dict) and "id" in data and "sections" in data:
-        return Paper.model_validate(data)
-    return load_science_parse(path)
-
-
 def load_papers(path: str | Path) -> tuple[dict[str, Paper], Counter]:
     """Papers keyed by id and file stem: a Paper JSONL, or a dir of ``*.json`` files written by
     `paperreview parse` (PDFs or ``--from-science-parse``) or PeerRead's science-parse output."""
@@ -135,8 +123,8 @@ def load_papers(path: str | Path) -> tuple[dict[str, Paper], Counter]:
                              "`paperreview parse` output dir or a Paper JSONL")
         for f in files:
             try:
-                papers.append(_load_paper_file(f))
-            except (InputError, ValueError):
+                papers.append(load_paper_json(f))
+            except InputError:
                 bad["unreadable paper file"] += 1
     else:
         papers = list(read_records(p, Paper))

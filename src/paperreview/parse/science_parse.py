@@ -49,17 +49,41 @@ def _sections(raw: list[dict[str, Any]]) -> list[Section]:
     return out
 
 
-def load_science_parse(path: str | Path) -> Paper:
-    """Read one science-parse JSON file; raises :class:`InputError` naming the file if unusable."""
-    p = Path(path)
+def _read_json(p: Path, hint: str) -> tuple[bytes, Any]:
     try:
         data = p.read_bytes()
-        obj = json.loads(data)
+        return data, json.loads(data)
     except FileNotFoundError:
         raise InputError(f"{p}: no such file", "check the path") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{p}: not valid JSON ({exc})",
-                         "pass PeerRead parsed_pdfs/*.pdf.json files") from None
+        raise InputError(f"{p}: not valid JSON ({exc})", hint) from None
+
+
+def load_science_parse(path: str | Path) -> Paper:
+    """Read one science-parse JSON file; raises :class:`InputError` naming the file if unusable."""
+    p = Path(path)
+    data, obj = _read_json(p, "pass PeerRead parsed_pdfs/*.pdf.json files")
+    return _from_science_parse(p, data, obj)
+
+
+def load_paper_json(path: str | Path) -> Paper:
+    """One paper file of either kind: a ``Paper`` record written by ``paperreview parse``, or
+    PeerRead's science-parse JSON. Raises :class:`InputError` naming the file otherwise."""
+    p = Path(path)
+    hint = "pass `paperreview parse` output or PeerRead parsed_pdfs/*.pdf.json files"
+    data, obj = _read_json(p, hint)
+    if isinstance(obj, dict) and "reviews" in obj:
+        raise InputError(f"{p}: a review file, not a paper", hint)
+    if isinstance(obj, dict) and obj.get("id"):
+        try:
+            return Paper.model_validate(obj)
+        except ValueError as exc:  # pydantic's ValidationError
+            raise InputError(f"{p}: not a valid Paper record ({str(exc).splitlines()[0]})",
+                             hint) from None
+    return _from_science_parse(p, data, obj)
+
+
+def _from_science_parse(p: Path, data: bytes, obj: Any) -> Paper:
     meta = obj.get("metadata") if isinstance(obj, dict) else None
     if not isinstance(meta, dict):
         raise InputError(f"{p}: no 'metadata' object: not a science-parse file",

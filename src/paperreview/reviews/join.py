@@ -16,7 +16,6 @@ or abstract filled from the submission and listed in ``metadata.filled``), ``joi
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -25,7 +24,8 @@ from typing import Any
 
 from ..config import StageConfig, save_resolved
 from ..errors import InputError
-from ..io import JsonlWriter, atomic_write_json, record_files
+from ..io import BadLine, JsonlWriter, atomic_write_json, iter_jsonl, record_files
+from ..parse.science_parse import load_paper_json
 from ..records import Paper, Submission
 from ..stage import Summary, progress, timed
 from .jsonl import iter_submissions
@@ -56,52 +56,37 @@ def file_key(source: str) -> str:
 
 
 def load_papers(path: str | Path, stats: Counter, errors: list[dict[str, str]]) -> list[Paper]:
-    """Papers from a dir of JSON files (Paper or science-parse) or a Paper JSONL file."""
+    """Papers from a dir of JSON files (Paper or science-parse) or a Paper JSONL file; an
+    unreadable item is counted in ``stats`` and described in ``errors``, and the rest go on."""
     p = Path(path)
-    if p.is_file():
-        out = []
-        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
-            if line.strip():
-                paper = _paper(line, f"{p}:{i}", stats, errors)
-                if paper:
-                    out.append(paper)
-        return out
-    if not p.is_dir():
+    if not p.exists():
         raise InputError(f"{p}: no such file or directory",
                          "give the output dir of `paperreview parse` or a papers JSONL")
     out = []
+    if p.is_file():
+        for item in iter_jsonl(p, Paper):
+            if isinstance(item, BadLine) or not item.id:
+                where = item.where if isinstance(item, BadLine) else f"{p}: {item.title!r}"
+                _unreadable(stats, errors, where, item.error if isinstance(item, BadLine)
+                            else "not a Paper record (no 'id')")
+                continue
+            item.metadata.setdefault("file_key", file_key(item.source))
+            out.append(item)
+        return out
     for f in record_files(p, recursive=True):  # without parse_config.json and the like
-        text = f.read_text(encoding="utf-8")
-        paper = _paper(text, str(f), stats, errors, file=f)
-        if paper:
-            out.append(paper)
+        try:
+            paper = load_paper_json(f)
+        except InputError as exc:
+            _unreadable(stats, errors, str(f), exc.message)
+            continue
+        paper.metadata.setdefault("file_key", file_key(str(f)))
+        out.append(paper)
     return out
 
 
-def _paper(text: str, where: str, stats: Counter, errors: list, file: Path | None = None
-           ) -> Paper | None:
-    try:
-        obj = json.loads(text)
-        if isinstance(obj, dict) and "reviews" in obj:
-            raise ValueError("a review file, not a paper")
-        if isinstance(obj, dict) and "metadata" in obj and "id" not in obj and file is not None:
-            paper = _science_parse(file)  # PeerRead's parsed_pdfs/<id>.pdf.json
-        else:
-            paper = Paper.model_validate(obj)
-            if not paper.id:
-                raise ValueError("not a Paper record (no 'id')")
-    except (ValueError, InputError, KeyError, TypeError) as exc:  # JSON/validation errors too
-        stats["skipped: unreadable paper file"] += 1
-        errors.append({"where": where, "error": str(exc).splitlines()[0][:300]})
-        return None
-    paper.metadata.setdefault("file_key", file_key(str(file)) if file else file_key(paper.source))
-    return paper
-
-
-def _science_parse(path: Path) -> Paper:
-    from ..parse.science_parse import load_science_parse  # lazy: `join` on Paper files needs none
-
-    return load_science_parse(path)
+def _unreadable(stats: Counter, errors: list[dict[str, str]], where: str, error: str) -> None:
+    stats["skipped: unreadable paper file"] += 1
+    errors.append({"where": where, "error": error.splitlines()[0][:300]})
 
 
 class _Index:
