@@ -16,7 +16,6 @@ Writes benchmarks/results/aggregate.json.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import sys
@@ -143,8 +142,9 @@ def main() -> None:
     else:
         print(f"PeerRead not found at {root}: prompt and stage figures skipped")
     out = REPO / "benchmarks" / "results" / "aggregate.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n")
+    from paperreview.io import atomic_write_json
+
+    atomic_write_json(out, results)
     print(f"wrote {out}")
 
 

@@ -259,8 +259,9 @@ def main() -> None:
         per_cpu = result["stats"]["tokens_per_cpu_second"]
         result["projected_seconds_for_150M_tokens_on_2_free_cores"] = round(full / per_cpu / 2)
         result["targets"] = {"count_150M_under_s": 300, "memory_under_mib": 4096}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    from paperreview.io import atomic_write_json
+
+    atomic_write_json(RESULTS, result)
     print(f"projected time to count 150M tokens: {result['projected_seconds_for_150M_tokens']}s "
           f"(target < 300 s); written {RESULTS}")
 

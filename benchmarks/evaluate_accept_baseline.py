@@ -9,7 +9,6 @@ benchmarks/results/evaluate_accept_baseline.json and prints the figures.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -59,8 +58,9 @@ def main() -> None:
         "unreadable_papers": dict(bad),
         "seconds": round(time.perf_counter() - t0, 1),
     }
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(result, indent=2) + "\n")
+    from paperreview.io import atomic_write_json
+
+    atomic_write_json(OUT, result)
     print(f"PeerRead ICLR 2017 train: {result['n_papers']} papers ({result['n_accepted']} "
           f"accepted), {args.folds}-fold CV x {args.seeds} seeds")
     for k, v in result["models"].items():

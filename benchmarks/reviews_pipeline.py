@@ -109,8 +109,9 @@ def main() -> None:
     for name, figures in results.items():
         print(f"{name:14s} " + "  ".join(f"{k}={v}" for k, v in figures.items()))
     out = REPO / "benchmarks" / "results" / "reviews_pipeline.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n")
+    from paperreview.io import atomic_write_json
+
+    atomic_write_json(out, results)
     print(f"wrote {out}")
 
 

@@ -15,7 +15,6 @@ Writes benchmarks/results/reviews_tokens.json.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -58,8 +57,9 @@ def main() -> None:
                "tokens_per_s": round(float(ours.sum() / seconds))}
     print("  ".join(f"{k}={v}" for k, v in results.items()))
     out = REPO / "benchmarks" / "results" / "reviews_tokens.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n")
+    from paperreview.io import atomic_write_json
+
+    atomic_write_json(out, results)
     print(f"wrote {out}")
 
 
