@@ -26,7 +26,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                 "Build instruction data and token statistics."),
     "train": ("paperreview.train.commands", "train", "Fine-tune a reviewer model (LoRA/QLoRA)."),
     "review": ("paperreview.review.commands", "review", "Review a paper PDF."),
-    "check": ("paperreview.review.commands", "check",
+    "check": ("paperreview.review.check_command", "check",
               "Offline checklist analysis of a paper PDF."),
     "evaluate": ("paperreview.evaluate.commands", "evaluate",
                  "Compare generated reviews with human ones."),

@@ -47,6 +47,14 @@ class HiddenText(Record):
     reason: str
 
 
+class Author(Record):
+    """One person on the paper, with affiliations and e-mails kept apart from the name."""
+
+    name: str
+    affiliations: list[str] = Field(default_factory=list)
+    emails: list[str] = Field(default_factory=list)
+
+
 class Paper(Record):
     """A parsed paper. ``id`` is the sha256 of the PDF bytes (or of the source JSON)."""
 
@@ -54,7 +62,8 @@ class Paper(Record):
     source: str = ""
     n_pages: int = 0
     title: str = ""
-    authors: list[str] = Field(default_factory=list)
+    authors: list[str] = Field(default_factory=list)  # names only, in the paper's order
+    author_details: list[Author] = Field(default_factory=list)  # same people, with affiliations
     abstract: str = ""
     sections: list[Section] = Field(default_factory=list)
     captions: list[Caption] = Field(default_factory=list)
@@ -177,6 +186,37 @@ class Finding(Record):
     evidence: Evidence = Field(default_factory=Evidence)
 
 
+CommentSource = Literal["checklist", "llm", "human", "other"]
+CommentCategory = Literal[
+    "soundness", "experiments", "claims", "clarity", "novelty", "reproducibility", "math",
+    "ethics", "integrity", "presentation", "other",
+]
+CommentSeverity = Literal["critical", "major", "moderate", "minor"]
+
+
+class ReviewComment(Record):
+    """One thing a review says about a paper, anchored on a quoted passage.
+
+    Offline checklist findings become comments with ``source="checklist"``; model comments have
+    ``source="llm"``. ``verified`` says the quote was found in the paper text; a comment whose
+    quote could not be verified (or that the precision pass rejected) stays in the record with
+    ``status="rejected"`` and a ``reason`` but is never shown as a finding.
+    """
+
+    id: str
+    source: CommentSource = "llm"
+    category: CommentCategory = "other"
+    severity: CommentSeverity = "minor"
+    text: str
+    suggestion: str | None = None
+    evidence: Evidence = Field(default_factory=Evidence)
+    verified: bool = False
+    status: Literal["kept", "rejected"] = "kept"
+    reason: str | None = None
+    rule: str | None = None  # the checklist rule, for source="checklist"
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
 class GroundingCheck(Record):
     point: str
     reference: str
@@ -197,6 +237,7 @@ class GeneratedReview(Record):
     rating: float | None = None
     decision: Literal["accept", "reject"] | None = None
     findings: list[Finding] = Field(default_factory=list)
+    comments: list[ReviewComment] = Field(default_factory=list)
     grounding: list[GroundingCheck] = Field(default_factory=list)
     hidden_text: list[HiddenText] = Field(default_factory=list)
     error: str | None = None
