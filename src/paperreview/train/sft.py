@@ -168,7 +168,7 @@ def sft_args(cfg: TrainConfig, prep: Prepared):
         max_steps=cfg.max_steps, learning_rate=cfg.lr, lr_scheduler_type=cfg.lr_scheduler,
         warmup_steps=cfg.warmup_ratio, weight_decay=cfg.weight_decay, seed=cfg.seed,
         bf16=prep.precision == "bf16", fp16=prep.precision == "fp16",
-        activation_checkpointing=cfg.gradient_checkpointing,  # transformers 5 name
+        **checkpointing_kwargs(cfg.gradient_checkpointing),
         dataloader_pin_memory=torch.cuda.is_available(),  # pinning only helps a GPU
         logging_steps=cfg.logging_steps, logging_first_step=True,
         eval_strategy=per_epoch if prep.validation else "no", eval_steps=cfg.eval_steps,
@@ -263,3 +263,17 @@ def _write_info(cfg: TrainConfig, prep: Prepared, trainer, metrics: dict, resume
         "log_history": trainer.state.log_history,
     }
     atomic_write_json(out / "training_info.json", info)
+
+
+def checkpointing_kwargs(enabled: bool) -> dict[str, bool]:
+    """The trainer argument for gradient checkpointing under this transformers version: newer
+    releases call it ``activation_checkpointing``, older ones (5.17 and before, 4.x)
+    ``gradient_checkpointing``."""
+    import inspect
+
+    from transformers import TrainingArguments
+
+    params = inspect.signature(TrainingArguments).parameters
+    name = "activation_checkpointing" if "activation_checkpointing" in params else (
+        "gradient_checkpointing")
+    return {name: enabled}
