@@ -8,6 +8,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any, NamedTuple, Self, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -77,6 +78,32 @@ def iter_jsonl(path: str | os.PathLike, model: type[M] | None = None,
                                      f"{first['msg']}", obj)
 
 
+def resolve_input(path: str | os.PathLike, names: Sequence[str], what: str = "input",
+                  hint: str | None = None) -> Path:
+    """A stage input given as the previous stage's output directory or as the file itself.
+
+    A directory resolves to the first of ``names`` (its canonical file, e.g.
+    ``submissions.jsonl``) found in it; the error names the file(s) it looked for.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "aggregated.jsonl").write_text("")
+    >>> resolve_input(d, ["aggregated.jsonl"]).name
+    'aggregated.jsonl'
+    """
+    p = Path(path)
+    if p.is_dir():
+        for name in names:
+            if (p / name).is_file():
+                return p / name
+        looked = " or ".join(str(p / n) for n in names)
+        raise InputError(f"{what} {p} is a directory without {looked}",
+                         hint or "pass the file itself, or the output directory of the stage "
+                                 "that writes it")
+    if not p.is_file():
+        raise InputError(f"{what} {p}: no such file or directory", hint or "check the path")
+    return p
+
+
 def read_records(path: str | os.PathLike, model: type[M]) -> Iterator[M]:
     """Read a JSONL file into pydantic records; a line that fails validation names path:line."""
     for i, obj in enumerate(read_jsonl(path), 1):
@@ -91,8 +118,58 @@ def read_records(path: str | os.PathLike, model: type[M]) -> Iterator[M]:
             ) from None
 
 
+#: characters that JSON allows raw inside strings but line-splitting readers (Python's
+#: ``str.splitlines``, JavaScript) treat as line breaks: always written escaped
+_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"}
+
+
+def dumps_line(obj: BaseModel | dict[str, Any]) -> str:
+    """One JSONL line (without its newline): UTF-8 JSON with U+2028/U+2029/U+0085 escaped, so
+    every reader, however it splits lines, sees exactly one record per line."""
+    data = obj.model_dump(mode="json") if isinstance(obj, BaseModel) else obj
+    text = json.dumps(data, ensure_ascii=False)
+    for raw, esc in _LINE_BREAKS.items():
+        if raw in text:  # only possible inside strings, where the escape means the same
+            text = text.replace(raw, esc)
+    return text
+
+
+def truncate_partial_line(path: str | os.PathLike) -> int:
+    """Cut a half-written last line (a writer killed mid-line) off ``path``; return the bytes cut.
+
+    Appending after such a fragment would turn it into a broken *middle* line that strict readers
+    reject, so every appending writer calls this first.
+    """
+    p = Path(path)
+    if not p.is_file():
+        return 0
+    with p.open("rb+") as fh:
+        size = fh.seek(0, os.SEEK_END)
+        if size == 0:
+            return 0
+        fh.seek(size - 1)
+        if fh.read(1) == b"\n":
+            return 0
+        # scan back in blocks for the last newline
+        pos, block = size, 1 << 16
+        while pos > 0:
+            start = max(0, pos - block)
+            fh.seek(start)
+            chunk = fh.read(pos - start)
+            nl = chunk.rfind(b"\n")
+            if nl >= 0:
+                keep = start + nl + 1
+                break
+            pos = start
+        else:
+            keep = 0
+        fh.truncate(keep)
+        return size - keep
+
+
 class JsonlWriter:
-    """Append-only JSONL writer; every line is flushed (and fsynced) as it is written.
+    """Append-only JSONL writer: a killed run's half line is cut off first, then every line is
+    flushed (and fsynced) as it is written, with U+2028/U+2029/U+0085 escaped.
 
     >>> import tempfile, os
     >>> p = os.path.join(tempfile.mkdtemp(), "x.jsonl")
@@ -105,17 +182,11 @@ class JsonlWriter:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._fsync = fsync
-        self._fh = self.path.open(mode, encoding="utf-8")
-        # a previous run killed mid-line leaves a partial last line: start on a fresh line
-        if mode == "a" and self._fh.tell() > 0:
-            with self.path.open("rb") as r:
-                r.seek(-1, os.SEEK_END)
-                if r.read(1) != b"\n":
-                    self._fh.write("\n")
+        self.truncated = truncate_partial_line(self.path) if mode == "a" else 0
+        self._fh = self.path.open(mode, encoding="utf-8", newline="\n")
 
     def write(self, obj: BaseModel | dict[str, Any]) -> None:
-        data = obj.model_dump(mode="json") if isinstance(obj, BaseModel) else obj
-        self._fh.write(json.dumps(data, ensure_ascii=False) + "\n")
+        self._fh.write(dumps_line(obj) + "\n")
         self._fh.flush()
         if self._fsync:
             os.fsync(self._fh.fileno())
@@ -132,14 +203,9 @@ class JsonlWriter:
 
 def write_jsonl(path: str | os.PathLike, rows: Iterable[BaseModel | dict[str, Any]]) -> int:
     """Write rows to ``path`` atomically (replace). Returns the number of rows."""
-    n = 0
-    lines = []
-    for r in rows:
-        data = r.model_dump(mode="json") if isinstance(r, BaseModel) else r
-        lines.append(json.dumps(data, ensure_ascii=False))
-        n += 1
+    lines = [dumps_line(r) for r in rows]
     atomic_write_text(path, "\n".join(lines) + ("\n" if lines else ""))
-    return n
+    return len(lines)
 
 
 def done_ids(
@@ -163,7 +229,8 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a plain open() would honour umask
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
@@ -172,6 +239,12 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only portable way to read it is to set it and put it back
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_json(path: str | os.PathLike, obj: Any, indent: int = 2) -> None:

@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, field_validator
 
 from ..config import StageConfig, redact
 from ..errors import InputError
@@ -42,7 +42,10 @@ class BuildConfig(StageConfig):
     tokenizer: str
     format: Literal["alpaca", "sharegpt", "messages"] = "alpaca"
     output_format: Literal["bracket", "json"] = "bracket"
-    max_tokens: int = Field(12288, gt=0)
+    # the token budget of a whole record (`--max-seq-tokens`, the same name as `train fit`'s);
+    # a config file may call it max_tokens or max_seq_tokens
+    max_tokens: int = Field(12288, gt=0, validation_alias=AliasChoices("max_tokens",
+                                                                        "max_seq_tokens"))
     instruction: str | None = None
     splits: list[float] = Field(default_factory=lambda: [0.9, 0.05, 0.05])
     seed: int = 0
