@@ -16,14 +16,30 @@ import sys
 import time
 import uuid
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Any, Protocol
 
 from .jobs import body_for, journal_request, result_from_row
+from .journal import Journal
 from .pricing import cost as price
-from .types import Request, Result
+from .scheduler import Endpoint
+from .types import EngineConfig, Request, Result
 
-if TYPE_CHECKING:
-    from .engine import Engine
+
+class Engine(Protocol):
+    """What the Batch API needs of :class:`paperreview.llm.engine.Engine` (its public side only;
+    declared here so that this module does not import the engine, which imports it)."""
+
+    config: EngineConfig
+    endpoints: list[Endpoint]
+    journal: Journal
+    run_dir: Path
+    backend: Any  # the OpenAI backend: ``client(endpoint)`` gives its openai.OpenAI client
+
+    def job_key(self, request: Request) -> str: ...
+    def mode(self, ep: Endpoint) -> str: ...
+    def judge_answer(self, request: Request, key: str, completion: dict, endpoint: str | None,
+                     calls: int = 1) -> Result | None: ...
 
 MAX_LINES = 50_000              # OpenAI's per-batch request limit
 MAX_BYTES = 190 * 1024 * 1024   # under the 200 MB file limit
