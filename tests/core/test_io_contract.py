@@ -149,3 +149,19 @@ def test_evaluate_loaders_count_a_garbage_line_and_go_on(tmp_path):
 
     bad: Counter = Counter()
     assert [s.id for s in load_submissions(subs_dir, bad)] == ["p1"] and not bad
+
+
+def test_engine_precedence_matches_every_stage(monkeypatch, tmp_path):
+    """EngineConfig follows the same order as FetchConfig and every stage: defaults < file <
+    environment < flags (an `engine:` mapping in a stage's --config is the file level)."""
+    from paperreview.llm.options import engine_config_from_options
+
+    opts = {"model": None, "engine_config": None}
+    assert engine_config_from_options(opts, {"model": "file"}).model == "file"
+    monkeypatch.setenv("PAPERREVIEW_MODEL", "env")
+    assert engine_config_from_options(opts, {"model": "file"}).model == "env"
+    assert engine_config_from_options({**opts, "model": "flag"}, {"model": "file"}).model == "flag"
+    f = tmp_path / "engine.yaml"
+    f.write_text("model: file\n")
+    with pytest.raises(ConfigError, match="given twice"):
+        engine_config_from_options({**opts, "engine_config": str(f)}, {"model": "x"})

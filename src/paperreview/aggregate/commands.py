@@ -48,7 +48,7 @@ def aggregate(submissions, out_dir, config_file, **kw) -> None:
     from .stage import AggregateConfig, run
 
     data = load_config_file(config_file) if config_file else {}  # read once
-    engine = engine_config_from_options(kw, **(data.pop("engine", None) or {}))
+    engine = engine_config_from_options(kw, data.pop("engine", None) or None)
     flags = {k: v for k, v in kw.items() if k not in ENGINE_OPTION_NAMES}
     if flags.get("require_aspects"):
         flags["require_aspects"] = [a.strip() for a in flags["require_aspects"].split(",")
