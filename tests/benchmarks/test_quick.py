@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -26,6 +25,7 @@ NEEDS = {
     "parse_quality": "papers",
     "parse_speed": "papers",
     "review_checklist": None,
+    "review_methods": "papers",
     "reviews_pipeline": "peerread",
     "reviews_tokens": "peerread",
     "train_throughput": None,

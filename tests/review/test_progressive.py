@@ -20,7 +20,7 @@ INVENTED = "Our method reaches 99.9% accuracy on every benchmark ever published.
 
 
 def _paper_text(content: str) -> str:
-    m = re.search(r"<paper>\n(.*?)\n</paper>", content, re.S)
+    m = re.search(r"<paper>\n(.*?)\n</paper>", content, re.DOTALL)
     return m.group(1) if m else ""
 
 
@@ -121,3 +121,35 @@ def test_verify_and_merge_units():
     out = merge([a, b])
     assert [c.id for c in out if c.status == "kept"] == ["c2"]
     assert out[1].reason == "duplicate of c2"
+
+
+def test_calibrate_and_review_with_calibration(server, sample_pdf, tmp_path, capsys):  # noqa: F811
+    from paperreview.records import GeneratedReview, HumanReview, Submission
+
+    gen, human = tmp_path / "gen.jsonl", tmp_path / "subs.jsonl"
+    gen.write_text("".join(GeneratedReview(id=f"g{i}", rating=r).model_dump_json() + "\n"
+                           for i, r in enumerate([6, 6, 7, 7, 7, 8, 6, 7, 8, 7])))
+    human.write_text("".join(Submission(id=f"s{i}", forum=f"s{i}", venue="DemoConf", reviews=[
+        HumanReview(id=f"r{i}{j}", forum=f"s{i}", rating=r) for j, r in enumerate(rs)]
+    ).model_dump_json() + "\n" for i, rs in enumerate([[3, 5], [4, 6], [8, 7], [5, 5], [2, 6]])))
+    cal = tmp_path / "cal.json"
+    code, _, err = run_cli(["evaluate", "calibrate", "--generated", gen, "--human", human,
+                            "-o", cal], capsys)
+    assert code == 0, err
+    from paperreview.evaluate.calibrate import Calibration
+
+    c = Calibration.load(cal)
+    assert c.venue == "DemoConf" and c.n_model == 10 and c.n_human == 10
+    assert c.apply(6)[0] < c.apply(7)[0] < c.apply(8)[0]
+    from tests.review.test_generate import neurips_answer
+
+    server.responder = lambda body: neurips_answer(7, "accept")
+    out = tmp_path / "r.json"
+    code, _, err = run_cli(["review", sample_pdf, "--base-url", server.base_url, "--model", "m",
+                            "-t", "neurips", "--method", "zero-shot", "--calibration", cal,
+                            "-o", out, "--run-dir", tmp_path / "llm"], capsys)
+    assert code == 0, err
+    rec = json.loads(out.read_text())
+    cr = rec["metadata"]["calibrated_rating"]
+    assert cr["raw"] == 7 and cr["low"] <= cr["value"] <= cr["high"] and cr["venue"] == "DemoConf"
+    assert "human scale" in out.with_suffix(".md").read_text()

@@ -145,3 +145,12 @@ def _done(res: dict) -> None:
         click.echo(f"{kind}: {path}", err=True)
     if failed:  # exit 1: some input rows failed (the report covers the rest)
         sys.exit(1)
+
+
+def _register() -> None:
+    from .calibrate_command import calibrate_cmd
+
+    evaluate.add_command(calibrate_cmd)
+
+
+_register()

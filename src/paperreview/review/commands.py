@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -11,7 +10,6 @@ from ..cli_options import config_defaults_option, deprecated_aliases
 from ..errors import InputError
 from ..llm.options import engine_config_from_options, engine_options
 from .templates import NAMES
-
 
 
 def _say(msg: str) -> None:
@@ -43,6 +41,9 @@ def _fmt(out: str | None, fmt: str | None) -> str:
                    "write the form; zero-shot: one prompt in the chosen form.")
 @click.option("--annotate", "annotate", type=click.Path(dir_okay=False), default=None,
               help="Also write the PDF with each verified comment highlighted on its quote.")
+@click.option("--calibration", type=click.Path(dir_okay=False), default=None,
+              help="Calibration file from `paperreview evaluate calibrate`: show the rating "
+                   "raw and on the venue's human scale, with an interval.")
 @click.option("--dry-run", is_flag=True,
               help="Print the calls, tokens and estimated cost of the method; call nothing.")
 @click.option("--ensemble", type=click.IntRange(1, 16), default=1, show_default=True,
@@ -62,7 +63,7 @@ def _fmt(out: str | None, fmt: str | None) -> str:
               help="Do not show the checklist findings to prompted models.")
 @engine_options
 @config_defaults_option()
-def review(papers, output, fmt, template, method, annotate, dry_run, ensemble, reflections,
+def review(papers, output, fmt, template, method, annotate, calibration, dry_run, ensemble, reflections,
            max_tokens, temperature, max_context, run_dir, no_checklist_notes, config_file,
            **engine_kw):
     """Review paper PDFs (or parsed-paper JSON): an LLM review when a backend is configured, the
@@ -83,7 +84,8 @@ def review(papers, output, fmt, template, method, annotate, dry_run, ensemble, r
         cfg = cfg.model_copy(update={"max_context": max_context})
     opts = ReviewOptions(template=template, ensemble=ensemble, reflections=reflections,
                          max_tokens=max_tokens, temperature=temperature,
-                         checklist_notes=not no_checklist_notes, method=method)
+                         checklist_notes=not no_checklist_notes, method=method,
+                         calibration=calibration)
     if dry_run:
         from .run import dry_run as plan
 

@@ -48,6 +48,7 @@ class ReviewOptions(BaseModel):
     # progressive: section passes + cross-checks + verification + precision, then the form;
     # zero-shot: one prompt in the chosen form (the 2023 Stanford / AI Scientist way)
     method: Literal["progressive", "zero-shot"] = "progressive"
+    calibration: str | None = None  # a file from `evaluate calibrate`: rating on the venue's scale
 
 
 def parse_paper(path: str | Path) -> Paper:
@@ -106,6 +107,11 @@ def review_paper(paper: Paper, config: Any | None, options: ReviewOptions | None
     """Review ``paper`` with the engine ``config`` (``EngineConfig``; None = offline only)."""
     options = options or ReviewOptions()
     template = get_review_template(options.template)  # bad names fail before any work
+    calibration = None
+    if options.calibration:  # a bad file fails before any work too
+        from ..evaluate.calibrate import Calibration
+
+        calibration = Calibration.load(options.calibration)
     rec = offline_review(paper, options)
     if engine is None and (config is None or not config.is_configured()):
         return rec
@@ -134,7 +140,14 @@ def review_paper(paper: Paper, config: Any | None, options: ReviewOptions | None
             messages = _prompt(paper, rec, template, cfg, options, extra)
         except InputError as exc:
             return _failed(rec, f"{exc.message} ({exc.hint})" if exc.hint else exc.message)
-        return _run_llm(engine, paper, rec, template, messages, options, log)
+        rec = _run_llm(engine, paper, rec, template, messages, options, log)
+        if calibration is not None and rec.rating is not None:
+            value, low, high = calibration.apply(rec.rating)
+            rec.metadata["calibrated_rating"] = {"raw": rec.rating, "value": value, "low": low,
+                                                 "high": high, "venue": calibration.venue}
+            log(f"rating {rec.rating:g} (raw) -> {value:g} on {calibration.venue}'s human scale "
+                f"[{low:g}, {high:g}]")
+        return rec
     finally:
         if own:
             engine.close()

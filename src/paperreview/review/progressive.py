@@ -37,8 +37,8 @@ MIN_SECTION_CHARS = 300  # shorter sections are read together with the next one
 SUMMARY_WORDS = 250      # the running summary's bound
 MAX_CHALLENGES = 12      # precision pass: at most this many major/critical comments challenged
 ORDER = ("critical", "major", "moderate", "minor")
-_RESULTS = re.compile(r"result|experiment|evaluation|empirical|ablation|benchmark", re.I)
-_INTRO = re.compile(r"intro", re.I)
+_RESULTS = re.compile(r"result|experiment|evaluation|empirical|ablation|benchmark", re.IGNORECASE)
+_INTRO = re.compile(r"intro", re.IGNORECASE)
 _MATH = re.compile(r"[=≤≥∑∏∫∈∀∃]|\\(?:frac|sum|mathbb)")
 
 Category = Literal["soundness", "experiments", "claims", "clarity", "novelty", "reproducibility",
