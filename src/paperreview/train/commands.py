@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 
 import click
 
@@ -94,7 +95,15 @@ def train() -> None:
 @train.command("fit")
 @_config_options
 @click.option("--resume", is_flag=True, default=None, help="Continue from the last checkpoint.")
-def fit(**kwargs) -> None:
+@click.option("--launcher", type=click.Choice(["none", "accelerate"]), default="none",
+              show_default=True,
+              help="accelerate: run --num-processes processes (one per GPU; DDP, or the strategy "
+                   "of --accelerate-config); without GPUs, CPU processes over gloo (torchrun).")
+@click.option("--num-processes", type=click.IntRange(1, 1024), default=1, show_default=True,
+              help="Processes for --launcher accelerate.")
+@click.option("--accelerate-config", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="accelerate config YAML (see `train export-accelerate-config`).")
+def fit(launcher, num_processes, accelerate_config, **kwargs) -> None:
     """Fine-tune a reviewer model (LoRA, QLoRA or full) with the loss on the review only.
 
     \b
@@ -102,10 +111,23 @@ def fit(**kwargs) -> None:
         -o runs/reviewer --max-seq-tokens 12288 --method qlora
     """
     cfg = _resolve(**kwargs)
+    from .launch import launched, relaunch
+
+    if launcher == "accelerate" and not launched():
+        from ..cli import ARGV
+
+        code = relaunch(ARGV or sys.argv[1:], num_processes, accelerate_config)
+        if code:
+            sys.exit(code)
+        return
     from .sft import run_training
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     summary = run_training(cfg)
+    from .launch import is_main_process
+
+    if not is_main_process():
+        return
     summary.print()
     click.echo(f"train_loss={summary.extra.get('train_loss')} "
                f"eval_loss={summary.extra.get('eval_loss')} steps={summary.extra['global_step']}")
@@ -152,3 +174,31 @@ def export_llamafactory(template: str | None, longlora: bool, **kwargs) -> None:
     paths = export(cfg, template=template, longlora=longlora)
     for k, v in paths.items():
         click.echo(f"{k}: {v}")
+
+
+@train.command("export-accelerate-config")
+@click.option("--strategy", type=click.Choice(["ddp", "fsdp", "zero3"]), default="ddp",
+              show_default=True, help="DDP (adapter training), FSDP or DeepSpeed ZeRO-3 (full "
+                                      "fine-tuning of models that do not fit one GPU).")
+@click.option("--num-processes", type=click.IntRange(1, 1024), default=8, show_default=True,
+              help="GPUs on the machine.")
+@click.option("--mixed-precision", type=click.Choice(["bf16", "fp16", "no"]), default="bf16",
+              show_default=True)
+@output_option("output", help="The accelerate config YAML to write.")
+@config_option()
+def export_accelerate_config(strategy, num_processes, mixed_precision, output, config_file):
+    """Write an accelerate config for `train fit --launcher accelerate --accelerate-config FILE`.
+
+    \b
+    paperreview train export-accelerate-config --strategy fsdp --num-processes 8 -o fsdp.yaml
+    paperreview train fit --data data/sft --base-model BASE -o runs/r \\
+        --launcher accelerate --num-processes 8 --accelerate-config fsdp.yaml
+    """
+    import yaml
+
+    from ..io import atomic_write_text
+    from .launch import accelerate_config
+
+    doc = accelerate_config(strategy, num_processes, mixed_precision)
+    atomic_write_text(output, yaml.safe_dump(doc, sort_keys=False))
+    click.echo(f"wrote {output} ({strategy}, {num_processes} processes)", err=True)
