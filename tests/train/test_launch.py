@@ -36,7 +36,7 @@ def test_accelerate_configs(strategy, kind, tmp_path):
           "-o", str(out)])
     cfg = yaml.safe_load(out.read_text())
     assert cfg["distributed_type"] == kind and cfg["num_processes"] == 8
-    assert cfg == {**accelerate_config(strategy, 8), **{}}
+    assert cfg == {**accelerate_config(strategy, 8), }
 
 
 def _fit(data, base, out, *extra):
@@ -62,3 +62,24 @@ def test_two_cpu_processes_match_one(tiny_llama_dir, tmp_path):
     l1, l2 = one["metrics"]["train_loss"], two["metrics"]["train_loss"]
     assert two["global_step"] == one["global_step"] == 3
     assert abs(l1 - l2) / l1 < 0.05, (l1, l2)  # same global batch of 2 per step
+
+
+def test_export_vllm_serves_the_adapter_at_its_trained_length(tmp_path, capsys):
+    from paperreview.cli import main
+
+    ad = tmp_path / "adapter"
+    ad.mkdir()
+    (ad / "adapter_config.json").write_text(json.dumps({"base_model_name_or_path": "/m/base",
+                                                        "r": 32, "peft_type": "LORA"}))
+    (ad / "train_config.json").write_text(json.dumps({"max_length": 12288}))
+    (ad / "model_overrides.json").write_text(json.dumps({
+        "rope_parameters": {"rope_type": "yarn", "factor": 2.0},
+        "max_position_embeddings": 16384}))
+    main(["train", "export-vllm", str(ad), "-o", str(tmp_path / "serve"), "--name", "rev"])
+    out = capsys.readouterr().out
+    assert out.startswith("vllm serve /m/base --port 8000 --enable-lora --lora-modules rev=")
+    assert "--max-lora-rank 32" in out and "--max-model-len 12288" in out and "yarn" in out
+    cfg = yaml.safe_load((tmp_path / "serve" / "vllm_config.yaml").read_text())
+    assert cfg["lora-modules"] == [f"rev={ad.resolve()}"] and cfg["enable-lora"] is True
+    script = (tmp_path / "serve" / "serve_vllm.sh").read_text()
+    assert "exec vllm serve" in script and "--base-url http://127.0.0.1:8000/v1 --model rev" in script

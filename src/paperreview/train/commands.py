@@ -172,6 +172,10 @@ def export_llamafactory(template: str | None, longlora: bool, **kwargs) -> None:
 
     cfg = _resolve(**kwargs)
     paths = export(cfg, template=template, longlora=longlora)
+    from .llamafactory import export_warnings
+
+    for w in export_warnings(cfg, longlora):
+        click.echo(f"warning: {w}", err=True)
     for k, v in paths.items():
         click.echo(f"{k}: {v}")
 
@@ -202,3 +206,30 @@ def export_accelerate_config(strategy, num_processes, mixed_precision, output, c
     doc = accelerate_config(strategy, num_processes, mixed_precision)
     atomic_write_text(output, yaml.safe_dump(doc, sort_keys=False))
     click.echo(f"wrote {output} ({strategy}, {num_processes} processes)", err=True)
+
+
+@train.command("export-vllm")
+@click.argument("adapter", type=click.Path(exists=True, file_okay=False))
+@output_option("output", help="Directory for vllm_config.yaml and serve_vllm.sh.")
+@click.option("--name", default="reviewer", show_default=True,
+              help="The model name clients ask for (--model NAME).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--max-loras", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Adapters vLLM keeps loaded at once (multi-LoRA).")
+@click.option("--base-model", default=None,
+              help="Override the base recorded in adapter_config.json.")
+@config_option()
+def export_vllm_cmd(adapter, output, name, port, max_loras, base_model, config_file):
+    """Write the vLLM command and config that serve the base model with ADAPTER.
+
+    \b
+    paperreview train export-vllm runs/reviewer -o runs/serve
+    bash runs/serve/serve_vllm.sh      # on the GPU machine (pip install vllm)
+    paperreview review paper.pdf --base-url http://127.0.0.1:8000/v1 --model reviewer -t four-aspect
+    """
+    from .vllm import export_vllm
+
+    res = export_vllm(adapter, output, name, port, max_loras, base_model)
+    click.echo(f"wrote {res['config']} and {res['script']}", err=True)
+    click.echo(res["command"])
+    click.echo(f"then: {res['review']}", err=True)
