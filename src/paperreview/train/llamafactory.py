@@ -184,10 +184,10 @@ def _header(cfg: TrainConfig, template: str, report: dict[str, Any] | None, prec
             longlora: bool) -> str:
     lines = ["# Written by `paperreview train export-llamafactory`.",
              "# Run: llamafactory-cli train " + f"train_{cfg.method}.yaml",
-             f"# cutoff_len = the dataset budget {cfg.max_length} + a margin, since LLaMA-Factory's "
-             "template counts a few tokens differently: records are never cut.",
-             f"# template {template}: check it is the model's own chat template, or served "
-             "prompts will differ from trained ones."]
+             (f"# cutoff_len = the dataset budget {cfg.max_length} + a margin, since "
+              "LLaMA-Factory's template counts a few tokens differently: records are never cut."),
+             (f"# template {template}: check it is the model's own chat template, or served "
+              "prompts will differ from trained ones.")]
     if cfg.precision == "auto":
         lines.append(f"# precision auto resolved on the exporting machine: {precision} "
                      "(set bf16: true on a GPU that supports it).")
