@@ -26,12 +26,13 @@ NEEDS = {
     "parse_quality": "papers",
     "parse_speed": "papers",
     "review_checklist": None,
+    "scale_parse_check": None,
     "reviews_pipeline": "peerread",
     "reviews_tokens": "peerread",
     "train_throughput": None,
 }
 #: quick runs over ~10 s on two busy cores (still run by `make test`)
-SLOW = {"evaluate_peerread_hitrate", "train_throughput", "llm_throughput", "dataset_speed"}
+SLOW = {"scale_parse_check", "evaluate_peerread_hitrate", "train_throughput", "llm_throughput", "dataset_speed"}
 
 
 def test_every_benchmark_is_listed():
