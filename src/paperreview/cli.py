@@ -65,7 +65,12 @@ def cli() -> None:
     """
 
 
+#: the arguments of the running command (a launcher re-runs the command with them)
+ARGV: list[str] = []
+
+
 def main(argv: list[str] | None = None) -> None:
+    ARGV[:] = [str(a) for a in (argv if argv is not None else sys.argv[1:])]
     try:
         cli.main(args=argv, prog_name="paperreview", standalone_mode=False)
     except PaperReviewError as exc:

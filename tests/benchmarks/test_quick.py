@@ -26,13 +26,14 @@ NEEDS = {
     "parse_speed": "papers",
     "review_checklist": None,
     "review_methods": "papers",
+    "scale_parse_check": None,
     "reviews_pipeline": "peerread",
     "reviews_tokens": "peerread",
     "train_throughput": None,
 }
 #: quick runs over ~10 s on two busy cores (still run by `make test`)
 SLOW = {"evaluate_peerread_hitrate", "train_throughput", "llm_throughput", "dataset_speed",
-        "evaluate_accept_baseline", "reviews_pipeline"}
+        "evaluate_accept_baseline", "reviews_pipeline", "scale_parse_check", "review_methods"}
 
 
 def test_every_benchmark_is_listed():

@@ -36,8 +36,45 @@ def read_keys_file(path: str | os.PathLike) -> list[tuple[str, str]]:
     return out
 
 
+SHARE_HEADROOM = 0.95  # nodes sharing limits use 95% of them together
+
+
+def node_share(eps: list[Endpoint], num_nodes: int, node_rank: int) -> list[Endpoint]:
+    """This node's part of a pool shared by ``num_nodes`` engines, so that together they never
+    exceed any limit: with at least as many endpoints (keys) as nodes, each node takes every
+    ``num_nodes``-th one whole (node r: keys r, r+n, ...); with fewer, every node keeps them all
+    at 95% of 1/``num_nodes`` of each limit (the 5% absorbs the nodes' clocks and bursts not
+    lining up) and 1/``num_nodes`` of the concurrency cap.
+
+    >>> e = Endpoint(name="k", base_url=None, key="x", model="m", json_schema=None,
+    ...              max_context=None, limits={"rpm": 100, "tpm": 9000}, cap=8, burst=1.0)
+    >>> [x.limits["tpm"] for x in node_share([e], 3, 1)], node_share([e, e, e], 3, 1) == [e]
+    ([2850], True)
+    """
+    if num_nodes <= 1:
+        return eps
+    if node_rank >= num_nodes:
+        raise ConfigError(f"node rank {node_rank} is not below the number of nodes {num_nodes}",
+                          "ranks run from 0 to num_nodes - 1")
+    if len(eps) >= num_nodes:
+        return eps[node_rank::num_nodes]
+    out = []
+    for e in eps:
+        lim = {k: (max(1, int(v * SHARE_HEADROOM) // num_nodes) if v else v)
+               for k, v in e.limits.items()}
+        out.append(Endpoint(name=e.name, base_url=e.base_url, key=e.key, model=e.model,
+                            json_schema=e.json_schema, max_context=e.max_context, limits=lim,
+                            cap=max(1, e.cap // num_nodes), burst=e.burst, timeouts=e.timeouts))
+    return out
+
+
 def build_endpoints(cfg: EngineConfig) -> list[Endpoint]:
-    """The endpoints of ``cfg`` with their limits; raises ConfigError when none is usable."""
+    """The endpoints of ``cfg`` with their limits (this node's share when several nodes share
+    them); raises ConfigError when none is usable."""
+    return node_share(_all_endpoints(cfg), cfg.num_nodes, cfg.node_rank)
+
+
+def _all_endpoints(cfg: EngineConfig) -> list[Endpoint]:
     base_limits = {"rpm": cfg.rpm, "tpm": cfg.tpm, "rpd": cfg.rpd, "tpd": cfg.tpd}
 
     def make(name, base_url, key, model=None, limits=None, json_schema=None, max_context=None,

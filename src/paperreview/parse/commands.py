@@ -48,9 +48,17 @@ def _to_stdout(path: str, fmt: str, max_pages: int) -> None:
               help="Seconds per PDF before its worker is stopped.  [default: 300]")
 @click.option("--from-science-parse", "science_dir", type=click.Path(path_type=Path),
               default=None, help="Convert PeerRead parsed_pdfs/*.json in this directory instead.")
+@click.option("--executor", type=click.Choice(["local", "ray"]), default="local",
+              show_default=True,
+              help="ray: resumable shards as Ray tasks (inputs/outputs may be s3://, gs:// URLs; "
+                   "docs/scale.md).")
+@click.option("--ray-address", default=None,
+              help="Ray cluster to join (default: start a local Ray with --workers CPUs).")
+@click.option("--shards", type=click.IntRange(1), default=None,
+              help="Shards for --executor ray (default: 4 per worker).")
 @config_option()
 def parse(inputs, out_dir, fmt, workers, overwrite, max_pages, timeout, science_dir,
-          config_file) -> None:
+          executor, ray_address, shards, config_file) -> None:
     """Parse paper PDFs (files or directories) into structured papers.
 
     \b
@@ -77,12 +85,25 @@ def parse(inputs, out_dir, fmt, workers, overwrite, max_pages, timeout, science_
         files = science_parse_files(science_dir)
         summary = run(files, out_dir, config.model_copy(update={"workers": 0}),
                       on_row=_echo_row, fn=convert_to_file, suffix=".json")
+    elif executor == "ray":
+        from ..executors import ExecutorOptions
+        from ..executors.stages import parse_sharded
+
+        opts = ExecutorOptions(executor="ray", ray_address=ray_address,
+                               workers=max(1, config.workers), shards=shards)
+        summary = parse_sharded([str(p) for p in inputs], str(out_dir), config, opts,
+                                on_row=_echo_row)
     else:
         summary = run(inputs, out_dir, config, on_row=_echo_row)
     # paper files own the plain names here (a paper.pdf named summary.pdf -> summary.json), so
     # parse's stage files carry a prefix: parse_config.json and parse_summary.json
-    save_resolved(config, out_dir, "parse_config.json")
-    summary.write(Path(out_dir) / "parse_summary.json")
+    if "://" in str(out_dir):  # object storage: the summary beside the shards
+        from ..executors import fs
+
+        fs.write_text(fs.join(str(out_dir), "parse_summary.json"), summary.model_dump_json())
+    else:
+        save_resolved(config, out_dir, "parse_config.json")
+        summary.write(Path(out_dir) / "parse_summary.json")
     summary.print()
     if summary.failed:
         sys.exit(1)

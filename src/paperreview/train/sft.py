@@ -170,6 +170,7 @@ def sft_args(cfg: TrainConfig, prep: Prepared):
         bf16=prep.precision == "bf16", fp16=prep.precision == "fp16",
         **checkpointing_kwargs(cfg.gradient_checkpointing),
         dataloader_pin_memory=torch.cuda.is_available(),  # pinning only helps a GPU
+        use_cpu=not torch.cuda.is_available(),  # several CPU processes: DDP over gloo
         logging_steps=cfg.logging_steps, logging_first_step=True,
         eval_strategy=per_epoch if prep.validation else "no", eval_steps=cfg.eval_steps,
         save_strategy="steps", save_steps=cfg.save_steps, save_total_limit=cfg.save_total_limit,
@@ -213,7 +214,8 @@ def run_training(cfg: TrainConfig, callbacks: list | None = None) -> Summary:
         prep = prepare(cfg)
         out = Path(cfg.output_dir)
         out.mkdir(parents=True, exist_ok=True)
-        save_resolved(cfg, out, "train_config.json")
+        if _rank0():
+            save_resolved(cfg, out, "train_config.json")
         try:
             model = load_model(cfg, prep)
             trainer = build_trainer(cfg, prep, model, callbacks)
@@ -223,9 +225,10 @@ def run_training(cfg: TrainConfig, callbacks: list | None = None) -> Summary:
                 metrics.update(final_eval(trainer))
         except torch.OutOfMemoryError:
             raise checks.oom_advice(cfg) from None
-        trainer.save_model(str(out))
-        prep.tokenizer.save_pretrained(str(out))
-        _write_info(cfg, prep, trainer, metrics, resume_from)
+        trainer.save_model(str(out))  # rank 0 only, under several processes
+        if _rank0():
+            prep.tokenizer.save_pretrained(str(out))
+            _write_info(cfg, prep, trainer, metrics, resume_from)
     summary.count("ok", n=len(prep.train.rows))
     if prep.train.overlong:
         summary.count("skipped", "longer than --max-length", n=len(prep.train.overlong))
@@ -265,6 +268,7 @@ def _write_info(cfg: TrainConfig, prep: Prepared, trainer, metrics: dict, resume
     atomic_write_json(out / "training_info.json", info)
 
 
+<<<<<<< HEAD
 def checkpointing_kwargs(enabled: bool) -> dict[str, bool]:
     """The trainer argument for gradient checkpointing under this transformers version: newer
     releases call it ``activation_checkpointing``, older ones (5.17 and before, 4.x)
@@ -277,3 +281,10 @@ def checkpointing_kwargs(enabled: bool) -> dict[str, bool]:
     name = "activation_checkpointing" if "activation_checkpointing" in params else (
         "gradient_checkpointing")
     return {name: enabled}
+=======
+def _rank0() -> bool:
+    """True in a single process and in rank 0 of several (only it writes the outputs)."""
+    import os
+
+    return os.environ.get("RANK", "0") == "0"
+>>>>>>> lead19
