@@ -131,7 +131,8 @@ def dry_run(papers: list[str], cfg: Any, opts: ReviewOptions, log: Callable[[str
         n_final = opts.ensemble + (opts.ensemble > 1)
         if opts.method == "progressive":
             clean, _ = remove_hidden(paper)
-            rows = estimate(clean, count, opts.max_tokens, final, opts.ensemble)
+            rows = estimate(clean, count, opts.max_tokens, final, opts.ensemble,
+                            opts.related_limit if opts.related else 0)
         else:
             rows = [{"pass": "zero-shot review", "calls": n_final,
                      "prompt_tokens": final * n_final, "max_new_tokens": opts.max_tokens * n_final}]
