@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..cli_options import config_defaults_option, deprecated_aliases
-from ..errors import InputError
+from ..errors import ConfigError, InputError
 from ..llm.options import engine_config_from_options, engine_options
 from .templates import NAMES
 
@@ -26,7 +26,7 @@ def _fmt(out: str | None, fmt: str | None) -> str:
 
 @deprecated_aliases({"--max-tokens": "--max-new-tokens"})
 @click.command("review")
-@click.argument("papers", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("papers", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", default=None,
               help="Write here: .md (Markdown), .json (one GeneratedReview), .jsonl (append one "
                    "record per paper; done papers are skipped). Default: Markdown on stdout.")
@@ -44,6 +44,10 @@ def _fmt(out: str | None, fmt: str | None) -> str:
 @click.option("--calibration", type=click.Path(dir_okay=False), default=None,
               help="Calibration file from `paperreview evaluate calibrate`: show the rating "
                    "raw and on the venue's human scale, with an interval.")
+@click.option("--related", type=click.Choice(["arxiv", "semantic-scholar"]), default=None,
+              help="Search this service for related work (by the paper's title) and give the "
+                   "top abstracts to the progressive method's novelty pass, which cites their "
+                   "ids. Requests are rate-limited and cached in the run dir.")
 @click.option("--dry-run", is_flag=True,
               help="Print the calls, tokens and estimated cost of the method; call nothing.")
 @click.option("--ensemble", type=click.IntRange(1, 16), default=1, show_default=True,
@@ -63,10 +67,11 @@ def _fmt(out: str | None, fmt: str | None) -> str:
               help="Do not show the checklist findings to prompted models.")
 @engine_options
 @config_defaults_option()
-def review(papers, output, fmt, template, method, annotate, calibration, dry_run, ensemble, reflections,
+def review(papers, output, fmt, template, method, annotate, calibration, related, dry_run, ensemble, reflections,
            max_tokens, temperature, max_context, run_dir, no_checklist_notes, config_file,
            **engine_kw):
-    """Review paper PDFs (or parsed-paper JSON): an LLM review when a backend is configured, the
+    """Review paper PDFs, parsed-paper JSON files or `paperreview parse` output dirs (a parsed
+    paper is never parsed again): an LLM review when a backend is configured, the
     offline checklist analysis always.
 
     \b
@@ -77,7 +82,9 @@ def review(papers, output, fmt, template, method, annotate, calibration, dry_run
     paperreview review paper.pdf --base-url http://127.0.0.1:8000/v1 -o r.json --annotate r.pdf
     """
     from .generate import ReviewOptions
-    from .run import review_many
+    from .run import expand_inputs, review_many
+
+    papers = expand_inputs(papers)
 
     cfg = engine_config_from_options(engine_kw, run_dir=run_dir)
     if max_context:
@@ -85,7 +92,10 @@ def review(papers, output, fmt, template, method, annotate, calibration, dry_run
     opts = ReviewOptions(template=template, ensemble=ensemble, reflections=reflections,
                          max_tokens=max_tokens, temperature=temperature,
                          checklist_notes=not no_checklist_notes, method=method,
-                         calibration=calibration)
+                         calibration=calibration, related=related)
+    if related and method != "progressive":
+        raise ConfigError("--related feeds the progressive method's novelty pass",
+                          "drop --related or use --method progressive")
     if dry_run:
         from .run import dry_run as plan
 

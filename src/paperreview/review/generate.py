@@ -49,19 +49,18 @@ class ReviewOptions(BaseModel):
     # zero-shot: one prompt in the chosen form (the 2023 Stanford / AI Scientist way)
     method: Literal["progressive", "zero-shot"] = "progressive"
     calibration: str | None = None  # a file from `evaluate calibrate`: rating on the venue's scale
+    # related work for the novelty pass (progressive): searched on the paper's title
+    related: Literal["arxiv", "semantic-scholar"] | None = None
+    related_limit: int = Field(5, ge=1, le=20)
 
 
 def parse_paper(path: str | Path) -> Paper:
     """Parse a PDF (or a parsed-paper JSON) with the parse stage; its errors pass through."""
     p = Path(path)
     if p.suffix.lower() == ".json" and p.is_file():
-        import json
+        from ..parse.science_parse import load_paper_json  # a Paper record or science-parse JSON
 
-        try:
-            return Paper.model_validate(json.loads(p.read_text(encoding="utf-8")))
-        except ValueError as exc:
-            raise InputError(f"{p}: not a parsed paper JSON ({exc.__class__.__name__})",
-                             "give a PDF or the JSON written by `paperreview parse`") from None
+        return load_paper_json(p)
     from ..parse import parse_pdf
 
     return parse_pdf(p)
@@ -80,9 +79,40 @@ def offline_review(paper: Paper, options: ReviewOptions) -> GeneratedReview:
         fill_pages(paper.source, findings)
     return GeneratedReview(
         id=paper.id, paper_id=paper.id, source=paper.source, template=options.template,
-        status="skipped", findings=findings, comments=checklist_comments(paper, findings),
+        status="skipped", findings=findings,
+        comments=checklist_comments(paper, findings) + screen_comments(paper),
         hidden_text=paper.hidden_text,
         metadata={"mode": "offline", "note": HOW_TO_ADD_LLM, "title": paper.title})
+
+
+def _related(paper: Paper, options: ReviewOptions, cfg: Any, rec: GeneratedReview,
+             log: Callable[[str], None]) -> list:
+    """``--related``: the top works from arXiv / Semantic Scholar, cached in the LLM run dir."""
+    if not options.related:
+        return []
+    from .related import find_related
+
+    log(f"[progressive] searching {options.related} for related work")
+    works = find_related(paper, options.related, cfg.run_dir, options.related_limit)
+    rec.metadata["related"] = {"source": options.related,
+                               "works": [w.model_dump() for w in works]}
+    log(f"[progressive] {len(works)} related work(s) for the novelty pass")
+    return works
+
+
+def screen_comments(paper: Paper) -> list:
+    """Visible sentences addressed to LLM reviewers (:mod:`.screen`), page located."""
+    from .screen import visible_instructions
+    from .verify import PaperIndex
+
+    comments = visible_instructions(remove_hidden(paper)[0])  # hidden text is reported apart
+    if comments:
+        index = PaperIndex.from_paper(paper)
+        for c in comments:
+            m = index.find(c.evidence.quote)
+            c.verified = m.ok
+            c.evidence.page = m.page if m.ok else None
+    return comments
 
 
 def checklist_comments(paper: Paper, findings: list) -> list:
@@ -132,7 +162,9 @@ def review_paper(paper: Paper, config: Any | None, options: ReviewOptions | None
             from .progressive import final_notes, run_progressive
 
             clean, _ = remove_hidden(paper)  # hidden text never reaches the model
-            llm_comments = run_progressive(engine, clean, rec, log, options.max_tokens)
+            related = _related(clean, options, cfg, rec, log)
+            llm_comments = run_progressive(engine, clean, rec, log, options.max_tokens,
+                                           related, options.related or "")
             rec.comments += llm_comments
             extra = final_notes(llm_comments)
             log("[progressive] writing the review from the verified comments")

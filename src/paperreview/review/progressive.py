@@ -39,6 +39,7 @@ MAX_CHALLENGES = 12      # precision pass: at most this many major/critical comm
 ORDER = ("critical", "major", "moderate", "minor")
 _RESULTS = re.compile(r"result|experiment|evaluation|empirical|ablation|benchmark", re.IGNORECASE)
 _INTRO = re.compile(r"intro", re.IGNORECASE)
+_CITE = re.compile(r"\[((?:arxiv|s2):[^\]\s]+)\]")
 _MATH = re.compile(r"[=≤≥∑∏∫∈∀∃]|\\(?:frac|sum|mathbb)")
 
 Category = Literal["soundness", "experiments", "claims", "clarity", "novelty", "reproducibility",
@@ -118,8 +119,10 @@ def _split(heading: str, text: str) -> list[tuple[str, str]]:
             for i, t in enumerate(out, 1)]
 
 
-def crosscut_inputs(paper: Paper) -> dict[str, dict[str, str]]:
-    """The cross-cutting passes this paper gets, with their template values (summary added)."""
+def crosscut_inputs(paper: Paper, related: list[Any] | None = None, source: str = ""
+                    ) -> dict[str, dict[str, Any]]:
+    """The cross-cutting passes this paper gets, with their template values (summary added);
+    ``related`` (:class:`~.related.RelatedWork` records) adds the novelty pass."""
     body = paper.body_sections
     intro = "\n\n".join(s.text for s in body if _INTRO.search(s.heading))[:SECTION_CHARS]
     results = "\n\n".join(s.text for s in body if _RESULTS.search(s.heading))[:SECTION_CHARS * 2]
@@ -131,6 +134,9 @@ def crosscut_inputs(paper: Paper) -> dict[str, dict[str, str]]:
         out["design"] = {"text": results[:SECTION_CHARS * 2]}
     if len(_MATH.findall(whole)) >= 5:
         out["notation"] = {"text": whole}
+    if related:
+        out["novelty"] = {"claims": f"{paper.abstract}\n\n{intro}", "source": source,
+                          "works": [w.model_dump() for w in related]}
     return out
 
 
@@ -139,8 +145,10 @@ class Progressive:
     """One progressive review of ``paper`` through ``engine`` (an :class:`~paperreview.llm.Engine`)."""
 
     def __init__(self, engine: Any, paper: Paper, rec: GeneratedReview,
-                 log: Callable[[str], None] = lambda s: None, max_new_tokens: int = 2048):
+                 log: Callable[[str], None] = lambda s: None, max_new_tokens: int = 2048,
+                 related: list[Any] | None = None, related_source: str = ""):
         self.engine, self.paper, self.rec, self.log = engine, paper, rec, log
+        self.related, self.related_source = related or [], related_source
         self.max_new_tokens = max_new_tokens
         self.p = prompts()
         self.index = PaperIndex.from_paper(paper)
@@ -193,7 +201,7 @@ class Progressive:
         return found
 
     def crosscut(self) -> list[tuple[str, LLMComment]]:
-        inputs = crosscut_inputs(self.paper)
+        inputs = crosscut_inputs(self.paper, self.related, self.related_source)
         if not inputs:
             return []
         self.log(f"[progressive] cross-checking: {', '.join(inputs)}")
@@ -209,6 +217,9 @@ class Progressive:
             rc = ReviewComment(id=f"c{i}", source="llm", category=c.category,
                                severity=c.severity, text=c.text, suggestion=c.suggestion or None,
                                evidence=Evidence(quote=c.quote), metadata={"pass": where})
+            cites = _CITE.findall(c.text)
+            if cites:  # the novelty pass names the related works it rests on
+                rc.metadata["cites"] = cites
             self._locate(rc)
             comments.append(rc)
             if not rc.verified:
@@ -297,9 +308,12 @@ def final_notes(comments: list[ReviewComment]) -> str:
 
 
 def run_progressive(engine: Any, paper: Paper, rec: GeneratedReview,
-                    log: Callable[[str], None], max_new_tokens: int) -> list[ReviewComment]:
-    """Passes 1-5: the model's comments, verified, merged and challenged (rejected ones kept)."""
-    prog = Progressive(engine, paper, rec, log, max_new_tokens)
+                    log: Callable[[str], None], max_new_tokens: int,
+                    related: list[Any] | None = None, related_source: str = ""
+                    ) -> list[ReviewComment]:
+    """Passes 1-5: the model's comments, verified, merged and challenged (rejected ones kept).
+    ``related``: works found by ``--related`` for the novelty cross-check."""
+    prog = Progressive(engine, paper, rec, log, max_new_tokens, related, related_source)
     found = prog.read() + prog.crosscut()
     comments = merge(prog.verify(found))
     prog.challenge(comments)
@@ -311,7 +325,8 @@ def run_progressive(engine: Any, paper: Paper, rec: GeneratedReview,
 
 # ---------------------------------------------------------------------------- dry run
 def estimate(paper: Paper, count: Callable[[str], int], max_new_tokens: int,
-             final_prompt_tokens: int, ensemble: int = 1) -> list[dict[str, Any]]:
+             final_prompt_tokens: int, ensemble: int = 1, related_limit: int = 0
+             ) -> list[dict[str, Any]]:
     """Calls and prompt tokens per pass, without calling anything. Re-asks and challenges depend
     on the answers: their rows are upper bounds from typical comment counts."""
     p = prompts()
@@ -329,6 +344,11 @@ def estimate(paper: Paper, count: Callable[[str], int], max_new_tokens: int,
                                                                        summary="", **v))
                                       for k, v in cc.items()),
                  "max_new_tokens": len(cc) * max_new_tokens})
+    if related_limit:  # one search request (not a model call), then one novelty call
+        rows.append({"pass": "novelty vs related work (1 search)", "calls": 1,
+                     "prompt_tokens": sys_t + summary_t + related_limit * 400
+                     + count(paper.abstract) + SECTION_CHARS // 3,
+                     "max_new_tokens": max_new_tokens})
     reask = max(1, len(parts) // 3)
     rows.append({"pass": "re-ask unverified quotes (upper bound)", "calls": reask,
                  "prompt_tokens": reask * (sys_t + 250), "max_new_tokens": reask * 300})
