@@ -26,6 +26,9 @@ def _count(state: ParseState, what: str, n: int = 1) -> None:
 
 def _numeric_edge_spans(line: Line) -> list[tuple[int, float, int]]:
     """(span index, x centre, value) for number-only spans at the start or end of a line."""
+    text = line.text.strip()
+    if not (text[:1].isdigit() or text[-1:].isdigit()):  # most lines: no number at an edge
+        return []
     idx = [i for i, s in enumerate(line.spans) if s[0].strip()]
     out = []
     for i in {idx[0], idx[-1]} if idx else ():
