@@ -18,8 +18,10 @@ KINDS = {"fig": "figure", "figure": "figure", "table": "table", "tab": "table",
          "chart": "other", "plate": "other", "box": "other"}
 CAPTION = re.compile(
     r"^\s*(?:supplementary\s+)?(fig(?:ure)?|tab(?:le)?|alg(?:orithm)?|listing|scheme|chart|plate)"
-    r"\.?\s*((?:[A-Z]\.?)?\d+(?:\.\d+)*[a-z]?|[IVXL]+)\s*(?:[:.|—–]|-\s)\s*(.*)$", re.IGNORECASE)
+    r"\.?\s*((?:[A-Z]\.?)?\d+(?:\.\d+)*[a-z]?|[IVXL]+)\s*(?:[:|—–]|\.(?!\d)|-\s)\s*(.*)$",
+    re.IGNORECASE)  # "Figure 8.5 depicts" is a sentence: "8" + "." + "5 depicts" is no label
 LABEL_ONLY = re.compile(r"^\s*(table|figure|algorithm)\s+([IVXL]+|[A-Z]?\d+(?:\.\d+)?)\s*$", re.IGNORECASE)
+MENTION = re.compile(r"^\s*(?:fig(?:ure)?|table)\.?\s*\d", re.IGNORECASE)  # no caption line
 SUBCAPTION = re.compile(r"^\s*\(([a-h])\)\s+(\S.*)$")
 
 
@@ -75,6 +77,7 @@ def _continuation(lines: list[Line], i: int, first: str) -> int:
     while j < len(lines):
         nxt = lines[j]
         if (nxt.kind != "body" or CAPTION.match(nxt.text) or SUBCAPTION.match(nxt.text)
+                or MENTION.match(nxt.text)
                 or _table_row(lines, j)
                 or gap_above(lines[j - 1], nxt) > 0.5 * nxt.height
                 or (abs(nxt.size - size) > 0.6 and (j > i + 1 or first.strip()))

@@ -59,18 +59,38 @@ def find_title(state: ParseState) -> int:
         return 0
     best = max(_title_score(lines[i]) for i in cands)
     start = next(i for i in cands if _title_score(lines[i]) >= best - 0.01)
+    while start - 1 in cands and _same_title_style(lines[start], lines[start - 1]):
+        start -= 1  # an earlier line a fraction of a point smaller (a math glyph, rounding)
     block = [start]
     for i in range(start + 1, min(start + 6, len(lines))):
         ln, prev = lines[i], lines[block[-1]]
-        if (ln.page != 0 or abs(ln.size - prev.size) > 0.6 or ln.bold != prev.bold
-                or JUNK.search(ln.text) or ABSTRACT.match(ln.text) or FIELD_LABEL.match(ln.text)
-                or ln.y0 - prev.y1 > 1.5 * max(ln.height, prev.height)):
+        if (ln.page != 0 or not _same_title_style(ln, prev) or JUNK.search(ln.text)
+                or ABSTRACT.match(ln.text) or FIELD_LABEL.match(ln.text)):
             break
         block.append(i)
+    nxt = block[-1] + 1
+    if nxt < len(lines) and _subtitle(lines[nxt], lines[block[-1]], state.body_size):
+        block.append(nxt)
     for i in block:
         lines[i].kind = "title"
     state.title = TITLE_LABEL.sub("", join_lines(lines[i].text for i in block))
     return block[-1] + 1
+
+
+def _same_title_style(ln: Line, prev: Line) -> bool:
+    """Two lines of one title: same weight, sizes within a point (6%), no wide gap."""
+    return (ln.page == prev.page and ln.bold == prev.bold
+            and abs(ln.size - prev.size) <= max(0.6, 0.06 * max(ln.size, prev.size))
+            and ln.y0 - prev.y1 <= 1.5 * max(ln.height, prev.height) and ln.y0 > prev.y0)
+
+
+def _subtitle(ln: Line, last: Line, body: float) -> bool:
+    """A subtitle right under the title: display size (1.3x the body, 3/4 of the title),
+    close below it, words (no e-mail, affiliation or journal line)."""
+    return (ln.page == last.page and ln.y0 > last.y0 and ln.size >= 1.3 * body
+            and ln.size >= 0.75 * last.size and ln.y0 - last.y1 <= 1.0 * last.height
+            and len(ln.text.split()) >= 2 and not NOT_AUTHOR.search(ln.text)
+            and not JUNK.search(ln.text) and ln.text.count(",") < 2)
 
 
 def _authors(lines: list[Line], body: float) -> list[str]:

@@ -46,28 +46,44 @@ def _drop_spans(line: Line, drop: set[int]) -> None:
         line.x1 = max(s[4] for s in line.spans)
 
 
+def _gutter(page) -> dict[int, set[int]]:
+    """id(line) -> indices of its spans that belong to a line-number gutter on this page."""
+    cands: dict[int, list[tuple[Line, int, float, int]]] = {}
+    for line in page.lines:
+        for i, xc, value in _numeric_edge_spans(line):
+            cands.setdefault(round(xc / 6), []).append((line, i, line.y0, value))
+    drop: dict[int, set[int]] = {}
+    for key in sorted(cands):
+        group = cands.get(key - 1, []) + cands[key]  # neighbouring bins: one ragged gutter
+        if len(group) < 6:
+            continue
+        group.sort(key=lambda g: g[2])
+        rises = sum(1 for a, b in pairwise(group) if 0 < b[3] - a[3] <= 10)
+        if rises < 0.6 * (len(group) - 1):
+            continue
+        for line, i, _, _ in group:
+            drop.setdefault(id(line), set()).add(i)
+    return drop
+
+
 def remove_line_numbers(state: ParseState) -> None:
     """Drop the line-number gutters of review copies (ICLR/ACL/NeurIPS, REVTeX linenumbers).
 
     A gutter is a vertical stack of number-only spans at one x position whose values mostly rise
-    down the page; a table column of numbers rarely counts up like that.
+    down the page; a table column of numbers rarely counts up like that. Review copies number
+    every page, so gutters must be found on at least half the pages (a ranked table or aligned
+    formulas on a page or two of a paper without line numbers count up too), and on a one-page
+    document beside most of its lines.
     """
-    for page in state.pages:
-        cands: dict[int, list[tuple[Line, int, float, int]]] = {}
-        for line in page.lines:
-            for i, xc, value in _numeric_edge_spans(line):
-                cands.setdefault(round(xc / 6), []).append((line, i, line.y0, value))
-        drop: dict[int, set[int]] = {}
-        for key in sorted(cands):
-            group = cands.get(key - 1, []) + cands[key]  # neighbouring bins: one ragged gutter
-            if len(group) < 6:
-                continue
-            group.sort(key=lambda g: g[2])
-            rises = sum(1 for a, b in pairwise(group) if 0 < b[3] - a[3] <= 10)
-            if rises < 0.6 * (len(group) - 1):
-                continue
-            for line, i, _, _ in group:
-                drop.setdefault(id(line), set()).add(i)
+    found = [(page, _gutter(page)) for page in state.pages]
+    with_gutter = sum(bool(drop) for _, drop in found)
+    if with_gutter < 0.5 * len(state.pages):
+        return
+    if len(state.pages) == 1 and found[0][1]:
+        page, drop = found[0]
+        if sum(map(len, drop.values())) < 0.6 * len(page.lines):
+            return
+    for page, drop in found:
         if not drop:
             continue
         kept = []
