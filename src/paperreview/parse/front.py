@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .authors import find_authors
 from .captions import gap_above
 from .model import Line, ParseState
 from .text import clean, join_lines
@@ -93,19 +94,10 @@ def _subtitle(ln: Line, last: Line, body: float) -> bool:
             and not JUNK.search(ln.text) and ln.text.count(",") < 2)
 
 
-def _authors(lines: list[Line], body: float) -> list[str]:
-    names: list[str] = []
-    for ln in lines:
-        text = re.sub(r"[\d∗*†‡§¶,]+(?=\s|$|,)", ",", ln.text)
-        if NOT_AUTHOR.search(text) or JUNK.search(text) or ln.size < body - 1.5:
-            continue  # affiliations, and journal lines ("Received ... / Accepted ...")
-        text = re.sub(r"^\s*authors?\s*:\s*", "", text, flags=re.IGNORECASE)  # "Authors: ..."
-        for part in re.split(r",|\band\b|&|;|·", text):
-            part = clean(part).strip(" .∗*†‡§¶")
-            words = part.split()
-            if 2 <= len(words) <= 5 and all(w[0].isupper() for w in words if w[0].isalpha()):
-                names.append(part)
-    return names[:30]
+def _authors(state: ParseState, lines: list[Line]) -> list[str]:
+    """Fill ``state.author_details``; return the names."""
+    state.author_details = find_authors(lines, state.body_size, JUNK)
+    return [p["name"] for p in state.author_details]
 
 
 def find_abstract(state: ParseState, after_title: int) -> int:
@@ -121,7 +113,7 @@ def find_abstract(state: ParseState, after_title: int) -> int:
         if label is not None:
             limit = far
     if label is not None:
-        state.authors = _authors(lines[after_title:label], state.body_size)
+        state.authors = _authors(state, lines[after_title:label])
         first = ABSTRACT.sub("", lines[label].text, count=1)
         lines[label].kind = "abstract_label"
         parts = [first] if first.strip() else []
@@ -130,7 +122,7 @@ def find_abstract(state: ParseState, after_title: int) -> int:
         i = _first_paragraph(state, after_title, limit)
         if i is None:
             return after_title
-        state.authors = _authors(lines[after_title:i], state.body_size)
+        state.authors = _authors(state, lines[after_title:i])
         parts = []
     while i < len(lines) and not parts and lines[i].page <= 1 and (
             (NOT_AUTHOR.search(lines[i].text) and lines[i].size < state.body_size - 0.5)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..records import Caption, HiddenText, Paper, Section
+from ..records import Author, Caption, HiddenText, Paper, Section
 from .assemble import assemble
 from .captions import find_captions
 from .front import find_abstract, find_title
@@ -62,6 +62,7 @@ def to_paper(state: ParseState) -> Paper:
         n_pages=len(state.pages),
         title=state.title,
         authors=state.authors,
+        author_details=[Author(**a) for a in state.author_details],
         abstract=state.abstract,
         sections=[Section(**s) for s in state.sections],
         captions=[Caption(**c) for c in state.captions],
