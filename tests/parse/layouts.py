@@ -327,7 +327,7 @@ def _defect_column_float(d: _Pages) -> dict:
     d.centre(100, "Abstract", size=11)
     y = d.para(72, 118, 468, ABSTRACT)
     d.text(72, y + 10, "1 Introduction", "tibo", 12)
-    y = y + 30
+    y = top = y + 30
     col = 228
     while y < 640:  # the left column fills up with running text
         y = d.para(72, y, col, SENT) + 4
@@ -341,9 +341,9 @@ def _defect_column_float(d: _Pages) -> dict:
     for r, row in enumerate([("Model", "Accuracy", "Params"), ("Ours", "91.2", "7B"),
                              ("Baseline", "88.0", "13B")]):
         for c, cell in enumerate(row):
-            d.text(x + 10 + 70 * c, 72 + 14 * r, cell, "tibo" if r == 0 else "tiro", 10)
+            d.text(x + 10 + 70 * c, top + 14 * r, cell, "tibo" if r == 0 else "tiro", 10)
     cap = "Accuracy and size of the models on the test split."
-    y = d.para(x, 124, col, "Table 1: " + cap, size=9) + 10
+    y = d.para(x, top + 52, col, "Table 1: " + cap, size=9) + 10
     y = d.para(x, y, col, " ".join(lines[1:]))
     d.para(x, y + 4, col, SENT)
     return {"title": "Tables at the Top of a Column", "captions": [cap],
@@ -407,7 +407,7 @@ def _defect_abstract(d: _Pages) -> dict:
     d.centre(72, "Abstracts in More Than One Paragraph", size=16)
     d.centre(110, "Abstract", "tibo", 11, 72, 300)
     first = ABSTRACT
-    second = ("In a second paragraph we describe the experiments. " + SENT * 4
+    second = ("In a second paragraph we describe the experiments. " + SENT * 11
               + "The last sentence of the abstract ends here.")
     y = d.para(82, 128, 208, first)
     lines = _wrap(second, "tiro", 10, 208)
@@ -416,7 +416,7 @@ def _defect_abstract(d: _Pages) -> dict:
     while y < 700 and k < len(lines):
         d.text(82, y, lines[k])
         y, k = y + 12.2, k + 1
-    y = d.para(322, 72, 208, " ".join(lines[k:])) + 10
+    y = d.para(322, 110, 208, " ".join(lines[k:])) + 10
     d.text(312, y, "1 Introduction", "tibo", 12)
     d.para(312, y + 20, 228, SENT * 2)
     return {"abstract": first + " " + second, "headings": ["Introduction"]}

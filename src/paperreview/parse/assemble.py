@@ -111,7 +111,7 @@ def assemble(state: ParseState) -> None:
             in_refs, cur = True, None
             ref_lines.append(ln)
         elif in_refs:
-            if ln.kind == "body":
+            if ln.kind in ("body", "footnote"):  # a list set small can look like notes
                 ref_lines.append(ln)
         elif ln.kind == "body":
             if cur is None:

@@ -177,11 +177,23 @@ def _is_candidate(prev: Line | None, ln: Line, body: float, geo: Geometry,
     return starts_block(prev, ln) or (prev is not None and _style(prev, body) != style)
 
 
+def _neighbours(lines: list[Line], i: int) -> tuple[Line | None, Line | None]:
+    """The lines before and after ``lines[i]``, passing over float labels."""
+    j = i - 1
+    while j >= 0 and lines[j].kind == "float_text":
+        j -= 1
+    k = i + 1
+    while k < len(lines) and lines[k].kind == "float_text":
+        k += 1
+    return (lines[j] if j >= 0 else None), (lines[k] if k < len(lines) else None)
+
+
 def _beside(ln: Line, o: Line | None) -> bool:
     """``o`` is a short fragment on ``ln``'s baseline a few words away (not merged into it:
     a wide gap), as table cells are; a line of the other column (when the page was not seen
     as two columns) is long or far."""
-    if o is None or o.page != ln.page or o.col != ln.col or abs(o.y0 - ln.y0) >= 0.5 * ln.height:
+    if (o is None or o.page != ln.page or o.col != ln.col or o.kind == "float_text"
+            or abs(o.y0 - ln.y0) >= 0.5 * ln.height):
         return False
     gap = o.x0 - ln.x1 if o.x0 >= ln.x0 else ln.x0 - o.x1
     return len(o.text.strip()) < 40 and gap < 6 * ln.size
@@ -244,6 +256,9 @@ def find_headings(state: ParseState, start: int) -> None:
     while i < len(lines):
         ln, prev = lines[i], lines[i - 1] if i else None
         nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if ln.kind == "body" and (prev is not None and prev.kind == "float_text"
+                                  or nxt is not None and nxt.kind == "float_text"):
+            prev, nxt = _neighbours(lines, i)  # a plot's labels between the text lines
         if not _is_candidate(prev, ln, body, geo, nxt):
             split = _split_run_in(ln) if ln.kind == "body" and starts_block(prev, ln) else None
             if split is not None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..records import Author, Caption, HiddenText, Paper, Section
 from .assemble import assemble
 from .captions import find_captions
+from .floats import mark_float_text, mark_footnotes, mark_tiny_labels
 from .front import find_abstract, find_title
 from .furniture import remove_headers_footers, remove_line_numbers
 from .headings import body_size, find_headings
@@ -43,7 +44,10 @@ PROCESSORS: list[Callable[[ParseState], None]] = [
     remove_headers_footers,
     order_lines,
     set_body_size,
+    mark_tiny_labels,
     find_captions,
+    mark_float_text,
+    mark_footnotes,
     front_matter,
     headings,
     assemble,
