@@ -49,17 +49,24 @@ def _paragraph_text(lines: list[Line], col_left: dict) -> str:
     return out.strip()
 
 
-FIRST_REF = re.compile(r"^\s*\[1\]\s+\S")
+FIRST_REF = re.compile(r"^\s*(\[1\]|1\.)\s+\S")
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def _unheaded_references(lines: list[Line], start: int) -> int | None:
     """Where a reference list without a heading starts (REVTeX, some Elsevier builds): the
-    last line opening with "[1]" in the second half, followed closely by "[2]" and "[3]"."""
+    last line opening with "[1]" (or "1.") in the second half, followed closely by "[2]" and
+    "[3]" ("2.", "3."), the entries citing years."""
     for i in range(len(lines) - 1, max(start, len(lines) // 2) - 1, -1):
-        if lines[i].kind == "body" and FIRST_REF.match(lines[i].text):
-            window = " ".join(f"\n{ln.text.lstrip()}" for ln in lines[i + 1:i + 40])
-            if "\n[2]" in window and "\n[3]" in window:
-                return i
+        m = FIRST_REF.match(lines[i].text) if lines[i].kind == "body" else None
+        if not m:
+            continue
+        window = lines[i:i + 40]
+        joined = " ".join(f"\n{ln.text.lstrip()}" for ln in window[1:])
+        two, three = ("\n[2]", "\n[3]") if m.group(1) == "[1]" else ("\n2.", "\n3.")
+        if two in joined and three in joined and len(YEAR.findall(
+                " ".join(ln.text for ln in window[:12]))) >= 3:
+            return i
     return None
 
 

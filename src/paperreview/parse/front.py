@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .authors import _names as find_names
 from .authors import find_authors
 from .captions import gap_above
 from .model import Line, ParseState
@@ -80,9 +81,15 @@ def find_title(state: ParseState) -> int:
 
 def _same_title_style(ln: Line, prev: Line) -> bool:
     """Two lines of one title: same weight, sizes within a point (6%), no wide gap."""
-    return (ln.page == prev.page and ln.bold == prev.bold
+    caps = [_caps_line(x) for x in (ln, prev)]
+    return (ln.page == prev.page and ln.bold == prev.bold and caps[0] == caps[1]
             and abs(ln.size - prev.size) <= max(0.6, 0.06 * max(ln.size, prev.size))
             and ln.y0 - prev.y1 <= 1.5 * max(ln.height, prev.height) and ln.y0 > prev.y0)
+
+
+def _caps_line(ln: Line) -> bool:
+    letters = [c for c in ln.text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
 
 
 def _subtitle(ln: Line, last: Line, body: float) -> bool:
@@ -91,7 +98,8 @@ def _subtitle(ln: Line, last: Line, body: float) -> bool:
     return (ln.page == last.page and ln.y0 > last.y0 and ln.size >= 1.3 * body
             and ln.size >= 0.75 * last.size and ln.y0 - last.y1 <= 1.0 * last.height
             and len(ln.text.split()) >= 2 and not NOT_AUTHOR.search(ln.text)
-            and not JUNK.search(ln.text) and ln.text.count(",") < 2)
+            and not JUNK.search(ln.text) and ln.text.count(",") < 2
+            and not find_names(ln.text))  # the authors, set large
 
 
 def _authors(state: ParseState, lines: list[Line]) -> list[str]:

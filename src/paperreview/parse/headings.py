@@ -133,6 +133,8 @@ def _raw_style(ln: Line, body: float, geo: Geometry | None, num: str, rest: str,
         return "bold"
     if _caps(rest) and (num or rest.lower() in COMMON):
         return "caps"
+    if n_words <= 3 and CHAPTER.match(rest) and not CHAPTER.match(rest).group(3):
+        return "chapter"  # "CHAPTER 2" on its own line, its title below
     if not num or n_words > 14 or not rest[:1].isupper() or rest.endswith((".", ",", ";")):
         return None
     if ln.italic and ln.size >= body - 1.6 and not _run_in(ln, 1):
@@ -156,6 +158,8 @@ def _is_candidate(prev: Line | None, ln: Line, body: float, geo: Geometry,
     if (style is None and words and words[-1].lower() in STOPWORDS and nxt is not None
             and _continues(ln, nxt, body, geo)):  # "... Sufficient to" + "Establish Trust"
         style = _style(ln, body, geo, open_end=True)
+    if style is None and _spaced(prev, ln):
+        style = "spaced"
     if style is None or _tabular(ln):
         return False
     if nxt is not None and nxt.page == ln.page and (_numeric(nxt) or _tabular(nxt)):
@@ -175,6 +179,18 @@ def _is_candidate(prev: Line | None, ln: Line, body: float, geo: Geometry,
     if text[0].islower() or text[0] in "([{=+-*/<>|":
         return False
     return starts_block(prev, ln) or (prev is not None and _style(prev, body) != style)
+
+
+def _spaced(prev: Line | None, ln: Line) -> bool:
+    """A heading in the body font (some thesis styles): a multi-level number ("1.3.",
+    "2.1.1"), a few Title Case words, space above."""
+    num, rest = split_number(ln.text.strip())
+    if not re.fullmatch(r"\d{1,2}(?:\.\d{1,2}){1,3}", num) or rest.endswith((".", ",", ";", ":")):
+        return False
+    words = [w for w in rest.split() if len(w) > 3]
+    return (1 <= len(rest.split()) <= 12 and rest[:1].isupper()
+            and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+            and (prev is None or gap_above(prev, ln) > 0.6 * ln.height))
 
 
 def _neighbours(lines: list[Line], i: int) -> tuple[Line | None, Line | None]:
@@ -278,6 +294,9 @@ def find_headings(state: ParseState, start: int) -> None:
         group = lines[i:j]
         for k, g in enumerate(group):
             g.kind = "heading" if k == 0 else "heading_cont"
+        label = CHAPTER.match(ln.text)
+        if label and not label.group(3) and j < len(lines):
+            j = _chapter_title(lines, j, body, geo)
         num, _ = split_number(ln.text)
         key = (round(ln.size), ln.bold, _style(ln, body))
         roman = bool(re.fullmatch(r"[IVX]+", num))
@@ -300,6 +319,20 @@ def find_headings(state: ParseState, start: int) -> None:
         i = j
     _style_levels(pending, style_levels)
     _chapters(lines, start, body)
+
+
+def _chapter_title(lines: list[Line], j: int, body: float, geo: Geometry) -> int:
+    """The title under a "Chapter N" label (up to three lines in capitals, centred, bold or
+    large) becomes a level-0 heading; returns the index after it."""
+    k = j
+    while (k < len(lines) and k - j < 3 and lines[k].kind == "body"
+           and lines[k].page == lines[j].page and not split_number(lines[k].text)[0]
+           and (_caps(lines[k].text) or _centered(lines[k], geo) or lines[k].bold
+                or lines[k].size >= body + 0.9)):
+        lines[k].kind = "heading" if k == j else "heading_cont"
+        lines[k].level = 0
+        k += 1
+    return k
 
 
 def _chapters(lines: list[Line], start: int, body: float) -> None:
