@@ -413,18 +413,24 @@ def _defect_abstract(d: _Pages) -> dict:
     lines = _wrap(second, "tiro", 10, 208)
     y += 6
     k = 0
-    while y < 700 and k < len(lines):
+    while y < 690 and k < len(lines):
         d.text(82, y, lines[k])
         y, k = y + 12.2, k + 1
+    d.page.draw_line((82, 706), (150, 706))
+    d.text(82, 710, "1 University of Somewhere, London", size=8)
+    d.text(82, 720, "2 Institute of Things, Paris", size=8)
     y = d.para(322, 110, 208, " ".join(lines[k:])) + 10
     d.text(312, y, "1 Introduction", "tibo", 12)
     d.para(312, y + 20, 228, SENT * 2)
     return {"abstract": first + " " + second, "headings": ["Introduction"]}
 
 
-def _defect_thesis(d: _Pages) -> dict:
+def _defect_thesis(d: _Pages, plain: bool = False) -> dict:
     """A thesis: title page, a later abstract page, running chapter heads in a large top
-    margin, chapter openings with "Chapter N" above the title."""
+    margin, chapter openings with "Chapter N" above the title. ``plain``: everything in the
+    body font (some university styles): capitals, centring and numbers mark the headings."""
+    if plain:
+        return _thesis_plain(d)
     d.centre(200, "Learning Latent Structure", "tibo", 24.9)
     d.centre(240, "from Noisy Observations", "tibo", 24.9)
     d.centre(320, "A thesis submitted for the degree of", "tiro", 12)
@@ -435,8 +441,10 @@ def _defect_thesis(d: _Pages) -> dict:
     abstract = ABSTRACT + " " + SENT
     d.para(90, 170, 432, abstract, size=12, lead=1.5)
     heads = []
-    for n, (chapter, sections) in enumerate([("Introduction", ["Motivation", "Outline"]),
-                                             ("Background", ["Prior Work", "Notation"])], 1):
+    for n, (chapter, sections) in enumerate([("Introduction", ["Motivation", "Outline",
+                                                               "Contributions"]),
+                                             ("Background", ["Prior Work", "Notation",
+                                                             "Data Sets"])], 1):
         d.new()
         d.text(90, 140, f"Chapter {n}", "tibo", 20.7)
         d.text(90, 180, chapter, "tibo", 24.9)
@@ -445,14 +453,45 @@ def _defect_thesis(d: _Pages) -> dict:
         for k, sec in enumerate(sections, 1):
             if y > 560:
                 d.new()
-                d.text(90, 95, f"CHAPTER {n}. {chapter.upper()}", "tiit", 12)
-                d.text(510, 95, str(d.page.number + 1), "tiro", 12)
-                y = 150
+                d.text(90, 108, f"CHAPTER {n}. {chapter.upper()}", "tiit", 12)
+                d.text(510, 108, str(d.page.number + 1), "tiro", 12)
+                y = 160
             d.text(90, y + 14, f"{n}.{k} {sec}", "tibo", 14.4)
             heads.append((1, sec))
             y = d.para(90, y + 44, 432, SENT * 4, size=12, lead=1.5) + 10
     return {"title": "Learning Latent Structure from Noisy Observations", "abstract": abstract,
             "sections": heads}
+
+
+def _thesis_plain(d: _Pages) -> dict:
+    d.centre(150, "LEARNING LATENT STRUCTURE FROM", "tiro", 12)
+    d.centre(170, "NOISY OBSERVATIONS", "tiro", 12)
+    d.centre(220, "Alice Martin, B.S., M.S.", "tiro", 12)
+    d.centre(300, "Dissertation Prepared for the Degree of", "tiro", 12)
+    d.centre(320, "DOCTOR OF PHILOSOPHY", "tiro", 12)
+    heads = []
+    for n, (chapter, sections) in enumerate([("INTRODUCTION", ["Light and Sound", "Outline"]),
+                                             ("REDIRECTION OF SOUND IN A FLUID CHANNEL WITH",
+                                              ["Prior Work", "Notation"])], 1):
+        d.new()
+        d.centre(72, f"CHAPTER {n}", "tiro", 12)
+        d.centre(100, chapter, "tiro", 12)
+        title = chapter
+        if n == 2:
+            d.centre(118, "ELASTIC WALLS", "tiro", 12)
+            title += " ELASTIC WALLS"
+        heads.append((0, title))
+        y = 150
+        for k, sec in enumerate(sections, 1):
+            if y > 520:
+                d.new()
+                d.text(90, 95, f"CHAPTER {n}. {chapter.split()[0]}", "tiro", 12)
+                d.text(510, 95, str(d.page.number + 1), "tiro", 12)
+                y = 150
+            d.text(72, y + 10, f"{n}.{k}. {sec}", "tiro", 12)
+            heads.append((1, sec))
+            y = d.para(72, y + 38, 468, SENT * 5, size=12, lead=1.9) + 10
+    return {"title": "LEARNING LATENT STRUCTURE FROM NOISY OBSERVATIONS", "sections": heads}
 
 
 def _defect_formula_digits(d: _Pages) -> dict:
@@ -525,6 +564,7 @@ DEFECTS = {
     "authors_blocks": lambda d: _defect_authors(d, blocks=True),
     "abstract_two_paragraphs_two_columns": _defect_abstract,
     "thesis": _defect_thesis,
+    "thesis_body_font": lambda d: _defect_thesis(d, plain=True),
     "table_counting_column": _defect_formula_digits,
     "references_then_figures": _defect_references,
     "references_no_heading": lambda d: _defect_references(d, heading=False),

@@ -70,6 +70,13 @@ def test_thesis_title_abstract_running_heads_and_chapters(tmp_path):
     assert "CHAPTER" not in _body(paper)
 
 
+def test_thesis_in_the_body_font(tmp_path):
+    paper, expect = _parse(tmp_path, "thesis_body_font")
+    assert paper.title == expect["title"]
+    assert [(s.level, s.heading) for s in paper.sections if s.heading] == expect["sections"]
+    assert "CHAPTER" not in _body(paper)
+
+
 def test_counting_column_is_not_a_line_number_gutter(tmp_path):
     paper, expect = _parse(tmp_path, "table_counting_column")
     assert not paper.metadata.get("removed", {}).get("line_numbers")
@@ -84,6 +91,7 @@ def test_references_end_where_they_end(tmp_path, name):
     assert "Journal of Things" not in _body(paper)
     assert [_norm(c.text) for c in paper.captions] == [_norm(c) for c in expect["captions"]]
     assert not any("Figure" in r or "epochs" in r for r in paper.references)
+    assert paper.references[-1].endswith("Journal of Things, 10:71."), paper.references[-1]
 
 
 def test_revtex_caption_and_a_body_sentence_about_a_figure(tmp_path):
@@ -93,4 +101,4 @@ def test_revtex_caption_and_a_body_sentence_about_a_figure(tmp_path):
 
 
 def test_every_defect_has_a_test():
-    assert len(DEFECTS) == 12
+    assert len(DEFECTS) == 13

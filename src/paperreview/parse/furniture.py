@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from itertools import pairwise
+from typing import Any
 
 from .model import Line, ParseState
 
 NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
 PAGE_NUMBER = re.compile(
     r"^\s*(?:page\s+)?[-–—]?\s*(\d{1,4}|[ivxlc]{1,6})\s*[-–—]?\s*(?:(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
+OPENER = re.compile(r"^\s*(?:chapter|part)\s+(?:\d{1,2}|[IVX]{1,5})\s*$", re.IGNORECASE)
 BAND = 0.1  # top/bottom share of the page height where headers and footers live
 
 
@@ -101,20 +103,57 @@ def _norm(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip().lower()))
 
 
+def _running_head(page, top: bool) -> list[Line]:
+    """The first (``top``) or last line of the page within its outer fifth, with any line on
+    the same baseline (a page number beside a running head)."""
+    band = [ln for ln in page.lines if (ln.y1 < 0.2 * page.height if top
+                                        else ln.y0 > 0.8 * page.height)]
+    if not band:
+        return []
+    edge = min(band, key=lambda ln: ln.y0) if top else max(band, key=lambda ln: ln.y1)
+    group = [ln for ln in band if abs(ln.y0 - edge.y0) < 0.5 * edge.height]
+    # a running head is set off from the text by more than a line's leading
+    rest = [ln for ln in page.lines if all(ln is not g for g in group)]
+    near = [ln.y0 - edge.y1 if top else edge.y0 - ln.y1 for ln in rest]
+    near = [d for d in near if d > -0.5 * edge.height]
+    if near and min(near) < 1.0 * edge.height:
+        return []
+    return group
+
+
 def remove_headers_footers(state: ParseState) -> None:
-    """Drop page numbers and lines repeated in the top/bottom band of several pages."""
+    """Drop page numbers and lines repeated in the top/bottom band of several pages.
+
+    The band is the outer 10% of the page; beyond it (theses leave large top margins), the
+    first or last line of a page counts when it repeats, or when it shares its baseline with
+    a page number ("CHAPTER 2. BACKGROUND ... 17")."""
     seen: Counter = Counter()
+    edges: list[tuple[Any, list[list[Line]]]] = []
     for page in state.pages:
         keys = {_norm(ln.text) for ln in page.lines
                 if ln.y1 < page.height * BAND or ln.y0 > page.height * (1 - BAND)}
+        # page 1 has no running head (its top line is often the title, which the heads of
+        # later pages repeat)
+        heads = [_running_head(page, True), _running_head(page, False)] if page.number else []
+        keys |= {_norm(ln.text) for group in heads for ln in group}
         seen.update(keys)
+        edges.append((page, heads))
     min_repeat = 2 if len(state.pages) <= 4 else 3
-    for page in state.pages:
+    for page, heads in edges:
+        drop = set()
+        for group in heads:
+            numbered = len(group) > 1 and any(
+                PAGE_NUMBER.match(ln.text) and (ln.x0 > 0.7 * page.width or ln.x1 < 0.3 * page.width)
+                for ln in group)
+            drop |= {id(ln) for ln in group if numbered or seen[_norm(ln.text)] >= min_repeat}
         kept = []
         for ln in page.lines:
+            if OPENER.match(ln.text):  # "CHAPTER 3" alone opens a chapter: not a running head
+                kept.append(ln)
+                continue
             in_band = ln.y1 < page.height * BAND or ln.y0 > page.height * (1 - BAND)
             near_edge = ln.y1 < page.height * 0.12 or ln.y0 > page.height * 0.88
-            if (near_edge and PAGE_NUMBER.match(ln.text)) or (
+            if (near_edge and PAGE_NUMBER.match(ln.text)) or id(ln) in drop or (
                     in_band and seen[_norm(ln.text)] >= min_repeat):
                 ln.kind = "furniture"
                 _count(state, "header_footer")
