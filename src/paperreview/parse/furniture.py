@@ -121,6 +121,12 @@ def _running_head(page, top: bool) -> list[Line]:
     return group
 
 
+def _far(ln: Line, group: list[Line], dist: float) -> bool:
+    """``ln`` (a page number) stands well apart from the other lines on its baseline: the
+    number of a running head at the page's edge, not a heading's own number ("6 Conclusion")."""
+    return all(o is ln or max(o.x0 - ln.x1, ln.x0 - o.x1) > dist for o in group)
+
+
 def remove_headers_footers(state: ParseState) -> None:
     """Drop page numbers and lines repeated in the top/bottom band of several pages.
 
@@ -143,8 +149,7 @@ def remove_headers_footers(state: ParseState) -> None:
         drop = set()
         for group in heads:
             numbered = len(group) > 1 and any(
-                PAGE_NUMBER.match(ln.text) and (ln.x0 > 0.7 * page.width or ln.x1 < 0.3 * page.width)
-                for ln in group)
+                PAGE_NUMBER.match(ln.text) and _far(ln, group, 0.2 * page.width) for ln in group)
             drop |= {id(ln) for ln in group if numbered or seen[_norm(ln.text)] >= min_repeat}
         kept = []
         for ln in page.lines:
