@@ -116,8 +116,8 @@ def mark_footnotes(state: ParseState) -> None:
             continue  # unmarked notes: only affiliations under page 1's text
         if any(ABSTRACT_LABEL.match(ln.text) for ln in zone):
             continue
-        if _reference_heading(above.text):
-            continue  # a reference list set small right after its heading
+        if _reference_heading(above.text) or any(_reference_heading(ln.text) for ln in zone):
+            continue  # a reference list set small (with or after its heading)
         for ln in zone:
             ln.kind = "footnote"
 

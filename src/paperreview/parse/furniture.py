@@ -121,6 +121,15 @@ def _running_head(page, top: bool) -> list[Line]:
     return group
 
 
+def _heading_word(text: str) -> bool:
+    """A heading such as "References" or "3 Results" at a page's top is no running head
+    (the heads of reference pages often repeat the word)."""
+    from .headings import COMMON, REFERENCE_HEADINGS, split_number
+
+    rest = split_number(text.strip())[1].lower().strip(" .:")
+    return rest in REFERENCE_HEADINGS or rest in COMMON
+
+
 def _far(ln: Line, group: list[Line], dist: float) -> bool:
     """``ln`` (a page number) stands well apart from the other lines on its baseline: the
     number of a running head at the page's edge, not a heading's own number ("6 Conclusion")."""
@@ -145,12 +154,18 @@ def remove_headers_footers(state: ParseState) -> None:
         seen.update(keys)
         edges.append((page, heads))
     min_repeat = 2 if len(state.pages) <= 4 else 3
+    sizes: Counter = Counter()
+    for page in state.pages[:20]:
+        for ln in page.lines:
+            sizes[round(ln.size)] += len(ln.text)
+    body = sizes.most_common(1)[0][0] if sizes else 10.0
     for page, heads in edges:
         drop = set()
         for group in heads:
             numbered = len(group) > 1 and any(
                 PAGE_NUMBER.match(ln.text) and _far(ln, group, 0.2 * page.width) for ln in group)
-            drop |= {id(ln) for ln in group if numbered or seen[_norm(ln.text)] >= min_repeat}
+            drop |= {id(ln) for ln in group if (numbered or seen[_norm(ln.text)] >= min_repeat)
+                     and not (ln.bold or ln.size > body + 0.5 or _heading_word(ln.text))}
         kept = []
         for ln in page.lines:
             if OPENER.match(ln.text):  # "CHAPTER 3" alone opens a chapter: not a running head
