@@ -102,7 +102,8 @@ def mark_footnotes(state: ParseState) -> None:
         while k > 0 and col[k - 1].size <= body - 1.0 and col[k - 1].kind == "body":
             k -= 1
         zone = col[k:]
-        if not zone or k == 0 or len(zone) > 40 or zone[0].y0 < 0.5 * height:
+        # notes sit in the lower half; page 1's affiliation notes can fill more of it
+        if not zone or k == 0 or len(zone) > 40 or zone[0].y0 < (0.35 if page == 0 else 0.5) * height:
             continue
         above = col[k - 1]
         if above.size < body - 0.5 or gap_above(above, zone[0]) < 0.4 * zone[0].height:
