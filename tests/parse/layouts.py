@@ -425,6 +425,31 @@ def _defect_abstract(d: _Pages) -> dict:
     return {"abstract": first + " " + second, "headings": ["Introduction"]}
 
 
+def _defect_revtex_abstract(d: _Pages) -> dict:
+    """REVTeX: an unlabelled abstract across the page over two-column text; one of its lines
+    justified with a wide space at the page's middle (it must not be cut into two columns)."""
+    d.centre(72, "Atomic Potentials for Carbon Chains", size=14)
+    d.centre(92, "Alice Martin and Bob Chen", "tiro", 10)
+    lines = _wrap(ABSTRACT + " " + SENT, "tiro", 10, 396)
+    y = 120
+    for k, line in enumerate(lines):
+        if k == 2:  # "... first half." + wide space + "Second half ..."
+            words = line.split()
+            half = len(words) // 2
+            d.text(108, y, " ".join(words[:half]))
+            right = " ".join(words[half:])
+            d.text(504 - _width(right, "tiro", 10), y, right)
+        else:
+            d.text(108, y, line)
+        y += 12
+    d.text(72, y + 20, "I. INTRODUCTION", "tibo", 9)
+    for col in (72, 312):
+        yy = y + 40
+        while yy < 700:
+            yy = d.para(col, yy, 228, SENT) + 4
+    return {"abstract": ABSTRACT + " " + SENT}
+
+
 def _defect_thesis(d: _Pages, plain: bool = False) -> dict:
     """A thesis: title page, a later abstract page, running chapter heads in a large top
     margin, chapter openings with "Chapter N" above the title. ``plain``: everything in the
@@ -563,6 +588,7 @@ DEFECTS = {
     "authors_marks": _defect_authors,
     "authors_blocks": lambda d: _defect_authors(d, blocks=True),
     "abstract_two_paragraphs_two_columns": _defect_abstract,
+    "abstract_revtex_split_line": _defect_revtex_abstract,
     "thesis": _defect_thesis,
     "thesis_body_font": lambda d: _defect_thesis(d, plain=True),
     "table_counting_column": _defect_formula_digits,

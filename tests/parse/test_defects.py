@@ -62,6 +62,11 @@ def test_abstract_of_two_paragraphs_across_columns(tmp_path):
     assert [s.heading for s in paper.sections if s.heading] == expect["headings"]
 
 
+def test_unlabelled_abstract_with_a_line_split_at_the_middle(tmp_path):
+    paper, expect = _parse(tmp_path, "abstract_revtex_split_line")
+    assert _norm(paper.abstract) == _norm(expect["abstract"])
+
+
 def test_thesis_title_abstract_running_heads_and_chapters(tmp_path):
     paper, expect = _parse(tmp_path, "thesis")
     assert paper.title == expect["title"]
@@ -101,4 +106,4 @@ def test_revtex_caption_and_a_body_sentence_about_a_figure(tmp_path):
 
 
 def test_every_defect_has_a_test():
-    assert len(DEFECTS) == 13
+    assert len(DEFECTS) == 14

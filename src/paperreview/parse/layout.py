@@ -76,6 +76,35 @@ def _columns(page: PageInfo) -> float | None:
     return best[0] if best else None
 
 
+def _rejoin_split_lines(lines: list[Line]) -> None:
+    """A full-width line (abstract, title block) that a wide justified space split at the
+    middle: a left and a right piece on one baseline, the line above or below spanning the
+    same extent. Rejoin the pieces (in place: the right piece is dropped from ``lines``)."""
+    wide = [ln for ln in lines if ln.col == -1]
+    if not wide:
+        return
+    rights = [ln for ln in lines if ln.col == 1]
+    gone = set()
+    for a in [ln for ln in lines if ln.col == 0]:
+        for b in rights:
+            if id(b) in gone or min(a.y1, b.y1) - max(a.y0, b.y0) < 0.5 * a.height:
+                continue
+            if b.x0 - a.x1 > 5 * a.size or abs(a.size - b.size) > 0.5:
+                continue
+            same = [w for w in wide if abs(w.y0 - a.y0) < 2.5 * a.height
+                    and abs(w.x0 - a.x0) < 0.8 * a.size + 12 and abs(w.size - a.size) < 0.5]
+            # inside a block of wide lines (above and below), not the first line of two
+            # columns under a wide caption
+            if (any(w.y0 < a.y0 for w in same) and any(w.y0 > a.y0 for w in same)
+                    and b.x1 <= max(w.x1 for w in same) + 6):
+                _absorb(a, b)
+                a.col = -1
+                gone.add(id(b))
+                break
+    if gone:
+        lines[:] = [ln for ln in lines if id(ln) not in gone]
+
+
 def order_page(page: PageInfo) -> list[Line]:
     # fragments of one line split at a wide (justified) word gap: join them first, with a
     # gap limit well under a column gutter, so a full-width line is not cut into two columns
@@ -96,6 +125,7 @@ def order_page(page: PageInfo) -> list[Line]:
             ln.col = -1
     page.lines = [m for col in (0, 1, -1)
                   for m in _merge_same_baseline([ln for ln in page.lines if ln.col == col])]
+    _rejoin_split_lines(page.lines)
     out: list[Line] = []
     band: list[Line] = []
     for ln in sorted(page.lines, key=lambda ln: (ln.y0, ln.x0)):
