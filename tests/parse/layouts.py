@@ -461,6 +461,16 @@ def _defect_thesis(d: _Pages, plain: bool = False) -> dict:
     d.centre(320, "A thesis submitted for the degree of", "tiro", 12)
     d.centre(338, "Doctor of Philosophy", "tiro", 12)
     d.centre(400, "Alice Martin", "tiro", 14)
+    d.new()  # a table of contents naming the abstract, then front matter: the abstract is late
+    d.centre(120, "Contents", "tibo", 20)
+    d.text(90, 170, "Abstract", "tiro", 12)
+    d.text(200, 170, ". . . . . . . . . . . . . . . . . . . . . . . . . . .", "tiro", 12)
+    d.text(500, 170, "11", "tiro", 12)
+    for what in ("Declaration", "Dedication", "Acknowledgements", "Preface", "Publications",
+                 "Notation", "Glossary", "Funding"):
+        d.new()
+        d.centre(120, what, "tibo", 20)
+        d.para(90, 170, 432, SENT, size=12, lead=1.5)
     d.new()
     d.centre(120, "Abstract", "tibo", 20)
     abstract = ABSTRACT + " " + SENT

@@ -113,11 +113,14 @@ def find_abstract(state: ParseState, after_title: int) -> int:
     lines = state.lines
     limit = next((i for i, ln in enumerate(lines) if ln.page >= 2), len(lines))
     label = next((i for i in range(after_title, limit) if ABSTRACT.match(lines[i].text)
-                  and lines[i].kind == "body"), None)
+                  and lines[i].kind == "body" and _prose_follows(lines, i)), None)
     if label is None:  # theses put the abstract after a title page, a declaration...
-        far = next((i for i, ln in enumerate(lines) if ln.page >= 8), len(lines))
+        # after the title page, declarations, acknowledgements and a table of contents: up to
+        # page 12, or a fifth of a long thesis (page 30 at most)
+        last = min(30, max(12, len(state.pages) // 5))
+        far = next((i for i, ln in enumerate(lines) if ln.page >= last), len(lines))
         label = next((i for i in range(limit, far) if THESIS_ABSTRACT.match(lines[i].text)
-                      and lines[i].kind == "body"), None)
+                      and lines[i].kind == "body" and _prose_follows(lines, i)), None)
         if label is not None:
             limit = far
     if label is not None:
@@ -159,6 +162,14 @@ def find_abstract(state: ParseState, after_title: int) -> int:
         i += 1
     state.abstract = join_lines(parts)
     return i
+
+
+def _prose_follows(lines: list[Line], i: int) -> bool:
+    """The "Abstract" label is followed by text, not by dot leaders or a page number (the
+    entry in a table of contents)."""
+    rest = ABSTRACT.sub("", lines[i].text, count=1)
+    nxt = [rest] if len(rest.split()) >= 6 else [ln.text for ln in lines[i + 1:i + 4]]
+    return any(len(t.split()) >= 6 and ". . ." not in t and "..." not in t for t in nxt)
 
 
 def _heading_like(ln: Line, body: float) -> bool:
