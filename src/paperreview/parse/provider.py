@@ -93,14 +93,10 @@ def _line_from_spans(page_no: int, spans: list[dict]) -> Line:
         if text.strip():  # trailing spaces would widen the box
             if n > main_len:  # the longest run sets the line's size and font
                 main, main_len = s, n
-            if bbox[0] < x0:
-                x0 = bbox[0]
-            if bbox[1] < y0:
-                y0 = bbox[1]
-            if bbox[2] > x1:
-                x1 = bbox[2]
-            if bbox[3] > y1:
-                y1 = bbox[3]
+            x0 = min(x0, bbox[0])
+            y0 = min(y0, bbox[1])
+            x1 = max(x1, bbox[2])
+            y1 = max(y1, bbox[3])
     line = Line(page_no, (x0, y0, x1, y1), "".join([p[0] for p in parts]),
                 round(main["size"], 1), main["font"], n_bold > 0.5 * n_all, parts)
     line.italic = n_italic > 0.6 * n_all

@@ -15,7 +15,7 @@ from pathlib import Path
 from ...records import Author, Caption, Paper, Section
 from . import bib, convert, front, macros, source
 
-__all__ = ["parse_latex", "is_latex_input"]
+__all__ = ["is_latex_input", "parse_latex"]
 
 
 def is_latex_input(path: str | Path) -> bool:
