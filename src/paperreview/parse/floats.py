@@ -113,7 +113,7 @@ def mark_footnotes(state: ParseState) -> None:
         first = zone[0]
         marked = FOOT_MARK.match(first.text) or (
             len(first.spans) > 1 and first.spans[0][1] < first.size - 1)
-        if not marked and (page > 0 or not any(AFFILIATION.search(ln.text) for ln in zone)):
+        if not marked and (page > 0 or not _affiliation_notes(zone)):
             continue  # unmarked notes: only affiliations under page 1's text
         if any(ABSTRACT_LABEL.match(ln.text) for ln in zone):
             continue
@@ -121,6 +121,16 @@ def mark_footnotes(state: ParseState) -> None:
             continue  # a reference list set small (with or after its heading)
         for ln in zone:
             ln.kind = "footnote"
+
+
+def _affiliation_notes(zone: list[Line]) -> bool:
+    """Unmarked notes under page 1's text hold affiliations: they open with a name or an
+    institution line (an abstract set small opens with a sentence)."""
+    from .authors import _names
+
+    first = zone[0].text.strip()
+    opens = bool(AFFILIATION.search(first)) or (len(first.split()) <= 5 and bool(_names(first)))
+    return opens and any(AFFILIATION.search(ln.text) for ln in zone)
 
 
 def _reference_heading(text: str) -> bool:

@@ -30,6 +30,7 @@ JUNK = re.compile(r"draft version|typeset using|preprint|submitted|accepted|rece
                   r"journal|proceedings|copyright|licen[cs]e|manuscript|vol\.|volume|doi|"
                   r"http|www\.|conference|workshop|published|running head|\bpages?\b", re.IGNORECASE)
 FIELD_LABEL = re.compile(r"^\s*(authors?|affiliations?|key\s?words|correspondence)\s*:", re.IGNORECASE)
+LEADERS = re.compile(r"(?:\.\s?){6,}")  # dot leaders of a contents line; "x_1, ..., x_n" is math
 TITLE_LABEL = re.compile(r"^\s*title\s*:\s*", re.IGNORECASE)
 
 
@@ -169,7 +170,7 @@ def _prose_follows(lines: list[Line], i: int) -> bool:
     entry in a table of contents)."""
     rest = ABSTRACT.sub("", lines[i].text, count=1)
     nxt = [rest] if len(rest.split()) >= 6 else [ln.text for ln in lines[i + 1:i + 4]]
-    return any(len(t.split()) >= 6 and ". . ." not in t and "..." not in t for t in nxt)
+    return any(len(t.split()) >= 6 and not LEADERS.search(t) for t in nxt)
 
 
 def _heading_like(ln: Line, body: float) -> bool:
