@@ -546,8 +546,9 @@ def _defect_formula_digits(d: _Pages) -> dict:
     return {"kept": rows}
 
 
-def _defect_references(d: _Pages, heading: bool = True) -> dict:
-    """References followed by a page of figures; or a numbered list with no heading."""
+def _defect_references(d: _Pages, heading: bool = True, small: bool = False) -> dict:
+    """References followed by a page of figures; or a numbered list with no heading; or
+    (``small``) an unheaded "[1]" list set small at the foot of the page, like footnotes."""
     d.centre(72, "Figures After the References", size=16)
     d.centre(100, "Abstract", size=11)
     y = d.para(100, 118, 412, ABSTRACT)
@@ -556,9 +557,17 @@ def _defect_references(d: _Pages, heading: bool = True) -> dict:
     if heading:
         d.text(72, y, "References", "tibo", 12)
         y += 20
-    refs = [f"{k}. {a} ({yr}). {t}. Journal of Things, {k + 3}:{10 * k + 1}."
-            for k, (a, yr, t) in enumerate(REFS, 1)]
-    for ref in refs:
+    refs = [f"{f'[{k}]' if small else f'{k}.'} {a} ({yr}). {t}. Journal of Things, "
+            f"{k + 3}:{10 * k + 1}." for k, (a, yr, t) in enumerate(REFS, 1)]
+    if small:  # on a later page, under the text, labels set smaller than the entries
+        d.new()
+        y = d.para(72, 72, 468, SENT * 22) + 20
+        for k, ref in enumerate(refs, 1):
+            label = f"[{k}]"
+            d.text(72, y + 1, label, size=6)
+            y = d.para(72 + _width(label, "tiro", 6) + 3, y, 440, ref.split(" ", 1)[1],
+                       size=8) + 2
+    for ref in refs if not small else []:
         y = d.para(72, y, 468, ref, size=9) + 2
     d.new()
     d.page.draw_rect(pymupdf.Rect(150, 100, 460, 300), color=(0, 0, 0))
@@ -604,6 +613,7 @@ DEFECTS = {
     "table_counting_column": _defect_formula_digits,
     "references_then_figures": _defect_references,
     "references_no_heading": lambda d: _defect_references(d, heading=False),
+    "references_small_no_heading": lambda d: _defect_references(d, heading=False, small=True),
     "captions_revtex_and_body": _defect_captions,
 }
 

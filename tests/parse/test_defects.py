@@ -89,7 +89,8 @@ def test_counting_column_is_not_a_line_number_gutter(tmp_path):
         assert row in _body(paper), row
 
 
-@pytest.mark.parametrize("name", ["references_then_figures", "references_no_heading"])
+@pytest.mark.parametrize("name", ["references_then_figures", "references_no_heading",
+                                  "references_small_no_heading"])
 def test_references_end_where_they_end(tmp_path, name):
     paper, expect = _parse(tmp_path, name)
     assert len(paper.references) == expect["n_references"], paper.references
@@ -106,4 +107,4 @@ def test_revtex_caption_and_a_body_sentence_about_a_figure(tmp_path):
 
 
 def test_every_defect_has_a_test():
-    assert len(DEFECTS) == 14
+    assert len(DEFECTS) == 15

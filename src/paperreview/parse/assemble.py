@@ -58,7 +58,7 @@ def _unheaded_references(lines: list[Line], start: int) -> int | None:
     last line opening with "[1]" (or "1.") in the second half, followed closely by "[2]" and
     "[3]" ("2.", "3."), the entries citing years."""
     for i in range(len(lines) - 1, max(start, len(lines) // 2) - 1, -1):
-        m = FIRST_REF.match(lines[i].text) if lines[i].kind == "body" else None
+        m = FIRST_REF.match(lines[i].text) if lines[i].kind in ("body", "footnote") else None
         if not m:
             continue
         window = lines[i:i + 40]

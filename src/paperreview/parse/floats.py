@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from .captions import CAPTION, LABEL_ONLY, gap_above, tabular
-from .headings import NUMBERED, REFERENCE_HEADINGS, column_extents, split_number
+from .headings import COMMON, NUMBERED, REFERENCE_HEADINGS, column_extents, split_number
 from .model import Line, ParseState
 
 AFFILIATION = re.compile(r"@|universit|institut|department|laborator|school of|college",
@@ -78,8 +78,9 @@ def _float_line(ln: Line, cap: Line, body: float, ext: tuple[float, float],
     its baseline)."""
     if ln.kind != "body" or ln.page != cap.page or ln.col != cap.col:
         return False
-    if (ln.bold or ln.size > body + 0.5 or NUMBERED.match(ln.text)) and not row:
-        return False
+    if (ln.bold or ln.size > body + 0.5 or NUMBERED.match(ln.text) or _heading_word(ln.text)
+            ) and not row:
+        return False  # a heading next to the float ("REFERENCES" in small capitals)
     return not _prose(ln, body, ext)
 
 
@@ -131,6 +132,11 @@ def _affiliation_notes(zone: list[Line]) -> bool:
     first = zone[0].text.strip()
     opens = bool(AFFILIATION.search(first)) or (len(first.split()) <= 5 and bool(_names(first)))
     return opens and any(AFFILIATION.search(ln.text) for ln in zone)
+
+
+def _heading_word(text: str) -> bool:
+    rest = split_number(text.strip())[1].lower().strip(" .:")
+    return rest in REFERENCE_HEADINGS or rest in COMMON
 
 
 def _reference_heading(text: str) -> bool:
