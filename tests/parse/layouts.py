@@ -529,6 +529,22 @@ def _thesis_plain(d: _Pages) -> dict:
     return {"title": "LEARNING LATENT STRUCTURE FROM NOISY OBSERVATIONS", "sections": heads}
 
 
+def _defect_plain_subsections(d: _Pages) -> dict:
+    """Subsection headings in the body size, not bold, in sentence case (Type 3 fonts hide
+    their weight): a multi-level number, another font, space above and below."""
+    d.centre(72, "Headings Without Weight", size=16)
+    d.centre(100, "Abstract", size=11)
+    y = d.para(100, 118, 412, ABSTRACT)
+    d.text(72, y + 10, "1 Background", "tibo", 12)
+    y = d.para(72, y + 30, 468, SENT)
+    heads = [(1, "Background")]
+    for k, sub in enumerate(("Agent leakage surfaces", "The control-plane privacy paradox"), 1):
+        d.text(72, y + 12, f"1.{k} {sub}", "helv", 10)
+        heads.append((2, sub))
+        y = d.para(72, y + 32, 468, SENT * 2)
+    return {"sections": heads}
+
+
 def _defect_formula_digits(d: _Pages) -> dict:
     """No line numbers, but a table whose first column counts 1, 2, 3... at the left edge."""
     d.centre(72, "Ranked Models Without Line Numbers", size=16)
@@ -611,6 +627,7 @@ DEFECTS = {
     "thesis": _defect_thesis,
     "thesis_body_font": lambda d: _defect_thesis(d, plain=True),
     "table_counting_column": _defect_formula_digits,
+    "subsections_without_weight": _defect_plain_subsections,
     "references_then_figures": _defect_references,
     "references_no_heading": lambda d: _defect_references(d, heading=False),
     "references_small_no_heading": lambda d: _defect_references(d, heading=False, small=True),

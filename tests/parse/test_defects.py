@@ -82,6 +82,11 @@ def test_thesis_in_the_body_font(tmp_path):
     assert "CHAPTER" not in _body(paper)
 
 
+def test_subsections_without_weight(tmp_path):
+    paper, expect = _parse(tmp_path, "subsections_without_weight")
+    assert [(s.level, s.heading) for s in paper.sections if s.heading] == expect["sections"]
+
+
 def test_counting_column_is_not_a_line_number_gutter(tmp_path):
     paper, expect = _parse(tmp_path, "table_counting_column")
     assert not paper.metadata.get("removed", {}).get("line_numbers")
@@ -107,4 +112,4 @@ def test_revtex_caption_and_a_body_sentence_about_a_figure(tmp_path):
 
 
 def test_every_defect_has_a_test():
-    assert len(DEFECTS) == 15
+    assert len(DEFECTS) == 16

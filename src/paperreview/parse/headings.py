@@ -150,7 +150,7 @@ def _numeric(ln: Line) -> bool:
 
 
 def _is_candidate(prev: Line | None, ln: Line, body: float, geo: Geometry,
-                  nxt: Line | None = None) -> bool:
+                  nxt: Line | None = None, body_font: str = "") -> bool:
     if ln.kind != "body":
         return False
     style = _style(ln, body, geo)
@@ -158,7 +158,7 @@ def _is_candidate(prev: Line | None, ln: Line, body: float, geo: Geometry,
     if (style is None and words and words[-1].lower() in STOPWORDS and nxt is not None
             and _continues(ln, nxt, body, geo)):  # "... Sufficient to" + "Establish Trust"
         style = _style(ln, body, geo, open_end=True)
-    if style is None and _spaced(prev, ln):
+    if style is None and _spaced(prev, ln, nxt, body_font):
         style = "spaced"
     if style is None or _tabular(ln):
         return False
@@ -181,16 +181,21 @@ def _is_candidate(prev: Line | None, ln: Line, body: float, geo: Geometry,
     return starts_block(prev, ln) or (prev is not None and _style(prev, body) != style)
 
 
-def _spaced(prev: Line | None, ln: Line) -> bool:
-    """A heading in the body font (some thesis styles): a multi-level number ("1.3.",
-    "2.1.1"), a few Title Case words, space above."""
+def _spaced(prev: Line | None, ln: Line, nxt: Line | None, body_font: str) -> bool:
+    """A heading in the body size without bold (thesis styles; Type 3 fonts that hide their
+    weight): a multi-level number ("1.3.", "2.1.1"), a few words, space above, and Title Case,
+    or a font other than the running text's, or space below too."""
     num, rest = split_number(ln.text.strip())
     if not re.fullmatch(r"\d{1,2}(?:\.\d{1,2}){1,3}", num) or rest.endswith((".", ",", ";", ":")):
         return False
+    if not (1 <= len(rest.split()) <= 12 and rest[:1].isupper()) or ". " in rest:
+        return False  # ". " inside: a run-in heading and its paragraph ("1.2. Flags. The")
+    if prev is not None and gap_above(prev, ln) <= 0.6 * ln.height:
+        return False
     words = [w for w in rest.split() if len(w) > 3]
-    return (1 <= len(rest.split()) <= 12 and rest[:1].isupper()
-            and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
-            and (prev is None or gap_above(prev, ln) > 0.6 * ln.height))
+    return (sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+            or bool(body_font and ln.font != body_font)
+            or (nxt is not None and 0.4 * ln.height < gap_above(ln, nxt) < 1e5))
 
 
 def _neighbours(lines: list[Line], i: int) -> tuple[Line | None, Line | None]:
@@ -265,6 +270,8 @@ def find_headings(state: ParseState, start: int) -> None:
     body = state.body_size
     lines = state.lines
     geo = column_extents(lines)
+    fonts: Counter = Counter(ln.font for ln in lines if len(ln.text) >= 40)
+    body_font = fonts.most_common(1)[0][0] if fonts else ""
     i = start
     style_levels: dict[tuple, int] = {}
     pending: list[tuple[Line, tuple]] = []
@@ -275,7 +282,7 @@ def find_headings(state: ParseState, start: int) -> None:
         if ln.kind == "body" and (prev is not None and prev.kind == "float_text"
                                   or nxt is not None and nxt.kind == "float_text"):
             prev, nxt = _neighbours(lines, i)  # a plot's labels between the text lines
-        if not _is_candidate(prev, ln, body, geo, nxt):
+        if not _is_candidate(prev, ln, body, geo, nxt, body_font):
             split = _split_run_in(ln) if ln.kind == "body" and starts_block(prev, ln) else None
             if split is not None:
                 lines[i:i + 1] = split
