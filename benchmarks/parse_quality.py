@@ -14,9 +14,10 @@ Held-out part: a paper is held out when sha256(slug) mod 3 == 0 (14 of the 52 de
 papers; see HELD_OUT). The parser's rules are never tuned on those papers; figures are reported
 for the tuned part, the held-out part and all papers.
 
-Usage: python benchmarks/parse_quality.py [PAPERS_DIR] [--verbose] [--quick] [--part tuned|held-out]
-``--quick`` scores the three shortest papers of each part (a smoke test, about a minute).
-Writes benchmarks/results/parse_quality.json (parse_quality_quick.json with --quick).
+Usage: python benchmarks/parse_quality.py [PAPERS_DIR] [--verbose] [--quick] [--out PATH]
+                                         [--part tuned|held-out]
+``--quick`` scores the three shortest papers of each part (a smoke test).
+Writes benchmarks/results/parse_quality.json (or --out).
 """
 
 from __future__ import annotations
@@ -166,7 +167,10 @@ def _print_summary(name: str, summary: dict) -> None:
 
 
 def main(argv: list[str]) -> int:
-    verbose, quick = "--verbose" in argv, "--quick" in argv
+    from _quick import QUICK_ITEMS, pop_flags
+
+    quick, out = pop_flags(argv, REPO / "benchmarks" / "results" / "parse_quality.json")
+    verbose = "--verbose" in argv
     part = None
     if "--part" in argv:
         part = argv[argv.index("--part") + 1]
@@ -182,8 +186,9 @@ def main(argv: list[str]) -> int:
         return 2
     parts = {"tuned": [p for p in pdfs if not held_out(p.stem)],
              "held-out": [p for p in pdfs if held_out(p.stem)]}
-    if quick:  # the three shortest papers of each part
-        parts = {k: sorted(v, key=lambda p: p.stat().st_size)[:3] for k, v in parts.items()}
+    if quick:  # the shortest papers of each part
+        parts = {k: sorted(v, key=lambda p: p.stat().st_size)[:QUICK_ITEMS]
+                 for k, v in parts.items()}
     if part:
         parts = {part: parts[part]}
     rows = []
@@ -199,8 +204,6 @@ def main(argv: list[str]) -> int:
     summaries["all"] = summarise(rows)
     for name, summary in summaries.items():
         _print_summary(name, summary)
-    out = REPO / "benchmarks" / "results" / (
-        "parse_quality_quick.json" if quick else "parse_quality.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"summary": summaries, "targets": TARGETS, "papers": rows},
                               indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -10,8 +10,8 @@ The load average at the start and end is recorded: on a shared machine CPU secon
 fair measure (wall seconds include waiting for the core), but caches shared with other jobs
 still slow both sides.
 
-Usage: python benchmarks/parse_speed.py [PAPERS_DIR] [--rounds 2] [--quick]
-``--quick`` times the five shortest files once.
+Usage: python benchmarks/parse_speed.py [PAPERS_DIR] [--rounds 2] [--quick] [--out PATH]
+``--quick`` times the three shortest files once.
 Writes benchmarks/results/parse_speed.json.
 """
 
@@ -59,19 +59,20 @@ def measure(pdfs: list[Path]) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    rounds = 2
+    from _quick import QUICK_ITEMS, pop_flags
+
+    quick, out = pop_flags(argv, REPO / "benchmarks" / "results" / "parse_speed.json")
+    rounds = 1 if quick else 2
     if "--rounds" in argv:
         rounds = int(argv[argv.index("--rounds") + 1])
         del argv[argv.index("--rounds"):argv.index("--rounds") + 2]
-    quick = "--quick" in argv
-    argv = [a for a in argv if a != "--quick"]
     folder = Path(argv[0]) if argv else DEFAULT_DIR
     pdfs = sorted(folder.glob("*.pdf"))
-    if quick:
-        pdfs, rounds = sorted(pdfs, key=lambda p: p.stat().st_size)[:5], 1
     if not pdfs:
         print(f"no PDFs in {folder}", file=sys.stderr)
         return 2
+    if quick:  # the shortest files
+        pdfs = sorted(pdfs, key=lambda p: p.stat().st_size)[:QUICK_ITEMS]
     import pymupdf  # imported before timing: its import is not parsing work
 
     import paperreview.parse.pipeline  # noqa: F401
@@ -97,7 +98,6 @@ def main(argv: list[str]) -> int:
         target = TARGETS.get(key)
         mark = "" if target is None else (" ok" if value >= target else f" (target {target})")
         print(f"  {key:32s} {value:10.2f}{mark}")
-    out = REPO / "benchmarks" / "results" / ("parse_speed_quick.json" if quick else "parse_speed.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"figures": figures, "targets": TARGETS, "runs": runs, **load,
                                "pymupdf": pymupdf.VersionBind, "python": platform.python_version(),
