@@ -113,9 +113,10 @@ def _running_head(page, top: bool) -> list[Line]:
     edge = min(band, key=lambda ln: ln.y0) if top else max(band, key=lambda ln: ln.y1)
     group = [ln for ln in band if abs(ln.y0 - edge.y0) < 0.5 * edge.height]
     # a running head is set off from the text by more than a line's leading
-    rest = [ln for ln in page.lines if all(ln is not g for g in group)]
-    near = [ln.y0 - edge.y1 if top else edge.y0 - ln.y1 for ln in rest]
-    near = [d for d in near if d > -0.5 * edge.height]
+    ids = {id(g) for g in group}
+    limit = -0.5 * edge.height
+    near = [d for ln in page.lines if id(ln) not in ids
+            for d in ((ln.y0 - edge.y1) if top else (edge.y0 - ln.y1),) if d > limit]
     if near and min(near) < 1.0 * edge.height:
         return []
     return group

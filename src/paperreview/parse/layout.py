@@ -83,10 +83,14 @@ def _rejoin_split_lines(lines: list[Line]) -> None:
     wide = [ln for ln in lines if ln.col == -1]
     if not wide:
         return
-    rights = [ln for ln in lines if ln.col == 1]
+    rows: dict[int, list[Line]] = {}  # right-column lines by baseline bucket (3 pt)
+    for ln in lines:
+        if ln.col == 1:
+            rows.setdefault(round(ln.y0 / 3), []).append(ln)
     gone = set()
     for a in [ln for ln in lines if ln.col == 0]:
-        for b in rights:
+        key = round(a.y0 / 3)
+        for b in rows.get(key - 1, []) + rows.get(key, []) + rows.get(key + 1, []):
             if id(b) in gone or min(a.y1, b.y1) - max(a.y0, b.y0) < 0.5 * a.height:
                 continue
             if b.x0 - a.x1 > 5 * a.size or abs(a.size - b.size) > 0.5:
@@ -167,7 +171,8 @@ def side_regions(lines: list[Line]) -> list[Line]:
     cut = left + 0.3 * (right - left)
     # text lines of the narrowed paragraph: at the left edge, a good part of the column wide
     text = [a for a in lines if a.x0 < left + 15 and a.width > 0.35 * (right - left)]
-    pairs = [(a, b) for a in text for b in lines if b.x0 > cut and _beside(a, b)]
+    right = [b for b in lines if b.x0 > cut]  # few on a one-column page: test only those
+    pairs = [(a, b) for b in right for a in text if _beside(a, b)]
     side = {id(b) for _, b in pairs}
     if len(side) < 2 or len({id(a) for a, _ in pairs}) < 2:
         return lines
