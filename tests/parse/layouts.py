@@ -348,7 +348,8 @@ def _defect_column_float(d: _Pages) -> dict:
     d.para(x, y + 4, col, SENT)
     return {"title": "Tables at the Top of a Column", "captions": [cap],
             "headings": ["Introduction"], "paragraph": running,
-            "not_in_body": ["Accuracy Params", "public split"]}
+            "not_in_body": ["public split"],
+            "table_paragraph": "Model Accuracy Params Ours 91.2 7B Baseline 88.0 13B"}
 
 
 def _defect_title(d: _Pages, caps: bool = False) -> dict:

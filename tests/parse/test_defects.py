@@ -35,6 +35,8 @@ def test_floats_in_the_column_stay_out_of_the_sentence(tmp_path, name):
     assert [s.heading for s in paper.sections if s.heading] == expect["headings"]
     for fragment in expect["not_in_body"]:
         assert _norm(fragment) not in _norm(_body(paper)), fragment
+    if "table_paragraph" in expect:  # a table's cells: a paragraph of their own, not mid-sentence
+        assert expect["table_paragraph"] in _body(paper).split("\n")
 
 
 @pytest.mark.parametrize("name", ["title_sizes_subtitle", "title_caps_hyphen"])
@@ -113,3 +115,12 @@ def test_revtex_caption_and_a_body_sentence_about_a_figure(tmp_path):
 
 def test_every_defect_has_a_test():
     assert len(DEFECTS) == 16
+
+
+def test_paragraph_end_above_a_table_is_text_and_table_cells_are_kept(sample_pdf):
+    """A paragraph's one-word last line right above a table caption stays in the sentence;
+    the table's cells stay in the section as a paragraph of their own."""
+    paper = parse_pdf(sample_pdf)
+    text = next(s.text for s in paper.sections if s.heading == "Experiments")
+    assert "together with the evaluation protocol.\n" in text
+    assert text.endswith("Model Hit rate Rating Baseline 0.28 5.1 Ours 0.41 5.6")

@@ -120,16 +120,24 @@ def assemble(state: ParseState) -> None:
         elif in_refs:
             if ln.kind in ("body", "footnote"):  # a list set small can look like notes
                 ref_lines.append(ln)
-        elif ln.kind == "body":
+        elif ln.kind in ("body", "table_text"):
             if cur is None:
                 cur = {"heading": "", "level": 1, "lines": [], "appendix": appendix}
                 sections.append(cur)
-            cur["lines"].append(ln)
+            cur.setdefault("tables" if ln.kind == "table_text" else "lines", []).append(ln)
     state.references = split_references(ref_lines)
     state.sections = _merge_chapter_labels([
         {"heading": s["heading"], "level": s["level"],
-         "text": _paragraph_text(s["lines"], col_left), "appendix": s["appendix"]}
+         "text": _with_tables(_paragraph_text(s["lines"], col_left), s.get("tables", [])),
+         "appendix": s["appendix"]}
         for s in sections])
+
+
+def _with_tables(text: str, rows: list[Line]) -> str:
+    """The section's text, then the cells of its tables as one paragraph (out of the
+    sentences, still there for whoever reads results)."""
+    cells = " ".join(clean(ln.text) for ln in rows).strip()
+    return f"{text}\n{cells}".strip() if cells else text
 
 
 def _merge_chapter_labels(sections: list[dict]) -> list[dict]:

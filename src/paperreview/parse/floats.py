@@ -4,7 +4,8 @@ footnote reads on.
 
 - ``mark_float_text``: the lines of a figure or table next to its caption (above a caption
   that sits below its float, below a caption set above a table), up to the nearest line of
-  prose, become ``float_text``.
+  prose, become ``float_text`` (plot labels: dropped) or ``table_text`` (table rows: kept as a
+  paragraph of their own at the end of the section, out of the sentences).
 - ``mark_footnotes``: small-type lines at the foot of a column, set off from the text above by
   space, become ``footnote``.
 
@@ -35,7 +36,9 @@ def _prose(ln: Line, body: float, extent: tuple[float, float]) -> bool:
     words = len(ln.text.split())
     if ln.width >= 0.6 * (right - left) and words >= 5:
         return True
-    return abs(ln.x0 - left) < 3 and words >= 3 and ln.text.rstrip().endswith((".", ":", "?", "!"))
+    # a paragraph's last line can be one word ("protocol."): at the left edge, a sentence end
+    return abs(ln.x0 - left) < 3 and ln.text.rstrip().endswith((".", ":", "?", "!")) and (
+        words >= 3 or sum(c.isalpha() for c in ln.text) >= 3)
 
 
 def mark_tiny_labels(state: ParseState) -> None:
@@ -58,7 +61,7 @@ def mark_float_text(state: ParseState) -> None:
         ext = geo.get((ln.page, ln.col), (ln.x0, ln.x1))
         j = i - 1
         while j >= 0 and _float_line(lines[j], ln, body, ext, _in_row(lines, j)):
-            lines[j].kind = "float_text"
+            lines[j].kind = _float_kind(lines, j)
             j -= 1
         k = i + 1
         while k < len(lines) and lines[k].kind == "caption":
@@ -67,8 +70,17 @@ def mark_float_text(state: ParseState) -> None:
                 _in_row(lines, k) or tabular(lines[k])):
             # a table caption set above its table: the cells follow it
             while k < len(lines) and _float_line(lines[k], ln, body, ext, _in_row(lines, k)):
-                lines[k].kind = "float_text"
+                lines[k].kind = _float_kind(lines, k)
                 k += 1
+
+
+FLOAT_KINDS = ("float_text", "table_text")
+
+
+def _float_kind(lines: list[Line], j: int) -> str:
+    """``table_text`` for a table's rows (cells side by side: kept as a paragraph of their
+    section, results are read from them), ``float_text`` for a plot's labels (dropped)."""
+    return "table_text" if _in_row(lines, j) or tabular(lines[j]) else "float_text"
 
 
 def _float_line(ln: Line, cap: Line, body: float, ext: tuple[float, float],
@@ -95,7 +107,7 @@ def mark_footnotes(state: ParseState) -> None:
     body = state.body_size
     by_col: dict[tuple[int, int], list[Line]] = {}
     for ln in state.lines:
-        if ln.kind in ("body", "float_text"):
+        if ln.kind in ("body", *FLOAT_KINDS):
             by_col.setdefault((ln.page, ln.col), []).append(ln)
     for (page, _), col in by_col.items():
         height = state.pages[page].height

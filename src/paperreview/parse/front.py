@@ -146,7 +146,7 @@ def find_abstract(state: ParseState, after_title: int) -> int:
         if parts and re.fullmatch(r"\s*\d{1,3}\s*", ln.text):
             i += 1  # a page number or footnote mark between two parts of the abstract
             continue
-        if parts and ln.kind in ("footnote", "float_text"):
+        if parts and ln.kind in ("footnote", "float_text", "table_text"):
             i += 1  # notes under page 1's text, or a float, between two parts of the abstract
             continue
         gap = gap_above(lines[i - 1], ln) if parts else 0.0

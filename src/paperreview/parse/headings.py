@@ -95,6 +95,7 @@ def _centered(ln: Line, geo: Geometry) -> bool:
             and ln.width < 0.8 * (right - left))
 
 
+FLOAT_KINDS = ("float_text", "table_text")  # see parse.floats
 STOPWORDS = {"by", "of", "the", "a", "an", "and", "or", "to", "in", "for", "with", "on", "at",
              "from", "as", "is", "are", "that", "which", "where", "we"}
 
@@ -201,10 +202,10 @@ def _spaced(prev: Line | None, ln: Line, nxt: Line | None, body_font: str) -> bo
 def _neighbours(lines: list[Line], i: int) -> tuple[Line | None, Line | None]:
     """The lines before and after ``lines[i]``, passing over float labels."""
     j = i - 1
-    while j >= 0 and lines[j].kind == "float_text":
+    while j >= 0 and lines[j].kind in FLOAT_KINDS:
         j -= 1
     k = i + 1
-    while k < len(lines) and lines[k].kind == "float_text":
+    while k < len(lines) and lines[k].kind in FLOAT_KINDS:
         k += 1
     return (lines[j] if j >= 0 else None), (lines[k] if k < len(lines) else None)
 
@@ -213,7 +214,7 @@ def _beside(ln: Line, o: Line | None) -> bool:
     """``o`` is a short fragment on ``ln``'s baseline a few words away (not merged into it:
     a wide gap), as table cells are; a line of the other column (when the page was not seen
     as two columns) is long or far."""
-    if (o is None or o.page != ln.page or o.col != ln.col or o.kind == "float_text"
+    if (o is None or o.page != ln.page or o.col != ln.col or o.kind in FLOAT_KINDS
             or abs(o.y0 - ln.y0) >= 0.5 * ln.height):
         return False
     gap = o.x0 - ln.x1 if o.x0 >= ln.x0 else ln.x0 - o.x1
@@ -279,8 +280,8 @@ def find_headings(state: ParseState, start: int) -> None:
     while i < len(lines):
         ln, prev = lines[i], lines[i - 1] if i else None
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if ln.kind == "body" and (prev is not None and prev.kind == "float_text"
-                                  or nxt is not None and nxt.kind == "float_text"):
+        if ln.kind == "body" and (prev is not None and prev.kind in FLOAT_KINDS
+                                  or nxt is not None and nxt.kind in FLOAT_KINDS):
             prev, nxt = _neighbours(lines, i)  # a plot's labels between the text lines
         if not _is_candidate(prev, ln, body, geo, nxt, body_font):
             split = _split_run_in(ln) if ln.kind == "body" and starts_block(prev, ln) else None
