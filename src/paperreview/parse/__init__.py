@@ -41,6 +41,11 @@ def load_paper(path: str | Path, max_pages: int | None = None) -> Paper:
         from .science_parse import load_paper_json
 
         return load_paper_json(p)
-    if is_latex_input(p) or (p.is_dir() and not any(p.glob("*.pdf"))):
+    if is_latex_input(p):
         return parse_latex(p)
+    if p.is_dir():
+        from ..errors import InputError
+
+        raise InputError(f"{p}: a folder without .tex files",
+                         "pass a PDF, a LaTeX source folder or file, or an arXiv tarball")
     return parse_pdf(p, max_pages)
