@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -31,7 +30,8 @@ NEEDS = {
     "train_throughput": None,
 }
 #: quick runs over ~10 s on two busy cores (still run by `make test`)
-SLOW = {"evaluate_peerread_hitrate", "train_throughput", "llm_throughput", "dataset_speed"}
+SLOW = {"evaluate_peerread_hitrate", "train_throughput", "llm_throughput", "dataset_speed",
+        "evaluate_accept_baseline", "reviews_pipeline"}
 
 
 def test_every_benchmark_is_listed():
