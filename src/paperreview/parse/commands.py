@@ -23,7 +23,7 @@ def _echo_row(row: dict) -> None:
 
 
 def _to_stdout(path: str, fmt: str, max_pages: int) -> None:
-    from .pipeline import parse_pdf
+    from . import load_paper as parse_pdf
     from .render import render
 
     paper = parse_pdf(path, max_pages)
@@ -59,7 +59,7 @@ def _to_stdout(path: str, fmt: str, max_pages: int) -> None:
 @config_option()
 def parse(inputs, out_dir, fmt, workers, overwrite, max_pages, timeout, science_dir,
           executor, ray_address, shards, config_file) -> None:
-    """Parse paper PDFs (files or directories) into structured papers.
+    """Parse paper PDFs or LaTeX sources (.tex, source folder, arXiv .tar.gz) into papers.
 
     \b
     Writes OUT/<pdf stem>.json (.md, .txt) per paper and appends one row per input to
@@ -75,8 +75,8 @@ def parse(inputs, out_dir, fmt, workers, overwrite, max_pages, timeout, science_
         raise ConfigError("give either PDF files/directories or --from-science-parse DIR",
                           "e.g. paperreview parse papers/ -o parsed/")
     if out_dir == "-":
-        if science_dir or len(inputs) != 1 or Path(inputs[0]).is_dir():
-            raise ConfigError("-o - prints one paper: give exactly one PDF file")
+        if science_dir or len(inputs) != 1:
+            raise ConfigError("-o - prints one paper: give exactly one PDF or LaTeX source")
         _to_stdout(str(inputs[0]), config.format, config.max_pages)
         return
     if science_dir:
