@@ -17,6 +17,12 @@ How to add a rule (also in CONTRIBUTING.md)::
 
 then import the module at the bottom of this file and add a must-fire and a must-not-fire test in
 ``tests/review/test_rules.py``.
+
+A rule that needs the venue profile or facts of the PDF (page sizes, metadata, raw page text)
+is registered with ``context=True`` and is called as ``fn(paper, ctx)`` with a
+:class:`~paperreview.review.rules.context.CheckContext`. ``scope`` says when a rule runs:
+``"paper"`` always, ``"anonymity"`` only for a double-blind venue's submission copy, ``"venue"``
+only when the venue profile has something to check.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from dataclasses import dataclass
 
 from ...records import Evidence, Finding, Paper
 
-RuleFn = Callable[[Paper], list[Finding]]
+RuleFn = Callable[..., list[Finding]]
 
 
 @dataclass(frozen=True)
@@ -35,18 +41,22 @@ class Rule:
     aspect: str
     fn: RuleFn
     doc: str
+    context: bool = False  # called as fn(paper, ctx)
+    scope: str = "paper"  # paper | anonymity | venue
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(name: str, aspect: str) -> Callable[[RuleFn], RuleFn]:
+def rule(name: str, aspect: str, *, context: bool = False, scope: str = "paper"
+         ) -> Callable[[RuleFn], RuleFn]:
     """Register ``fn`` as checklist rule ``name`` (kebab-case, unique) about ``aspect``."""
 
     def register(fn: RuleFn) -> RuleFn:
         if name in RULES:
             raise ValueError(f"checklist rule {name!r} is registered twice")
-        RULES[name] = Rule(name, aspect, fn, (fn.__doc__ or "").strip().split("\n")[0])
+        RULES[name] = Rule(name, aspect, fn, (fn.__doc__ or "").strip().split("\n")[0],
+                           context, scope)
         return fn
 
     return register
@@ -59,4 +69,13 @@ def finding(name: str, aspect: str, severity: str, message: str,
 
 
 # registration happens on import; keep this list in the order findings should be read
-from . import experiments, integrity, openness, presentation  # noqa: F401
+from . import (  # noqa: F401, E402
+    integrity,
+    references,
+    anonymity,
+    venue,
+    claims,
+    experiments,
+    openness,
+    presentation,
+)

@@ -54,8 +54,7 @@ def no_code_availability(paper: Paper) -> list[Finding]:
     if any(_AVAILABLE.search(s) and not _ON_REQUEST.search(s)
            for u in everything for s in sentences(u.text)):
         return []
-    if any(_AVAILABLE.search(r) for r in paper.references):
-        return []
+    # a GitHub link in the reference list is someone else's code: it says nothing about ours
     hit = find_sentence(_ON_REQUEST, everything)
     msg = ("Code and data are only offered on request; " if hit else
            "The paper does not say whether code or data will be released; ")
@@ -76,10 +75,23 @@ _COMPUTE = re.compile(
     r"|\bcores?\b|\bmemory\b", re.IGNORECASE)
 
 
+# the paper trains (or fine-tunes) something itself; using a pre-trained model does not count
+TRAINS = re.compile(
+    r"\bwe (?:\w+ )?(?:train|fine-?tune|pre-?train|re-?train|optimi[sz]e)(?:d)?\b(?! on human)"
+    r"|\b(?:is|are|was|were) (?:then )?(?:trained|fine-?tuned|pre-?trained from scratch)\b"
+    r"|\btraining (?:details|procedure|setup|loss|objective|runs?|schedule|set-?up)\b"
+    r"|\btrained (?:for|with|using|from scratch)\b|\b\d+ (?:training )?epochs\b"
+    r"|\blearning rate\b|\bbatch size\b", re.IGNORECASE)
+
+
+def trains(paper: Paper) -> bool:
+    return find_sentence(TRAINS, list(units(paper, captions=True))) is not None
+
+
 @rule("missing-reproducibility", aspect="reproducibility")
 def missing_reproducibility(paper: Paper) -> list[Finding]:
-    """Hyperparameters or compute resources are not reported."""
-    if not applies(paper):
+    """Hyperparameters or compute resources are not reported (papers that train something)."""
+    if not applies(paper) or not trains(paper):
         return []
     everything = list(units(paper, captions=True))
     missing = [what for what, pat in ((("hyperparameters (learning rate, batch size, epochs, "

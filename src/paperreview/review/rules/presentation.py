@@ -14,8 +14,9 @@ from . import finding, rule
 _FIRST = r"(?:[A-Z]\.?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)*[a-zA-Z]?|[IVX]{1,5})(?![\w])"
 _NEXT = r"(?:\d+(?:\.\d+)*[a-zA-Z]?|[IVX]{1,5})(?![\w])"  # in a list: no "T3" from "Figure 1, T3"
 _SEP = r"\s*(?:,\s*and|,|and|&|-|–|—|to)\s*"
-_MENTION = re.compile(r"\b(?i:(fig(?:ure)?s?\.?|tab(?:le)?s?\.?))\s*(" + _FIRST
-                      + r"(?:" + _SEP + _NEXT + r")*)(?!\s*:)")
+# also glued to the word before, as some PDFs print it ("inTable10.2"): then capitalised
+_MENTION = re.compile(r"(?:\b(?i:(fig(?:ure)?s?\.?|tab(?:le)?s?\.?))|(?<=[a-z])(Fig(?:ure)?s?\.?"
+                      r"|Tab(?:le)?s?\.?))\s*(" + _FIRST + r"(?:" + _SEP + _NEXT + r")*)")
 _ONE_LABEL = re.compile(r"[A-Z]\.?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)*[a-zA-Z]?|[IVX]{1,5}")
 # "Table 3 of (Smith et al., 2018)", "[12], Table 1": another paper's table, not this one's
 _CITED_AFTER = re.compile(r"\s*(?:of|in|from)\s+(?:\(|\[|[A-Z][\w'-]+(?:\s+et al|\s+and\s|,)"
@@ -44,23 +45,42 @@ def mentions(text: str) -> list[tuple[str, str]]:
     """(kind, label) pairs for every reference to one of this paper's figures/tables."""
     found = []
     for m in _MENTION.finditer(text):
+        word, labels = m.group(1) or m.group(2), m.group(3)
         before = text[max(0, m.start() - 16): m.start()]
         if _CITED_AFTER.match(text, m.end()) or _CITED_BEFORE.search(before):
             continue
-        if m.group(1)[0].islower() and not m.group(2)[0].isdigit():
+        if word[0].islower() and not labels[0].isdigit():
             continue  # "this table I believe": only "Table IV" / "Table A.1" are labels
-        kind = "figure" if m.group(1).lower().startswith("fig") else "table"
-        found += [(kind, lab) for lab in _expand(m.group(2))]
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if re.match(r"\s*:", text[m.end():]) and not text[line_start:m.start()].strip():
+            continue  # "Figure 2: ..." opening a line is a caption's label, not a mention
+        kind = "figure" if word.lower().startswith("fig") else "table"
+        found += [(kind, lab) for lab in _expand(labels)]
     return found
 
 
+# a body line that starts with "Figure 8.5 depicts ..." is a sentence, not a caption: its text
+# starts with a verb or a lower-case word where a caption starts with a noun phrase
+_SENTENCE_START = re.compile(
+    r"^(?:depicts|shows|illustrates|presents|compares|gives|plots|summari[sz]es|lists|reports"
+    r"|displays|demonstrates|contains|provides|describes|highlights|is|are|was|were|has|also"
+    r"|and|in|on|we|above|below)\b")
+
+
+def real_captions(paper: Paper) -> list:
+    """Captions that are captions (not body sentences the parser took for captions)."""
+    return [c for c in paper.captions if not _SENTENCE_START.match(c.text.strip())]
+
+
 def body_text(paper: Paper) -> str:
-    """Abstract and sections, with any caption text that leaked into a section cut out."""
+    """Abstract and sections, with any caption text that leaked into a section cut out, and
+    the body sentences the parser took for captions put back as mentions."""
     text = "\n".join(u.text for u in units(paper))
-    for c in paper.captions:
+    for c in real_captions(paper):
         if len(c.text) > 20:
             text = text.replace(c.text, " ")
-    return text
+    fake = [c for c in paper.captions if c not in real_captions(paper)]
+    return text + "".join(f"\n{c.kind.capitalize()} {c.label} {c.text}" for c in fake)
 
 
 @rule("figure-table-references", aspect="presentation")
@@ -69,8 +89,9 @@ def figure_table_references(paper: Paper) -> list[Finding]:
     body = body_text(paper)
     if not body.strip():
         return []
-    cited = set(mentions(body)) | set(mentions("\n".join(c.text for c in paper.captions)))
-    floats = [c for c in paper.captions if c.kind in ("figure", "table") and numbered(c.label)]
+    captions = real_captions(paper)
+    cited = set(mentions(body)) | set(mentions("\n".join(c.text for c in captions)))
+    floats = [c for c in captions if c.kind in ("figure", "table") and numbered(c.label)]
     have = {(c.kind, norm_label(c.label)) for c in floats}
     out = []
     reported = set()
