@@ -21,7 +21,7 @@ from . import finding, rule
 from .context import CheckContext
 
 PLACEHOLDER = re.compile(
-    r"anonym|author\s*\(?s\)?|affiliation|\baddress\b|^\s*e-?mail\s*$|submission|paper id|"
+    r"anonym|\banon\b|\banon[.@_]|author\s*\(?s\)?|affiliation|\baddress\b|^\s*e-?mail\s*$|submission|paper id|"
     r"under (?:double-blind )?review|withheld|blind|^\s*\d+\s*$|institution|^\s*names?\s*$",
     re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\{[\w.,\s-]+\}@[\w-]+(?:\.[\w-]+)+")
