@@ -142,10 +142,11 @@ def review_copies(tmp: Path) -> dict:
 
 
 def synthetic(tmp: Path) -> dict:
+    from tests.review import submissions
+
     from paperreview.parse.sample import write_paper_pdf
     from paperreview.review.check import CheckOptions, check_one
     from paperreview.review.rules import RULES
-    from tests.review import submissions
 
     neurips = CheckOptions(venue="neurips")
     clean = check_one(submissions.write_anon(tmp / "anon-clean.pdf", None), neurips)

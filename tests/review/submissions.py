@@ -13,6 +13,7 @@ Used by ``test_check_*.py`` and ``benchmarks/check_planted.py``:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -56,8 +57,8 @@ ANON_PLANTS: dict[str, Callable] = {
     "anon-authors": lambda: anonymous_spec(authors=["Jane Smith", "Robert Lee"],
                                            affiliation="University of Northern Examples"),
     "anon-acknowledgments": lambda: anonymous_spec(_anon_sections() + [(
-        "Acknowledgments", "We thank Maria Rossi for discussions. This work was supported by the "
-        "National Science Foundation under grant number 1234567.")]),
+        "Acknowledgments", ("We thank Maria Rossi for discussions. This work was supported by the "
+        "National Science Foundation under grant number 1234567."))]),
     "anon-self-citation": _edit("so we pretrain GNNs without labels",
                                 "so, as in our previous work [2], we pretrain GNNs without labels"),
     "anon-url": _edit(ANON_LINK, "https://github.com/janesmith/cgp"),
@@ -145,11 +146,19 @@ def plant_undefined_ref(src: str | Path, dst: str | Path) -> dict:
     import pymupdf
 
     doc = pymupdf.open(src)
-    pages = list(range(1, doc.page_count)) + [0] if doc.page_count > 1 else [0]
+    # body pages first: a thesis's first quarter is front matter (lists of figures, contents)
+    start = doc.page_count // 4 if doc.page_count > 12 else 1
+    pages = [*range(start, doc.page_count), *range(start)] if doc.page_count > 1 else [0]
     spot = None
+    def front_matter(pno: int) -> bool:  # tables of contents, lists of figures: not body text
+        text = doc[pno].get_text()
+        return bool(re.search(r"(?i)\b(?:contents|list of (?:figures|tables))\b", text)
+                    or text.count(". . .") + text.count("....") > 3)
+
+    pages = [p for p in pages if not front_matter(p)] or pages
     for pno in pages:
         words = doc[pno].get_text("words")
-        for a, b in zip(words, words[1:]):
+        for a, b in itertools.pairwise(words):
             if _TARGET_WORD.match(a[4]) and _NUMBER.match(b[4]) and a[5:7] == b[5:7]:
                 spot = (pno, b)
                 break

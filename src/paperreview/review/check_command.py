@@ -53,7 +53,8 @@ def check(papers, output, fmt, venue, camera_ready, rules, list_rules, list_venu
     """
     from .check import CheckOptions, check_one
     from .rules import RULES
-    from .venues import list_venues as venues, load_venue
+    from .venues import list_venues as venues
+    from .venues import load_venue
 
     if list_rules:
         for r in RULES.values():

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ...records import Evidence, Finding, Paper
+from ...records import Evidence, Finding
 
 RuleFn = Callable[..., list[Finding]]
 
@@ -69,13 +69,13 @@ def finding(name: str, aspect: str, severity: str, message: str,
 
 
 # registration happens on import; keep this list in the order findings should be read
-from . import (  # noqa: F401, E402
-    integrity,
-    references,
+from . import (  # noqa: F401
     anonymity,
-    venue,
     claims,
     experiments,
+    integrity,
     openness,
     presentation,
+    references,
+    venue,
 )

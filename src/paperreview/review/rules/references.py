@@ -131,7 +131,7 @@ def duplicate_references(paper: Paper) -> list[Finding]:
                 seen[f"t:{t}"] = ref
     if not dups:
         return []
-    a, b = dups[0]
+    _a, b = dups[0]
     more = f" ({len(dups)} pairs)" if len(dups) > 1 else ""
     return [finding("duplicate-references", "integrity", "minor",
                     f"The reference list has the same work twice{more}; merge the BibTeX "
