@@ -47,10 +47,17 @@ f.pdf = pdfplumber.open(sys.argv[1]); f.pdfpath = sys.argv[1]; f.number = "x"
 f.logs = defaultdict(list); f.page_errors = set()
 out = {"logs": {}, "errors": {}, "seconds": {}}
 margin_limit = int(sys.argv[3])
+def page_limit(f):
+    kept = set(f.page_errors)
+    f.page_errors.clear()
+    try:
+        f.check_page_num("long")
+    finally:
+        f.page_errors.update(kept)  # the margin check skips non-A4 pages, as in its own flow
 # each check alone, so that one crash or hang does not hide the others' answers; the page
 # limit runs with the size errors cleared (its own code skips every non-A4 page and crashes)
 for name, call in (("size", lambda: f.check_page_size()),
-                   ("page_limit", lambda: (f.page_errors.clear(), f.check_page_num("long"))),
+                   ("page_limit", lambda: page_limit(f)),
                    ("font", lambda: f.check_font()),
                    ("margin", lambda: f.check_page_margin(sys.argv[2]))):
     t0 = time.time()

@@ -110,6 +110,8 @@ PLANTS: dict[str, Plant] = {
 }
 # plants that edit the reference list
 REF_PLANTS = {"duplicate-references": lambda refs: refs + [refs[0]]}
+# rules that need the PDF itself (tested in test_check_venues.py)
+PDF_ONLY = {"equation-references"}
 # plants that cannot be drawn with the sample PDF writer's base-14 fonts (tag characters)
 PDF_SKIP = {"hidden-characters"}
 REFERENCES = [

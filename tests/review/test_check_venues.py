@@ -112,3 +112,16 @@ def test_failed_pdf_is_a_record_not_an_exception(tmp_path):
     bad.write_text("not a pdf")
     rec = check_one(bad)
     assert rec.status == "failed" and "not a PDF" in rec.error
+
+
+def test_equation_cited_past_the_last_is_found(pdfs):
+    eqs = "a + b = c (1)\n\nd = e + f (2)\n\ng = h (3)\n\n"
+    sections = submissions._anon_sections()
+    good = [(h, eqs + t) if h == "Method" else (h, t) for h, t in sections]
+    bad = [(h, t + " By Eq. (5), the loss is bounded.") if h == "Method" else (h, t)
+           for h, t in good]
+    for name, secs, expect in (("eq-good", good, False), ("eq-bad", bad, True)):
+        path = pdfs / f"{name}.pdf"
+        write_paper_pdf(path, submissions.anonymous_spec(secs))
+        found = [f for f in check_one(path).findings if f.rule == "equation-references"]
+        assert bool(found) == expect, (name, [f.message for f in found])

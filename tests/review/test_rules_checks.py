@@ -150,3 +150,26 @@ def test_names_and_placeholders():
     assert author_block_findings(["Anonymous ACL submission"], p) == []
     assert author_block_findings(["jane@uni.edu"], p)[0][0] == "an e-mail address"
     assert author_block_findings(["Department of Physics, University of Oxford"], p)
+
+
+def test_cached_sentences_split_like_text_sentences():
+    from paperreview.review.rules import cached_sentences
+    from paperreview.review.text import sentences
+
+    text = ("We use e.g. Adam. Results are in Fig. 2. The model (Smith et al. 2020) works! "
+            "Does it? Yes.  Next\nline. 3 runs. [4] shows it. vs. B is better.")
+    assert list(cached_sentences(text)) == sentences(text)
+
+
+def test_fast_ml_gate_answers_like_is_ml():
+    from paperreview.review.rules.experiments import _CORE_LOW, _OTHER_LOW, ml_paper
+    from paperreview.review.text import _ML_CORE, _ML_OTHER, is_ml
+    from tests.review import papers as planted
+
+    for p in (_ML_CORE, _ML_OTHER):
+        assert not any(e in p.pattern for e in ("\\S", "\\W", "\\B", "\\D", "\\A", "\\Z"))
+    assert _CORE_LOW.pattern == _ML_CORE.pattern.lower() and _OTHER_LOW.flags
+    cases = [planted.paper(), paper(ML), paper("The star is 2.5 Gyr old; Table 1 lists ages."),
+             paper("A LSTM and a Transformer; the F1 on the Test Set; State-of-the-Art.")]
+    for p in cases:
+        assert ml_paper(p) == is_ml(p)

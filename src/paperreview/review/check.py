@@ -85,10 +85,15 @@ def fill_pages(findings: list[Finding], facts: PdfFacts) -> None:
     todo = [f for f in findings if f.evidence.page is None and f.evidence.quote]
     if not todo:
         return
-    norm = [_norm(t) for t in facts.pages]
+    norm: dict[int, str] = {}  # normalised lazily: most quotes are found on early pages
     for f in todo:
         needle = _norm(f.evidence.quote.rstrip("…"))[:48].strip()
-        f.evidence.page = next((i for i, t in enumerate(norm, 1) if needle and needle in t), None)
+        for i, raw in enumerate(facts.pages, 1):
+            if i not in norm:
+                norm[i] = _norm(raw)
+            if needle and needle in norm[i]:
+                f.evidence.page = i
+                break
 
 
 _ABSENT = re.compile(r"refers to (Figure|Table) (\S+), but the paper has no")

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from ..errors import InputError
 from ..llm.options import engine_config_from_options, engine_options
 from .templates import NAMES
-
 
 
 def _say(msg: str) -> None:

@@ -27,6 +27,8 @@ only when the venue profile has something to check.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -60,6 +62,40 @@ def rule(name: str, aspect: str, *, context: bool = False, scope: str = "paper"
         return fn
 
     return register
+
+
+@functools.lru_cache(maxsize=1)
+def _sentence_end() -> re.Pattern[str]:
+    from ..text import _ABBREV
+
+    # text.sentences' pattern with the cheap "(?<=[.!?])" tested first: the same splits, 4x
+    # faster, since the seven abbreviation look-behinds then run only after . ! ?
+    return re.compile(r"(?<=[.!?])" + _ABBREV + r"\s+(?=[A-Z0-9(\[])")
+
+
+@functools.lru_cache(maxsize=4096)
+def cached_sentences(text: str) -> tuple[str, ...]:
+    """:func:`paperreview.review.text.sentences`, memoised and faster: every rule splits the
+    same units (tests/review/test_rules_checks.py checks that the splits are the same)."""
+    text = re.sub(r"\s+", " ", text).strip()
+    return tuple(s for s in _sentence_end().split(text) if s) if text else ()
+
+
+def per_paper(fn: Callable) -> Callable:
+    """Memoise ``fn(paper)`` for the paper being checked (by identity, last four papers): the
+    gates ``is_ml``/``applies`` are asked by many rules and read the whole text each time."""
+    seen: list[tuple[object, object]] = []
+
+    def wrapper(paper):
+        for p, v in seen:
+            if p is paper:
+                return v
+        v = fn(paper)
+        seen[:] = [(paper, v), *seen[:3]]
+        return v
+
+    wrapper.__doc__, wrapper.__name__ = fn.__doc__, fn.__name__
+    return wrapper
 
 
 def finding(name: str, aspect: str, severity: str, message: str,

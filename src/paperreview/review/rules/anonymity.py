@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 
 from ...records import Evidence, Finding, Paper
-from ..text import evidence, find_sentence, quote, sentences, units
+from ..text import evidence, find_sentence, quote, units
+from . import cached_sentences as sentences
 from . import finding, rule
 from .context import CheckContext
 
@@ -155,10 +156,16 @@ _SELF = re.compile(
     re.IGNORECASE)
 
 
+_SELF_HINT = re.compile(r"(?i)\bour (?:own )?(?:previous|prior|earlier|recent|past|preliminary|"
+                        r"former|\w+ (?:paper|work))|\bour (?:paper|work)|\bwe (?:have )?"
+                        r"(?:previously|recently|earlier)\b")
+
+
 @rule("anon-self-citation", aspect="anonymity", context=True, scope="anonymity")
 def anon_self_citation(paper: Paper, ctx: CheckContext) -> list[Finding]:
     """Self-identifying citations: "in our previous work [2]", "we previously showed (X, 2020)"."""
-    hit = find_sentence(_SELF, list(units(paper, captions=True)))
+    cand = [u for u in units(paper, captions=True) if _SELF_HINT.search(u.text)]
+    hit = find_sentence(_SELF, cand)
     if not hit:
         return []
     return [finding("anon-self-citation", "anonymity", "major",
@@ -184,6 +191,9 @@ _OWN = re.compile(r"\bour\b|\bwe (?:release|provide|make|open[- ]source|share|pu
 def _url_hits(paper: Paper, ctx: CheckContext) -> list[tuple]:
     hits = []
     for u in units(paper, captions=True):
+        low = u.text.lower()
+        if "http" not in low and "www." not in low and "github" not in low:
+            continue
         for sent in sentences(u.text):
             for m in URL.finditer(sent):
                 url = m.group(0).rstrip(".")

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from ...records import Finding, Paper
-from ..text import evidence, sentences, units
+from ..text import evidence, units
+from . import cached_sentences as sentences
 from . import finding, rule
 from .experiments import applies
 

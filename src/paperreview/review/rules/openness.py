@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from ...records import Finding, Paper
-from ..text import evidence, find_sentence, is_ml, sentences, units
+from ..text import evidence, find_sentence, units
+from . import cached_sentences as sentences
 from . import finding, rule
-from .experiments import applies, results_unit
+from .experiments import applies, ml_paper, results_unit
 
 _LIMITS = re.compile(r"\blimitations?\b|\bshortcomings?\b|\bfailure (?:cases|modes)\b"
                      r"|\bbroader impacts?\b|\bcaveats?\b", re.IGNORECASE)
@@ -18,7 +19,7 @@ _BACKGROUND = re.compile(r"intro|related|background|prior work|abstract", re.IGN
 @rule("no-limitations", aspect="limitations")
 def no_limitations(paper: Paper) -> list[Finding]:
     """No limitations section or paragraph (asked of ML papers by NeurIPS/ICLR checklists)."""
-    if not paper.sections or not is_ml(paper):
+    if not paper.sections or not ml_paper(paper):
         return []
     if any(_LIMITS.search(s.heading) for s in paper.sections):
         return []
@@ -52,7 +53,7 @@ def no_code_availability(paper: Paper) -> list[Finding]:
     everything = list(units(paper, captions=True))
     # "code is available upon request" is not availability: only an unconditional statement is
     if any(_AVAILABLE.search(s) and not _ON_REQUEST.search(s)
-           for u in everything for s in sentences(u.text)):
+           for u in everything if _AVAILABLE.search(u.text) for s in sentences(u.text)):
         return []
     # a GitHub link in the reference list is someone else's code: it says nothing about ours
     hit = find_sentence(_ON_REQUEST, everything)

@@ -7,7 +7,8 @@ import re
 from collections import Counter
 
 from ...records import Finding, Paper
-from ..text import evidence, sentences, units
+from ..text import evidence, units
+from . import cached_sentences as sentences
 from . import finding, rule
 
 # "Figure 2", "fig. 2a", "Tables 1 and 3", "Figs. 2-4", "Table A.1", "Table IV", "Figure 4.1"
@@ -160,6 +161,7 @@ WELL_KNOWN = {
 }
 _ROMAN = re.compile(r"^[IVXLC]+$")
 _MATH = set("=−+×∈≤≥^_|∑∫·∂∇<>/")
+_MATH_RE = re.compile("[" + re.escape("".join(sorted(_MATH))) + "]")
 _NOT_PROSE_HEADING = re.compile(r"acknowledg|funding|author|affiliation", re.IGNORECASE)
 _CITED = r"\s*(?:\[\d|\((?:[A-Z][\w-]+(?: et al\.?| and [A-Z][\w-]+)?,? \d{4}))"
 
@@ -174,7 +176,7 @@ def prose_sentences(paper: Paper) -> list[str]:
         for sent in sentences(u.text):
             words = sent.split()
             lower = sum(w[:1].islower() for w in words)
-            if len(words) >= 6 and lower >= len(words) / 2 and sum(c in _MATH for c in sent) < 2:
+            if len(words) >= 6 and lower >= len(words) / 2 and len(_MATH_RE.findall(sent)) < 2:
                 out.append(sent)
     return out
 
@@ -183,12 +185,25 @@ def _defined(acr: str, text: str) -> bool:
     """"long form (ACR)", "ACR (long form)", "(hereafter the ACR method)", "ACR: ...", "the
     ACR spectrograph (Smith et al. 2013)" (a cited name), or the long form's initials."""
     a = re.escape(acr)
-    return bool(re.search(
+    pat = _definition_pattern(acr)
+    # every definition form holds the acronym: look only around its occurrences (fast on long
+    # theses); "\x00" keeps "^" from matching at a window start that is not the text's start
+    for m in re.finditer(rf"\b{a}", text):
+        start = max(0, m.start() - 64)
+        window = ("" if start == 0 else "\x00") + text[start:m.end() + 96]
+        if pat.search(window):
+            return True
+    return spelled_out(acr, text)
+
+
+@functools.lru_cache(maxsize=1024)  # the same acronyms come back paper after paper
+def _definition_pattern(acr: str) -> re.Pattern[str]:
+    a = re.escape(acr)
+    return re.compile(
         rf"\(\s*{a}s?\s*[),;]|\b{a}s?\s*\(\s*[a-z]|\b{a}s?,? (?:stands for|short for|i\.e\.)"
         rf"|\b{a}s?\s*[:=]\s*[a-z]|\b{a}s?(?:\s+[a-z][\w-]*){{0,2}}{_CITED}"
         rf"|\((?:hereafter|henceforth|from now on|called|denoted)\b[^()]{{0,40}}\b{a}\b"
-        rf"|(?:^|\n|[.!?]\s+)(?:The\s+)?{a}\s+(?:is|are)\s+an?\s", text)  # "NAPI is a mechanism"
-    ) or spelled_out(acr, text)
+        rf"|(?:^|\n|[.!?]\s+)(?:The\s+)?{a}\s+(?:is|are)\s+an?\s")  # "NAPI is a mechanism"
 
 
 _WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Za-z][a-z'’]*")
@@ -264,5 +279,17 @@ def undefined_acronyms(paper: Paper, limit: int = 5) -> list[Finding]:
 def _inside_defined(acr: str, text: str) -> bool:
     """MHD is defined by "general relativistic magnetohydrodynamic (GRMHD)": an acronym inside
     a longer one that is defined needs no definition of its own."""
-    longer = {m.group(0) for m in re.finditer(rf"\b[A-Z]*{re.escape(acr)}[A-Z]*\b", text)}
+    longer = set()
+    for m in re.finditer(re.escape(acr), text):  # grow each occurrence to its capitals word
+        s, e = m.start(), m.end()
+        while s and "A" <= text[s - 1] <= "Z":
+            s -= 1
+        while e < len(text) and "A" <= text[e] <= "Z":
+            e += 1
+        if (s == 0 or not _WORDCHAR.match(text[s - 1])) and (
+                e == len(text) or not _WORDCHAR.match(text[e])):
+            longer.add(text[s:e])
     return any(x != acr and _defined(x, text) for x in longer)
+
+
+_WORDCHAR = re.compile(r"\w")

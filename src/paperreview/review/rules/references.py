@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 from ...records import Finding, Paper
-from ..text import Unit, evidence, sentences, units
+from ..text import Unit, evidence, units
+from . import cached_sentences as sentences
 from . import finding, rule
 
 _TARGET = (r"(?:Sections?|Sec\.|§|Figures?|Figs?\.|Tables?|Tab\.|Equations?|Eqs?\.|Appendix"
@@ -40,7 +41,7 @@ def undefined_reference(paper: Paper) -> list[Finding]:
     """Marks of undefined cross-references or citations: "Section ??", "Figure ??", "[?]"."""
     hits: list[tuple[Unit, str, str]] = []
     for u in units(paper, captions=True):
-        if "?" not in u.text:
+        if not UNDEFINED.search(u.text):
             continue
         for sent in sentences(u.text):
             for m in UNDEFINED.finditer(sent):
@@ -136,3 +137,30 @@ def duplicate_references(paper: Paper) -> list[Finding]:
     return [finding("duplicate-references", "integrity", "minor",
                     f"The reference list has the same work twice{more}; merge the BibTeX "
                     "entries.", evidence(Unit("section", "References", b), b[:200]))]
+
+
+# an equation number at the end of a displayed line: "... = b   (3)"
+_EQ_LABEL = re.compile(r"\((\d{1,3})\)\s*$", re.MULTILINE)
+_EQ_CITED = re.compile(r"\b(?:Eqs?\.|Equations?|eq\.)\s*\(?(\d{1,3})\)?(?![\d.])")
+_EQ_OTHER = re.compile(r"\s*(?:of|in|from)\s+(?:\(|\[|[A-Z][\w'-]+(?:\s+et al|\s+and\s|,)|the "
+                       r"(?:original|cited)|their|ref)")
+
+
+@rule("equation-references", aspect="integrity", context=True)
+def equation_references(paper: Paper, ctx) -> list[Finding]:
+    """An equation cited by number ("Eq. (7)") past the last numbered equation of the paper."""
+    if not ctx.facts:
+        return []
+    labels = [int(m.group(1)) for page in ctx.facts.pages for m in _EQ_LABEL.finditer(page)]
+    if len(labels) < 3:
+        return []  # equations numbered per section, or none: nothing safe to compare
+    last = max(labels)
+    for u in units(paper):
+        for m in _EQ_CITED.finditer(u.text):
+            n = int(m.group(1))
+            if last < n <= last + 20 and not _EQ_OTHER.match(u.text, m.end()):
+                sent = next((s for s in sentences(u.text) if m.group(0) in s), m.group(0))
+                return [finding("equation-references", "integrity", "major",
+                                f"The text refers to Equation {n}, but the last numbered "
+                                f"equation is ({last}).", evidence(u, sent))]
+    return []
