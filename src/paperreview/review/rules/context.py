@@ -36,8 +36,21 @@ class PdfFacts:
     front: list[str] = field(default_factory=list)  # page-1 lines between title and abstract
     first_page: list[tuple[str, float]] = field(default_factory=list)  # (text, size) of page 1
     headings: list[Heading] = field(default_factory=list)
-    links: list[tuple[int, str]] = field(default_factory=list)  # (page, uri)
     line_numbers: int = 0  # review-copy line numbers the parser removed
+    source: str = ""  # the PDF, for what is read only on demand (links)
+    _links: list[tuple[int, str]] | None = None
+
+    @property
+    def links(self) -> list[tuple[int, str]]:
+        """(page, uri) of the PDF's link annotations, read on first use (only the anonymity
+        rule asks, and only when the text shows no personal URL)."""
+        if self._links is None:
+            self._links = pdf_links(self.source) if self.source else []
+        return self._links
+
+    @links.setter
+    def links(self, value: list[tuple[int, str]]) -> None:
+        self._links = value
 
 
 @dataclass
@@ -84,6 +97,7 @@ def facts_from_state(state: Any, links: bool = True) -> PdfFacts:
         first_page=[(ln.text, ln.size) for ln in state.lines if ln.page == 0],
         headings=heads,
         line_numbers=int(removed.get("line_numbers", 0) or 0),
+        source=state.source or "",
     )
     if links and state.source:
         facts.links = pdf_links(state.source)
@@ -119,4 +133,4 @@ def facts_from_pdf(path: str) -> tuple[Paper, PdfFacts]:
     state = load(path, DEFAULT_MAX_PAGES)
     for step in PROCESSORS:
         step(state)
-    return to_paper(state), facts_from_state(state)
+    return to_paper(state), facts_from_state(state, links=False)

@@ -174,11 +174,14 @@ def prose_sentences(paper: Paper) -> list[str]:
         if _NOT_PROSE_HEADING.search(u.section):
             continue
         for sent in sentences(u.text):
-            words = sent.split()
-            lower = sum(w[:1].islower() for w in words)
-            if len(words) >= 6 and lower >= len(words) / 2 and len(_MATH_RE.findall(sent)) < 2:
+            n = sent.count(" ") + 1  # sentences are whitespace-normalised: words = spaces + 1
+            if n >= 6 and len(_LOWER_WORD.findall(sent)) >= n / 2 and (
+                    len(_MATH_RE.findall(sent)) < 2):
                 out.append(sent)
     return out
+
+
+_LOWER_WORD = re.compile(r"(?:^|(?<= ))[a-zß-öø-ÿα-ω]")  # a word starting with a lower-case letter
 
 
 def _defined(acr: str, text: str) -> bool:
