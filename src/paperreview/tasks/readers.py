@@ -94,10 +94,11 @@ def detect_format(path: str | Path, head: str | None = None) -> str:
     if s.startswith("["):
         return "chatgentitle"
     if s.startswith("{"):
-        first = s.splitlines()[0]
-        if '"abstract"' in first and '"id"' in first:
-            return "arxiv"
-        if '"instruction"' in first or '"messages"' in first or '"conversations"' in first:
+        try:
+            first = json.loads(s.splitlines()[0])
+        except json.JSONDecodeError:
+            first = {}
+        if isinstance(first, dict) and ({"instruction", "messages", "conversations"} & set(first)):
             return "records"
         return "arxiv"
     raise InputError(f"{p}: cannot tell the format (not JSON, JSON Lines, CSV or a zip)",

@@ -64,14 +64,15 @@ def make_request(task: str, item: Item, prompt: str, max_new: int | None, temper
                    prompt_version=PROMPT_VERSION, custom_id=item.id)
 
 
-def _items(config: RunConfig, summary: Summary, writer: JsonlWriter, done: set[str]
-           ) -> list[Item]:
+def _items(config: RunConfig, summary: Summary, writer: JsonlWriter, done: set[str],
+           written: set[str]) -> list[Item]:
     items = []
     for it in read_items(config.input, config.input_format):
         if isinstance(it, BadRow):  # a row the model cannot be asked about: failed, with why
             summary.count("failed", it.error.split(": ", 1)[-1].split(" (")[0])
-            writer.write({"id": it.where, "task": config.task, "status": "failed",
-                          "prediction": None, "error": it.error})
+            if it.where not in written:  # once, not again on every rerun
+                writer.write({"id": it.where, "task": config.task, "status": "failed",
+                              "prediction": None, "error": it.error})
             continue
         if it.id in done:
             summary.count("skipped", "already in predictions.jsonl")
@@ -94,7 +95,7 @@ def run_task(config: RunConfig, engine_config) -> Summary:
     instruction = (resolve_instruction(config.instruction, config.task)
                    if config.instruction else None)
     with timed(summary), JsonlWriter(pred_path) as writer:
-        items = _items(config, summary, writer, done)
+        items = _items(config, summary, writer, done, done_ids(pred_path, statuses=None))
         # gold classes: the CSV's label column when there is one, else the arXiv archive
         rule = config.label or ("column" if any(it.label for it in items) else "archive")
         classes = config.classes or (sorted({c for it in items if (c := _gold_class(it, rule))})

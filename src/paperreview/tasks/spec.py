@@ -119,8 +119,9 @@ def parse_answer(task: str, text: str, classes: list[str] | None = None):
         first = _PREFIX.sub("", first).strip().strip('"“”*').strip()
         return first or None
     if task == "keywords":
-        body = _PREFIX.sub("", text.replace("\n", ", "))
-        out = [re.sub(r"^[-*\d.\s]+(?=\w)", "", k).strip().strip('"') for k in split_keywords(body)]
+        body = _PREFIX.sub("", text)  # a model may mix commas, semicolons and lines
+        parts = [k.strip().rstrip(".").strip() for k in re.split(r"[;,\n]", body)]
+        out = [re.sub(r"^[-*\d.\s]+(?=\w)", "", k).strip().strip('"') for k in parts if k]
         return [k for k in dict.fromkeys(out) if k] or None
     body = _PREFIX.sub("", text)
     if classes:  # the first class named in the answer (longest names first: q-fin before q)
