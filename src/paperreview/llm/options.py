@@ -57,8 +57,9 @@ def engine_options(f):
 def engine_config_from_options(options: dict[str, Any], **overrides: Any) -> EngineConfig:
     """Build an :class:`EngineConfig` from :func:`engine_options` kwargs (others are ignored).
 
-    Precedence: defaults (env for model/base URL) -> ``--engine-config`` file -> ``overrides``
-    (what the calling stage sets, e.g. ``run_dir``) -> flags.
+    Precedence: defaults < ``--engine-config`` file < environment (``$PAPERREVIEW_MODEL``,
+    ``$PAPERREVIEW_BASE_URL``, ``$PAPERREVIEW_RUN_DIR``) < ``overrides`` (what the calling stage
+    sets, e.g. ``run_dir``) < flags.
     """
     flags = {k: options.get(k) for k in ENGINE_OPTION_NAMES if k != "engine_config"}
     if flags.get("local_model") or flags.get("adapter"):
