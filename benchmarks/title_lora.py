@@ -157,7 +157,7 @@ def main() -> None:
     print("\nThe same run for a 7B model on a GPU:\n"
           f"  paperreview tasks data --task title --source {ARXIV.name} -o data/title\n"
           "  paperreview train fit --data data/title --base-model DIR --gguf-file "
-          "llama-2-7b-chat.Q8_0.gguf -o runs/title-7b --max-length 1024 --epochs 3 "
+          "llama-2-7b-chat.Q8_0.gguf -o runs/title-7b --max-seq-tokens 1024 --epochs 3 "
           "--batch-size 8 --grad-accum 4 --lr 2e-4 --no-eval\n"
           "    (or --base-model meta-llama/Llama-2-7b-chat-hf, or --method qlora on a "
           "safetensors base)\n"

@@ -64,3 +64,16 @@ def test_smollm2_gguf_titles_an_abstract_through_tasks_run(tmp_path):
     assert s.ok == 1
     row = json.loads((tmp_path / "o" / "predictions.jsonl").read_text())
     assert row["status"] == "ok" and len(row["prediction"]) > 3
+
+
+def test_train_fit_gguf_file_flag(tmp_path):
+    from paperreview.train.commands import _resolve
+
+    d = tmp_path / "m"
+    d.mkdir()
+    (d / "a.gguf").write_bytes(b"GGUF")
+    (d / "b.gguf").write_bytes(b"GGUF")
+    cfg = _resolve(None, data="data", base_model=str(d), gguf_file="b.gguf", output_dir="o")
+    assert cfg.base_model == str(d.resolve()) and cfg.gguf_file == "b.gguf"
+    with pytest.raises(ConfigError, match="several GGUF files"):
+        _resolve(None, data="data", base_model=str(d), output_dir="o")

@@ -102,3 +102,15 @@ def test_evaluate_needs_gold(tmp_path):
     (tmp_path / "predictions.jsonl").write_text('{"id": "a", "prediction": "x"}\nnot json\n')
     with pytest.raises(InputError, match="no prediction rows with a gold answer"):
         read_predictions(tmp_path)
+
+
+def test_classify_a_csv_without_labels_asks_the_medical_question(challenge_csv, tmp_path):
+    with FakeOpenAIServer(rpm=6000) as srv:
+        srv.responder = lambda body: "1"
+        with pytest.raises(SystemExit):  # the empty abstract
+            main(["tasks", "run", "--task", "classify", "--input", str(challenge_csv), "-o",
+                  str(tmp_path), "--model", "m", "--base-url", srv.base_url])
+        assert srv.bodies[0]["messages"][0]["content"].startswith(
+            "Please judge whether it is a medical field paper")
+    rows = [r for r in read_jsonl(tmp_path / "predictions.jsonl") if r["status"] == "ok"]
+    assert [r["prediction"] for r in rows] == ["1", "1"] and rows[0]["gold"] is None

@@ -96,14 +96,17 @@ def run_task(config: RunConfig, engine_config) -> Summary:
                    if config.instruction else None)
     with timed(summary), JsonlWriter(pred_path) as writer:
         items = _items(config, summary, writer, done, done_ids(pred_path, statuses=None))
-        # gold classes: the CSV's label column when there is one, else the arXiv archive
-        rule = config.label or ("column" if any(it.label for it in items) else "archive")
+        # gold classes: the CSV's label column when there is one, else the arXiv archive on
+        # arXiv data; a CSV without labels (the challenge's test set) is asked the 0/1 question
+        rule = config.label or ("archive" if any(it.categories for it in items)
+                                and not any(it.label for it in items) else "column")
         classes = config.classes or (sorted({c for it in items if (c := _gold_class(it, rule))})
                                      if config.task == "classify" else [])
-        if config.task == "classify" and instruction is None and not any(
-                it.instruction for it in items) and not classes:
-            raise InputError(f"{config.input}: no classes to ask for",
-                             "pass --classes 0,1 (or --label archive on arXiv data)")
+        if config.task == "classify" and not classes:
+            if rule == "archive":
+                raise InputError(f"{config.input}: no classes to ask for",
+                                 "pass --classes a,b,c")
+            classes = ["0", "1"]
         ec = engine_config.model_copy(update={"run_dir": str(out)})
         by_id = {it.id: it for it in items}
         requests = [make_request(config.task, it, prompt_for(config.task, it, instruction, rule,
