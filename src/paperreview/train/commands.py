@@ -24,7 +24,9 @@ def _config_options(fn):
     """Flags shared by training and the LLaMA-Factory export (None = not given: keep file/default)."""
     opts = [
         click.option("--data", type=click.Path(), help="Dir with train.jsonl/validation.jsonl."),
-        click.option("--base-model", help="Local model dir or Hugging Face hub id."),
+        click.option("--base-model", help="Local model dir, Hugging Face hub id, or a .gguf file."),
+        click.option("--gguf-file", help="GGUF checkpoint inside --base-model DIR (default: the "
+                                         "one .gguf there when it has no config.json)."),
         output_option("output_dir", required=False, help="Where the adapter goes."),
         click.option("--format", "format_", type=click.Choice(["auto", "alpaca", "sharegpt",
                                                                "messages"]), default=None),

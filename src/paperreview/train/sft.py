@@ -20,6 +20,7 @@ from typing import Any
 from ..config import save_resolved
 from ..errors import ConfigError, InputError
 from ..io import atomic_write_json
+from ..llm.gguf import gguf_kwargs
 from ..stage import Summary, timed
 from . import artifacts, checks
 from .config import TrainConfig
@@ -59,7 +60,8 @@ def _warn(prep_warnings: list[str], msg: str) -> None:
 def load_tokenizer(cfg: TrainConfig, warnings: list[str]):
     from transformers import AutoTokenizer
 
-    tok = AutoTokenizer.from_pretrained(cfg.base_model, trust_remote_code=cfg.trust_remote_code)
+    tok = AutoTokenizer.from_pretrained(cfg.base_model, trust_remote_code=cfg.trust_remote_code,
+                                        **gguf_kwargs(cfg.gguf_file))
     own = tok.chat_template
     if cfg.chat_template:
         p = Path(cfg.chat_template)
@@ -69,7 +71,7 @@ def load_tokenizer(cfg: TrainConfig, warnings: list[str]):
         if own and own != tok.chat_template:
             _warn(warnings, f"--chat-template differs from {cfg.base_model}'s own template; it is "
                             "saved with the adapter and must be used at inference too")
-    for msg in checks.chat_warnings(cfg.base_model, tok, tok.chat_template):
+    for msg in checks.chat_warnings(cfg.gguf_file or cfg.base_model, tok, tok.chat_template):
         _warn(warnings, msg)
     if not tok.chat_template:
         tok.chat_template = FALLBACK_TEMPLATE
@@ -84,7 +86,7 @@ def prepare(cfg: TrainConfig) -> Prepared:
     train_convs = load_split(cfg.data, "train", cfg.format)
     val_convs = load_split(cfg.data, "validation", cfg.format) if cfg.eval else None
     checks.check_method(cfg)
-    model_cfg = checks.load_model_config(cfg.base_model, cfg.trust_remote_code)
+    model_cfg = checks.load_model_config(cfg.base_model, cfg.trust_remote_code, cfg.gguf_file)
     precision = checks.resolve_precision(cfg)
     attention = checks.resolve_attention(cfg, precision)
     rope = checks.rope_parameters(model_cfg, cfg)
@@ -141,6 +143,12 @@ def load_model(cfg: TrainConfig, prep: Prepared):
         # 4-bit weights are placed while loading and cannot be moved later: this process's GPU
         # (LOCAL_RANK under torchrun / accelerate launch)
         kwargs["device_map"] = {"": int(os.environ.get("LOCAL_RANK", "0"))}
+    # a GGUF base is de-quantized to ``dtype`` on load (then trained like any other)
+    if cfg.gguf_file:
+        if cfg.method == "qlora":
+            raise ConfigError("QLoRA cannot start from a GGUF checkpoint",
+                              "use --method lora (the GGUF weights are de-quantized on load)")
+        kwargs |= gguf_kwargs(cfg.gguf_file, model=True)
     model = AutoModelForCausalLM.from_pretrained(cfg.base_model, **kwargs)
     model.config.use_cache = False  # the KV cache is useless in training and costs memory
     return model
@@ -254,7 +262,7 @@ def _write_info(cfg: TrainConfig, prep: Prepared, trainer, metrics: dict, resume
                      "max_position_embeddings": prep.model_config.max_position_embeddings}
         atomic_write_json(out / artifacts.OVERRIDES, overrides)
     info = {
-        "base_model": cfg.base_model, "method": cfg.method, "precision": prep.precision,
+        "base_model": cfg.base_model, "gguf_file": cfg.gguf_file, "method": cfg.method, "precision": prep.precision,
         "attn_implementation": prep.attention, "rope_parameters": prep.rope,
         "global_step": trainer.state.global_step, "resumed_from": resumed,
         "metrics": metrics, "memory_preflight": prep.memory, "warnings": prep.warnings,
