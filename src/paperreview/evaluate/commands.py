@@ -122,3 +122,10 @@ def _done(res: dict) -> None:
         click.echo(f"skipped {n}: {reason}", err=True)
     for kind, path in (res.get("outputs") or {}).items():
         click.echo(f"{kind}: {path}", err=True)
+
+
+from .perturb.commands import perturb as _perturb  # noqa: E402 - issue 14: error injection
+from .scorecard_command import scorecard_cmd as _scorecard  # noqa: E402 - issue 14
+
+evaluate.add_command(_perturb)
+evaluate.add_command(_scorecard)
