@@ -42,7 +42,7 @@ def test_scorecard_offline_writes_every_section(split, tmp_path):
     subs, papers, pdf = split
     out = tmp_path / "card"
     _run(["evaluate", "scorecard", "--human", str(subs), "--papers", str(papers),
-          "--pdfs", str(pdf), "--per-paper", "1", "-o", str(out)])
+          "--pdfs", str(pdf), "--per-paper", "1", "--limit", "3", "-o", str(out)])
     card = json.loads((out / "scorecard.json").read_text())
     for sec in ("hit_rate", "scores", "decisions", "error_injection", "hidden_instructions",
                 "cost"):
@@ -88,7 +88,7 @@ def test_scorecard_with_a_model_runs_every_section(split, tmp_path, monkeypatch)
     with FakeOpenAIServer() as srv:
         srv.responder = responder
         _run(["evaluate", "scorecard", "--human", str(subs), "--papers", str(papers),
-              "--pdfs", str(pdf), "--per-paper", "1", "--limit", "6", "-o", str(out),
+              "--pdfs", str(pdf), "--per-paper", "1", "--limit", "3", "-o", str(out),
               "--model", "fake-model", "--base-url", srv.base_url])
     card = json.loads((out / "scorecard.json").read_text())
     assert card["reviewer"] == "llm"
