@@ -6,15 +6,15 @@ from pathlib import Path
 
 import click
 
+from ..cli_options import config_defaults_option
 from ..llm.options import engine_config_from_options, engine_options
 
 _path = click.Path(exists=True, path_type=Path)
 
 
 @click.command("scorecard")
-@click.option("--human", required=True, type=click.Path(exists=True, dir_okay=False,
-                                                        path_type=Path),
-              help="Submissions JSONL of the split (human reviews, ratings, decisions).")
+@click.option("--human", required=True, type=_path,
+              help="Submissions JSONL (or a `paperreview reviews` output dir) of the split.")
 @click.option("--papers", type=_path, default=None,
               help="The split's papers: Paper JSONL or a dir of science-parse/parse JSON.")
 @click.option("--generated", multiple=True, type=_path,
@@ -29,9 +29,10 @@ _path = click.Path(exists=True, path_type=Path)
 @click.option("--limit", type=int, default=None, help="Only the first N submissions.")
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path))
 @click.option("--seed", type=int, default=0, show_default=True)
+@config_defaults_option()
 @engine_options
 def scorecard_cmd(human, papers, generated, pdfs, pdf_limit, per_paper, limit, out, seed,
-                  **kw) -> None:
+                  config_file, **kw) -> None:
     """Hit rate, ratings, decisions, error injection, hidden instructions and cost in one
     report (scorecard.md, scorecard.json, scorecard.png); model sections say "not run" without
     a model."""

@@ -96,8 +96,18 @@ def run_scorecard(human: Path, out: Path, papers: Path | None = None,
     from .external import load_reviews
     from .perturb.make import find_pdfs
 
+    import time
+
+    from ..config import redact
+    from ..stage import Summary
+
+    t0 = time.perf_counter()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    atomic_write_json(out / "config.json", redact({
+        "human": str(human), "papers": str(papers), "generated": [str(g) for g in generated or []],
+        "pdfs": [str(p) for p in pdfs or []], "model": getattr(engine_cfg, "model", None),
+        "limit": limit, "pdf_limit": pdf_limit, "per_paper": per_paper, "seed": seed}))
     subs, split = split_papers(human, papers, limit)
     engine = None
     if engine_cfg is not None:
@@ -144,6 +154,15 @@ def run_scorecard(human: Path, out: Path, papers: Path | None = None,
     atomic_write_json(out / "scorecard.json", card)
     atomic_write_text(out / "scorecard.md", render(card))
     chart(card, out / "scorecard.png")
+    summary = Summary(stage="evaluate scorecard", seconds=round(time.perf_counter() - t0, 3),
+                      outputs={"json": str(out / "scorecard.json"),
+                               "markdown": str(out / "scorecard.md"),
+                               "chart": str(out / "scorecard.png")})
+    for name, sec in card.items():
+        if isinstance(sec, dict) and "status" in sec:
+            summary.count("ok" if sec["status"] == "ok" else "skipped",
+                          None if sec["status"] == "ok" else f"{name}: {sec['status']}")
+    summary.write(out / "summary.json")
     return card
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ...cli_options import config_defaults_option
 from ...llm.options import engine_config_from_options, engine_options
 
 _MODEL_FLAGS = ("model", "base_url", "local_model", "engine_config")
@@ -33,8 +34,9 @@ def perturb() -> None:
 @click.option("--errors-per-copy", type=click.IntRange(1, 20), default=1, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Same seed, same inputs: same copies and manifest.")
+@config_defaults_option()
 @engine_options
-def make_cmd(papers, out, kinds, per_paper, errors_per_copy, seed, **kw) -> None:
+def make_cmd(papers, out, kinds, per_paper, errors_per_copy, seed, config_file, **kw) -> None:
     """Write perturbed copies of PAPERS (PDFs, dirs of PDFs, or Paper JSONL) and a manifest."""
     from .make import make_perturbations
 
@@ -64,8 +66,9 @@ def make_cmd(papers, out, kinds, per_paper, errors_per_copy, seed, **kw) -> None
 @click.option("--max-judged", type=int, default=20, show_default=True,
               help="Comments per clean paper shown to the validity judge.")
 @click.option("--seed", type=int, default=0, show_default=True)
+@config_defaults_option()
 @engine_options
-def score_cmd(manifest, generated, out, judge_model, max_judged, seed, **kw) -> None:
+def score_cmd(manifest, generated, out, judge_model, max_judged, seed, config_file, **kw) -> None:
     """Recall of planted errors (quote coverage >= 75%, judge >= 3/5) and the precision side."""
     from .run import run_perturb_score
 
