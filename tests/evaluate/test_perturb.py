@@ -137,3 +137,40 @@ def test_cli_bad_kind_is_usage_error(tmp_path, capsys):
         main(["evaluate", "perturb", "make", str(pdf), "-o", str(tmp_path / "o"),
               "--kinds", "bogus"])
     assert e.value.code == 2
+
+
+def _model_responder(body):
+    user = next(m["content"] for m in reversed(body["messages"]) if m["role"] == "user")
+    if "The line you may edit" in user:
+        line = user.split("keep its length similar):\n", 1)[1].split("\n\nAnswer with", 1)[0]
+        words = line.split()
+        original = " ".join(words[1:3])
+        return json.dumps({"original": original, "perturbed": " ".join(reversed(words[1:3])),
+                           "why_wrong": "the order of the terms is reversed",
+                           "contradicts_quote": None})
+    if "Claimed reason it is wrong" in user:
+        return json.dumps({"verdict": "substantive", "reason": "it changes the claim"})
+    raise AssertionError(user[:200])
+
+
+def test_model_kinds_through_the_engine(tmp_path, monkeypatch):
+    from paperreview.llm import Engine, EngineConfig
+    from tests.conftest import SHARED
+    from tests.helpers.fake_openai import FakeOpenAIServer
+
+    pdf = SHARED / "papers" / "hpc-ebpf-workload-characterization.pdf"
+    if not pdf.exists():
+        pytest.skip(f"shared papers not found at {pdf}")
+    monkeypatch.setenv("FAKE_KEY", "sk-test")
+    with FakeOpenAIServer() as srv:
+        srv.responder = _model_responder
+        cfg = EngineConfig(base_url=srv.base_url, model="fake-model",
+                           run_dir=str(tmp_path / "llm"), api_key_env="FAKE_KEY")
+        with Engine(cfg) as engine:
+            make_perturbations([pdf], tmp_path / "o", ["overstated_claim", "invalid_implication"],
+                               per_paper=2, seed=0, engine=engine)
+    rows = [json.loads(ln) for ln in (tmp_path / "o" / "manifest.jsonl").read_text().splitlines()]
+    assert rows and all(r["generator"] == "llm:fake-model" for r in rows)
+    for r in rows:
+        assert r["perturbed"] in _text(tmp_path / "o" / r["file"])
+        assert r["why_wrong"] == "the order of the terms is reversed"
