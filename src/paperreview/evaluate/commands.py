@@ -164,6 +164,15 @@ def _done(res: dict) -> None:
         sys.exit(1)
 
 
+def _register() -> None:
+    from .calibrate_command import calibrate_cmd
+
+    evaluate.add_command(calibrate_cmd)
+
+
+_register()
+
+
 from .perturb.commands import perturb as _perturb  # noqa: E402 - issue 14: error injection
 from .scorecard_command import scorecard_cmd as _scorecard  # noqa: E402 - issue 14
 

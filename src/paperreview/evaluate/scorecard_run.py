@@ -188,6 +188,14 @@ def _status(sec: dict) -> str:
     return "" if sec.get("status") == "ok" else f"\n*{sec.get('status')}*\n"
 
 
+def _cal(c: dict) -> str:
+    if c.get("status") != "ok":
+        return c.get("status", "")
+    return (f"Spearman {_f(c['value'], False)} (raw on the same papers "
+            f"{_f(c['raw_on_same_papers'], False)}), MAE {c['mae_calibrated']:.2f} vs raw "
+            f"{c['mae_raw']:.2f} (n={c['n_test']})")
+
+
 def render(card: dict) -> str:
     L = ["# Reviewer scorecard", "",
          f"Split: `{card['split']['human']}` ({card['split']['n_submissions']} submissions, "
@@ -211,7 +219,7 @@ def render(card: dict) -> str:
     s = card["scores"]
     L += ["## Ratings", _status(s),
           f"- Spearman with the mean human rating (raw): {_f(s.get('spearman'), False)}",
-          f"- calibrated: {s['calibrated'].get('status') if 'value' not in s['calibrated'] else _f(s['calibrated'], False)}",
+          f"- calibrated (fit on half the rated papers, tested on the rest): {_cal(s['calibrated'])}",
           f"- human vs other humans: {_f(s['human_vs_human_spearman'], False)}",
           f"- Anchor: {ANCHORS['scores']}", ""]
     d = card["decisions"]
