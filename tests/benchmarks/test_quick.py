@@ -30,6 +30,8 @@ NEEDS = {
     "reviews_pipeline": "peerread",
     "reviews_tokens": "peerread",
     "train_throughput": None,
+    "perturb_speed": "papers",
+    "checklist_perturb_recall": "papers",
 }
 #: quick runs over ~10 s on two busy cores (still run by `make test`)
 SLOW = {"evaluate_peerread_hitrate", "train_throughput", "llm_throughput", "dataset_speed",

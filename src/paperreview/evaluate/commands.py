@@ -171,3 +171,10 @@ def _register() -> None:
 
 
 _register()
+
+
+from .perturb.commands import perturb as _perturb  # noqa: E402 - issue 14: error injection
+from .scorecard_command import scorecard_cmd as _scorecard  # noqa: E402 - issue 14
+
+evaluate.add_command(_perturb)
+evaluate.add_command(_scorecard)
