@@ -1,0 +1,342 @@
+"""The FastAPI app: REST API under ``/api/v1``, the page at ``/`` and ``/reviews/{id}``.
+
+    from paperreview.web.app import ServerSettings, create_app
+    app = create_app(ServerSettings(data_dir="runs/web"))   # then: uvicorn.run(app)
+
+Every asset is served from the package (``web/static``): nothing is loaded from a CDN, so the
+page works offline. ``/docs`` is a local API reference built from ``/openapi.json`` (FastAPI's
+Swagger UI would fetch its scripts from a CDN, so it is switched off).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import defaultdict, deque
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+
+from .jobs import JobStore
+from .worker import Workers
+
+log = logging.getLogger("paperreview.web")
+HERE = Path(__file__).resolve().parent
+API = "/api/v1"
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+
+class ServerSettings(BaseModel):
+    """``paperreview serve`` settings (also accepted from ``--config FILE`` under ``serve:``)."""
+
+    data_dir: str = "runs/web"
+    workers: int = Field(1, ge=1, le=64)
+    max_upload_mb: float = Field(50.0, gt=0)
+    max_pages: int = Field(100, ge=1)        # uploads with more pages are refused (422)
+    parse_timeout: float = Field(300.0, gt=0)
+    keep_days: float = Field(30.0, gt=0)
+    auth_token: str | None = None            # required on non-loopback addresses
+    rate_per_minute: int = Field(30, ge=1)   # uploads per client per minute
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, hint: str | None = None):
+        self.status, self.message, self.hint = status, message, hint
+
+
+def create_app(settings: ServerSettings, engine_config: Any = None,
+               start_workers: bool = True) -> FastAPI:
+    """Build the app; ``engine_config`` (an ``EngineConfig`` or None) decides the models offered."""
+    from .reviewer import available_options
+
+    store = JobStore(settings.data_dir)
+    workers = Workers(store, settings, engine_config)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        n = store.requeue_running()
+        if n:
+            log.warning("resumed %d job(s) left running by a previous server", n)
+        purged = store.purge(settings.keep_days)
+        if purged:
+            log.info("deleted %d job(s) older than %s days", purged, settings.keep_days)
+        if start_workers:
+            workers.start()
+        try:
+            yield
+        finally:
+            workers.stop()
+
+    app = FastAPI(title="paperreview", version=_version(), docs_url=None, redoc_url=None,
+                  lifespan=lifespan,
+                  description="Reviews of scientific papers: upload a PDF, poll the job, read "
+                              "the review (GeneratedReview JSON), the Markdown report and the "
+                              "annotated PDF.")
+    app.state.store, app.state.workers, app.state.settings = store, workers, settings
+    limiter = _RateLimiter(settings.rate_per_minute)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.middleware("http")
+    async def _guard(request: Request, call_next):
+        if settings.auth_token and not _authorised(request, settings.auth_token):
+            return _json_error(401, "missing or wrong auth token",
+                               "send 'Authorization: Bearer TOKEN' (or open /?token=TOKEN once)")
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        if settings.auth_token and request.query_params.get("token") == settings.auth_token:
+            response.set_cookie("paperreview_token", settings.auth_token, httponly=True,
+                                samesite="strict")
+        return response
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError):
+        return _json_error(exc.status, exc.message, exc.hint)
+
+    # ------------------------------------------------------------------ API
+    @app.get(f"{API}/health")
+    def health() -> dict[str, Any]:
+        """Liveness, job counts and whether a model backend is configured."""
+        return {"status": "ok", "version": _version(), "jobs": store.counts(),
+                "workers": settings.workers,
+                "model_configured": available_options(engine_config)["model_configured"]}
+
+    @app.get(f"{API}/options")
+    def options() -> dict[str, Any]:
+        """The templates, venues, methods and models this server offers."""
+        return available_options(engine_config)
+
+    @app.post(f"{API}/reviews", status_code=202)
+    async def create_review(request: Request, file: UploadFile = File(...),
+                            venue: str = Form("generic"), template: str = Form("stanford"),
+                            method: str = Form("auto"), model: str = Form(""),
+                            api_key: str = Form("")) -> JSONResponse:
+        """Upload a PDF (multipart ``file``); returns 202 with the job id and its status URL."""
+        if not limiter.allow(_client(request)):
+            raise ApiError(429, "too many uploads from this client",
+                           f"wait a minute (limit {settings.rate_per_minute} per minute)")
+        offered = available_options(engine_config)
+        opts = _check_options(offered, venue, template, method, model, bool(api_key))
+        data = await _read_limited(file, settings.max_upload_mb)
+        pages = _check_pdf(data, settings.max_pages)
+        name = _display_name(file.filename)
+        job_id = store.create(data, name, opts | {"pages": pages, "needs_key": bool(api_key)})
+        if api_key:
+            workers.keys[job_id] = api_key  # memory only, dropped when the job ends
+        workers.wake()
+        url = f"{API}/reviews/{job_id}"
+        return JSONResponse({"id": job_id, "status_url": url, "page_url": f"/reviews/{job_id}"},
+                            status_code=202, headers={"Location": url})
+
+    @app.get(f"{API}/reviews/{{job_id}}")
+    def get_review(job_id: str) -> dict[str, Any]:
+        """The job: status queued|running|done|failed, progress, error and, when done, review."""
+        job = _job(store, job_id)
+        review = None
+        if job["status"] == "done":
+            p = store.dir(job_id) / "review.json"
+            if p.exists():
+                import json
+
+                review = json.loads(p.read_text(encoding="utf-8"))
+        d = store.dir(job_id)
+        return {"id": job_id, "status": job["status"], "progress": job["progress"],
+                "error": job["error"], "filename": job["filename"], "options": job["options"],
+                "created": job["created"], "review": review,
+                "downloads": {k: f"{API}/reviews/{job_id}/{k}" for k in
+                              ("review.json", "report.md", "annotated.pdf")
+                              if (d / k).exists()}}
+
+    @app.get(f"{API}/reviews/{{job_id}}/report.md")
+    def report_md(job_id: str) -> Response:
+        """The review as Markdown (as `paperreview review -o r.md` writes it)."""
+        return _file(store, job_id, "report.md", "text/markdown; charset=utf-8")
+
+    @app.get(f"{API}/reviews/{{job_id}}/review.json")
+    def review_json(job_id: str) -> Response:
+        """The GeneratedReview JSON, as a download."""
+        return _file(store, job_id, "review.json", "application/json")
+
+    @app.get(f"{API}/reviews/{{job_id}}/annotated.pdf")
+    def annotated_pdf(job_id: str) -> Response:
+        """The paper with each verified comment highlighted on its quoted passage."""
+        return _file(store, job_id, "annotated.pdf", "application/pdf")
+
+    @app.get(f"{API}/reviews/{{job_id}}/pages/{{page}}.png")
+    def page_png(job_id: str, page: int, comment: str | None = None, width: int = 520
+                 ) -> Response:
+        """A page thumbnail, with the quoted passage of ``comment`` (an id) highlighted."""
+        from ..review.annotate import page_png as render
+
+        _job(store, job_id)
+        quotes: list[str] = []
+        if comment:
+            rev = store.dir(job_id) / "review.json"
+            if rev.exists():
+                import json
+
+                for c in json.loads(rev.read_text(encoding="utf-8")).get("comments", []):
+                    if c.get("id") == comment and (c.get("evidence") or {}).get("quote"):
+                        quotes.append(c["evidence"]["quote"])
+        try:
+            png = render(store.dir(job_id) / "paper.pdf", page, quotes, max(100, min(width, 1200)))
+        except IndexError:
+            raise ApiError(404, f"page {page} is not in this paper") from None
+        return Response(png, media_type="image/png",
+                        headers={"Cache-Control": "private, max-age=3600"})
+
+    # ------------------------------------------------------------------ pages
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index() -> HTMLResponse:
+        return HTMLResponse((HERE / "templates" / "index.html").read_text(encoding="utf-8"))
+
+    @app.get("/reviews/{job_id}", response_class=HTMLResponse, include_in_schema=False)
+    def review_page(job_id: str) -> HTMLResponse:
+        _job(store, job_id)
+        return HTMLResponse((HERE / "templates" / "review.html").read_text(encoding="utf-8"))
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse((HERE / "templates" / "docs.html").read_text(encoding="utf-8"))
+
+    return app
+
+
+# ---------------------------------------------------------------------- checks
+def _check_options(offered: dict[str, Any], venue: str, template: str, method: str, model: str,
+                   has_key: bool) -> dict[str, Any]:
+    venue, template, method, model = (venue or "generic", template or "stanford",
+                                      method or "auto", model or "")
+    if template not in offered["templates"]:
+        raise ApiError(422, f"unknown template {template!r}",
+                       f"choose one of: {', '.join(offered['templates'])}")
+    if venue not in offered["venues"]:
+        raise ApiError(422, f"unknown venue {venue!r}",
+                       f"choose one of: {', '.join(offered['venues'])}")
+    methods = {"auto", "offline", "zero-shot"}
+    if method not in methods:
+        raise ApiError(422, f"method {method!r} is not available on this server",
+                       f"choose one of: {', '.join(sorted(methods))}")
+    if model and not has_key and model not in offered["models"]:
+        raise ApiError(422, f"model {model!r} is not offered by this server",
+                       "leave it empty for the server's model, or give your own api_key")
+    if method == "auto":
+        method = "zero-shot" if (offered["model_configured"] or has_key) else "offline"
+    return {"venue": venue, "template": template, "method": method, "model": model or None}
+
+
+async def _read_limited(file: UploadFile, max_mb: float) -> bytes:
+    limit = int(max_mb * 1024 * 1024)
+    chunks, size = [], 0
+    while True:
+        chunk = await file.read(1 << 20)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, f"the upload is over the size limit of {max_mb:g} MB",
+                           "upload a smaller PDF (or start the server with --max-upload-mb)")
+        chunks.append(chunk)
+    if not size:
+        raise ApiError(415, "the upload is empty", "choose a PDF file")
+    return b"".join(chunks)
+
+
+def _check_pdf(data: bytes, max_pages: int) -> int:
+    """By content, not by name: a PDF starts with %PDF- (within its first KiB)."""
+    if b"%PDF-" not in data[:1024]:
+        raise ApiError(415, "the upload is not a PDF (its content does not start with %PDF-)",
+                       "upload the paper as a PDF file")
+    import pymupdf
+
+    try:
+        with pymupdf.open(stream=data, filetype="pdf") as doc:
+            pages = doc.page_count if not doc.needs_pass else 0
+    except Exception:  # noqa: BLE001 - a broken PDF: the job fails later with parse's message
+        return 0
+    if pages > max_pages:
+        raise ApiError(422, f"the PDF has {pages} pages, over this server's limit of {max_pages}",
+                       "upload the main paper only, or raise --max-pages")
+    return pages
+
+
+def _display_name(name: str | None) -> str:
+    """The upload's name for display only: its last path part, printable, at most 120 chars."""
+    base = (name or "paper.pdf").replace("\\", "/").rsplit("/", 1)[-1]
+    clean = "".join(c for c in base if c.isprintable() and c not in "<>\"'`")
+    return (clean or "paper.pdf")[:120]
+
+
+def _job(store: JobStore, job_id: str) -> dict[str, Any]:
+    job = store.get(job_id)
+    if job is None:
+        raise ApiError(404, f"no review job {job_id!r}",
+                       "check the id; jobs are deleted after --keep-days")
+    return job
+
+
+def _file(store: JobStore, job_id: str, name: str, media: str) -> Response:
+    job = _job(store, job_id)
+    p = store.dir(job_id) / name
+    if not p.exists():
+        if job["status"] in ("queued", "running"):
+            raise ApiError(409, f"the review is not ready yet ({job['status']})",
+                           f"poll {API}/reviews/{job_id} until status is done")
+        raise ApiError(404, f"this review has no {name}",
+                       "annotated.pdf exists only when a comment's quote was found in the PDF"
+                       if name == "annotated.pdf" else None)
+    stem = Path(job["filename"]).stem or "paper"
+    return FileResponse(p, media_type=media, filename=f"{stem}.{name}")
+
+
+def _json_error(status: int, message: str, hint: str | None) -> JSONResponse:
+    return JSONResponse({"error": {"status": status, "message": message, "hint": hint}},
+                        status_code=status)
+
+
+def _authorised(request: Request, token: str) -> bool:
+    import hmac
+
+    got = request.headers.get("authorization", "").removeprefix("Bearer ").strip() or \
+        request.headers.get("x-auth-token") or request.query_params.get("token") or \
+        request.cookies.get("paperreview_token") or ""
+    return hmac.compare_digest(got.encode(), token.encode())
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+class _RateLimiter:
+    """At most ``per_minute`` uploads per client in any 60 s window."""
+
+    def __init__(self, per_minute: int):
+        self.per_minute = per_minute
+        self._hits: dict[str, deque] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def allow(self, client: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            q = self._hits[client]
+            while q and now - q[0] > 60:
+                q.popleft()
+            if len(q) >= self.per_minute:
+                return False
+            q.append(now)
+            return True
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
