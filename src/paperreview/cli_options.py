@@ -64,6 +64,34 @@ def config_option(dest: str = "config_file", help: str | None = None) -> Callabl
                                      "(defaults < file < environment < flags).")
 
 
+def _defaults_from_file(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    value = _check_config(ctx, param, value)
+    if value is None:
+        return None
+    from .config import load_config_file
+
+    data = load_config_file(value)
+    known = {p.name for p in ctx.command.params if p.name and p.name != param.name}
+    keys = {k.replace("-", "_"): v for k, v in data.items()}
+    unknown = sorted(set(keys) - known)
+    if unknown:
+        raise ConfigError(f"--config {value}: unknown key(s) {', '.join(unknown)} "
+                          f"(known keys: {', '.join(sorted(known))})")
+    ctx.default_map = {**(ctx.default_map or {}), **keys}
+    return value
+
+
+def config_defaults_option(dest: str = "config_file", help: str | None = None
+                           ) -> Callable[[F], F]:
+    """``--config FILE`` for a command without a typed stage config: the file's keys are the
+    command's own option names (``max_new_tokens: 512``) and become its defaults, so flags still
+    win. Unknown keys, a directory or a missing file are a one-line ConfigError (exit 2)."""
+    return click.option("--config", dest, type=click.Path(), default=None, is_eager=True,
+                        expose_value=True, callback=_defaults_from_file,
+                        help=help or "YAML/JSON/TOML file whose keys are this command's option "
+                                     "names (file < environment < flags).")
+
+
 def _rewrite(args: list[str], mapping: Mapping[str, str]) -> list[str]:
     out = []
     for i, arg in enumerate(args):

@@ -70,14 +70,17 @@ def load_config_file(path: str | os.PathLike) -> dict[str, Any]:
 
 def resolve_config(
     cls: type[C],
-    config_file: str | os.PathLike | None = None,
+    config_file: str | os.PathLike | dict[str, Any] | None = None,
     flags: dict[str, Any] | None = None,
     env: dict[str, str] | None = None,
 ) -> C:
     """Build ``cls`` from defaults < the file < the environment (``env_vars``) < flags (None =
-    not given)."""
+    not given). ``config_file`` may also be the file's contents, already read (a dict)."""
     data: dict[str, Any] = {}
-    if config_file:
+    if isinstance(config_file, dict):
+        data.update(config_file)
+        config_file = None
+    elif config_file:
         data.update(load_config_file(config_file))
     env = os.environ if env is None else env
     env_map = cls.model_fields["env_vars"].default if "env_vars" in cls.model_fields else {}

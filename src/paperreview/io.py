@@ -48,6 +48,13 @@ def iter_jsonl(path: str | os.PathLike, model: type[M] | None = None,
     Blank lines and a truncated last line (a writer killed mid-line) are skipped; only a missing
     file raises (:class:`InputError`). Stages turn BadLines into failed rows and go on.
     """
+    for _, item in iter_jsonl_where(path, model, missing_hint):
+        yield item
+
+
+def iter_jsonl_where(path: str | os.PathLike, model: type[M] | None = None,
+                     missing_hint: str = "check the path") -> Iterator[tuple[str, Any]]:
+    """:func:`iter_jsonl` with each item's ``path:line``: ``(where, item)``."""
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: no such file", missing_hint)
@@ -61,21 +68,22 @@ def iter_jsonl(path: str | os.PathLike, model: type[M] | None = None,
             except json.JSONDecodeError as exc:
                 if not line.endswith("\n"):  # only the last line can lack its newline
                     continue
-                yield BadLine(where, f"{where}: not valid JSON ({exc.msg})")
+                yield where, BadLine(where, f"{where}: not valid JSON ({exc.msg})")
                 continue
             if not isinstance(obj, dict):
-                yield BadLine(where, f"{where}: expected a JSON object, got {type(obj).__name__}")
+                yield where, BadLine(where, f"{where}: expected a JSON object, got "
+                                            f"{type(obj).__name__}")
                 continue
             if model is None:
-                yield obj
+                yield where, obj
                 continue
             try:
-                yield model.model_validate(obj)
+                yield where, model.model_validate(obj)
             except ValidationError as exc:
                 first = exc.errors()[0]
                 loc = ".".join(str(x) for x in first["loc"])
-                yield BadLine(where, f"{where}: not a valid {model.__name__}: {loc}: "
-                                     f"{first['msg']}", obj)
+                yield where, BadLine(where, f"{where}: not a valid {model.__name__}: {loc}: "
+                                            f"{first['msg']}", obj)
 
 
 def resolve_input(path: str | os.PathLike, names: Sequence[str], what: str = "input",
@@ -269,7 +277,7 @@ def stable_hash(obj: Any, n: int = 64) -> str:
 
 #: JSON files that stages write beside their records (configs, summaries, reports)
 STAGE_FILES = frozenset({
-    "config.json", "summary.json", "parse_config.json", "engine_config.json",
+    "config.json", "summary.json", "parse_config.json", "parse_summary.json", "engine_config.json",
     "build_report.json", "dataset_info.json", "filter_report.json",
 })
 

@@ -71,7 +71,10 @@ def run(config: BuildConfig) -> Summary:
         instructions = {t: resolve_instruction(config.instruction, t)
                         for t in sorted({r.template for revs in by_paper.values() for r in revs})}
         for row in rejected:
-            summary.count(row["status"], row["reason"])
+            if "where" in row:  # a malformed line: a failed row naming path:line
+                summary.fail_row(row["where"], row["error"], row["reason"])
+            else:
+                summary.count(row["status"], row["reason"])
         dropped = list(rejected)
         spool = Spool(out)
         stats = _make_records(config, counter, by_paper, instructions, summary, dropped, spool)
@@ -88,6 +91,7 @@ def run(config: BuildConfig) -> Summary:
         "tokens": stats, "dropped": dropped}
     atomic_write_json(out / "build_report.json", report)
     summary.outputs["report"] = str(out / "build_report.json")
+    summary.write(out / "summary.json")
     return summary
 
 
@@ -132,9 +136,9 @@ def _make_records(config, counter, by_paper, instructions, summary, dropped, spo
             summary.count("ok", "paper shortened to fit" if truncated else None)
 
     for paper, where in progress(iter_papers(config.papers), desc="dataset build"):
-        if paper is None:
-            summary.count("skipped", "unreadable paper file")
-            dropped.append({"id": None, "paper_id": None, "status": "skipped", "reason": where})
+        if paper is None:  # an unreadable file or line: a failed row naming it, the build goes on
+            summary.fail_row(where.split(": ", 1)[0], where, "unreadable paper")
+            dropped.append({"id": None, "paper_id": None, "status": "failed", "reason": where})
             continue
         # a review names its paper by Paper.id or, for a directory of `paperreview parse`
         # output (whose ids are PDF hashes), by the file name: <paper_id>.json
