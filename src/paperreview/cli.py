@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
               "Offline checklist analysis of a paper PDF."),
     "evaluate": ("paperreview.evaluate.commands", "evaluate",
                  "Compare generated reviews with human ones."),
+    "serve": ("paperreview.web.commands", "serve", "Serve the review web page and REST API."),
 }
 
 

@@ -4,12 +4,18 @@
     app = create_app(ServerSettings(data_dir="runs/web"))   # then: uvicorn.run(app)
 
 Every asset is served from the package (``web/static``): nothing is loaded from a CDN, so the
-page works offline. ``/docs`` is a local API reference built from ``/openapi.json`` (FastAPI's
-Swagger UI would fetch its scripts from a CDN, so it is switched off).
+page works offline. ``/docs`` is Swagger UI served from the ``swagger-ui-bundle`` package's own
+files (FastAPI's default page fetches them from a CDN, so it is switched off); without that
+package, ``/docs`` is a small local reference rendered from ``/openapi.json``.
+
+The server never opens an uploaded PDF itself: the page count check, parsing, the checks and the
+page images all run in worker processes (:mod:`paperreview.web.worker`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import threading
 import time
@@ -21,10 +27,10 @@ from typing import Any
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from .jobs import JobStore
-from .worker import Workers
+from .worker import Dispatcher
 
 log = logging.getLogger("paperreview.web")
 HERE = Path(__file__).resolve().parent
@@ -34,7 +40,9 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
 
 
 class ServerSettings(BaseModel):
-    """``paperreview serve`` settings (also accepted from ``--config FILE`` under ``serve:``)."""
+    """``paperreview serve`` settings; ``--config FILE`` takes the same keys."""
+
+    model_config = ConfigDict(extra="forbid")
 
     data_dir: str = "runs/web"
     workers: int = Field(1, ge=1, le=64)
@@ -44,6 +52,8 @@ class ServerSettings(BaseModel):
     keep_days: float = Field(30.0, gt=0)
     auth_token: str | None = None            # required on non-loopback addresses
     rate_per_minute: int = Field(30, ge=1)   # uploads per client per minute
+    worker_memory_mb: int = Field(4096, ge=0)  # address-space limit of a worker (0 = none)
+    model_timeout: float = Field(1800.0, gt=0)  # extra seconds a job asking a model may take
 
 
 class ApiError(Exception):
@@ -57,7 +67,8 @@ def create_app(settings: ServerSettings, engine_config: Any = None,
     from .reviewer import available_options
 
     store = JobStore(settings.data_dir)
-    workers = Workers(store, settings, engine_config)
+    engine = engine_config.model_dump(exclude={"env_vars"}) if engine_config else None
+    workers = Dispatcher(store, settings, engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -68,7 +79,7 @@ def create_app(settings: ServerSettings, engine_config: Any = None,
         if purged:
             log.info("deleted %d job(s) older than %s days", purged, settings.keep_days)
         if start_workers:
-            workers.start()
+            await asyncio.to_thread(workers.start)
         try:
             yield
         finally:
@@ -126,13 +137,26 @@ def create_app(settings: ServerSettings, engine_config: Any = None,
                            f"wait a minute (limit {settings.rate_per_minute} per minute)")
         offered = available_options(engine_config)
         opts = _check_options(offered, venue, template, method, model, bool(api_key))
-        data = await _read_limited(file, settings.max_upload_mb)
-        pages = _check_pdf(data, settings.max_pages)
-        name = _display_name(file.filename)
-        job_id = store.create(data, name, opts | {"pages": pages, "needs_key": bool(api_key)})
-        if api_key:
-            workers.keys[job_id] = api_key  # memory only, dropped when the job ends
-        workers.wake()
+        api_key = api_key if opts["method"] != "offline" else ""
+        upload = store.upload_path()
+        try:
+            await _save_limited(file, upload, settings.max_upload_mb)
+            name = _display_name(file.filename)
+            probe = await _probe(workers, upload, settings)
+            if probe.get("pages", 0) > settings.max_pages:
+                raise ApiError(422, f"the PDF has {probe['pages']} pages, over this server's "
+                               f"limit of {settings.max_pages}",
+                               "upload the main paper only, or raise --max-pages")
+            job_id = store.create(upload, name, opts | {"pages": probe.get("pages")},
+                                  keyed=bool(api_key))
+        finally:
+            upload.unlink(missing_ok=True)
+        if "error" in probe:  # encrypted, broken: the job fails with parse's own message
+            store.fail(job_id, probe["error"].replace(str(upload), name)
+                       + (f" ({probe['hint']})" if probe.get("hint") else ""))
+        else:
+            workers.submitted(job_id, api_key or None)  # the key: memory only, this job only
+        api_key = None
         url = f"{API}/reviews/{job_id}"
         return JSONResponse({"id": job_id, "status_url": url, "page_url": f"/reviews/{job_id}"},
                             status_code=202, headers={"Location": url})
@@ -142,19 +166,17 @@ def create_app(settings: ServerSettings, engine_config: Any = None,
         """The job: status queued|running|done|failed, progress, error and, when done, review."""
         job = _job(store, job_id)
         review = None
-        if job["status"] == "done":
-            p = store.dir(job_id) / "review.json"
-            if p.exists():
-                import json
-
-                review = json.loads(p.read_text(encoding="utf-8"))
         d = store.dir(job_id)
+        if job["status"] == "done" and (d / "review.json").exists():
+            review = json.loads((d / "review.json").read_text(encoding="utf-8"))
+        thumbs = sorted(int(p.stem) for p in (d / "thumbs").glob("*.png")) if review else []
         return {"id": job_id, "status": job["status"], "progress": job["progress"],
                 "error": job["error"], "filename": job["filename"], "options": job["options"],
                 "created": job["created"], "review": review,
                 "downloads": {k: f"{API}/reviews/{job_id}/{k}" for k in
                               ("review.json", "report.md", "annotated.pdf")
-                              if (d / k).exists()}}
+                              if (d / k).exists()},
+                "thumbnails": {str(i): f"{API}/reviews/{job_id}/thumbs/{i}.png" for i in thumbs}}
 
     @app.get(f"{API}/reviews/{{job_id}}/report.md")
     def report_md(job_id: str) -> Response:
@@ -171,28 +193,17 @@ def create_app(settings: ServerSettings, engine_config: Any = None,
         """The paper with each verified comment highlighted on its quoted passage."""
         return _file(store, job_id, "annotated.pdf", "application/pdf")
 
-    @app.get(f"{API}/reviews/{{job_id}}/pages/{{page}}.png")
-    def page_png(job_id: str, page: int, comment: str | None = None, width: int = 520
-                 ) -> Response:
-        """A page thumbnail, with the quoted passage of ``comment`` (an id) highlighted."""
-        from ..review.annotate import page_png as render
-
+    @app.get(f"{API}/reviews/{{job_id}}/thumbs/{{index}}.png")
+    def thumbnail(job_id: str, index: int) -> Response:
+        """Comment ``index``'s page (its position in ``review.comments``), passage highlighted;
+        rendered by the worker when the review finished."""
         _job(store, job_id)
-        quotes: list[str] = []
-        if comment:
-            rev = store.dir(job_id) / "review.json"
-            if rev.exists():
-                import json
-
-                for c in json.loads(rev.read_text(encoding="utf-8")).get("comments", []):
-                    if c.get("id") == comment and (c.get("evidence") or {}).get("quote"):
-                        quotes.append(c["evidence"]["quote"])
-        try:
-            png = render(store.dir(job_id) / "paper.pdf", page, quotes, max(100, min(width, 1200)))
-        except IndexError:
-            raise ApiError(404, f"page {page} is not in this paper") from None
-        return Response(png, media_type="image/png",
-                        headers={"Cache-Control": "private, max-age=3600"})
+        p = store.dir(job_id) / "thumbs" / f"{index}.png"
+        if index < 0 or not p.exists():
+            raise ApiError(404, f"no page image for comment {index}",
+                           "only comments whose quote was found on its page have one")
+        return FileResponse(p, media_type="image/png",
+                            headers={"Cache-Control": "private, max-age=3600"})
 
     # ------------------------------------------------------------------ pages
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -204,9 +215,14 @@ def create_app(settings: ServerSettings, engine_config: Any = None,
         _job(store, job_id)
         return HTMLResponse((HERE / "templates" / "review.html").read_text(encoding="utf-8"))
 
+    swagger = _swagger_dir()
+    if swagger is not None:
+        app.mount("/docs/assets", StaticFiles(directory=swagger), name="swagger")
+
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     def docs() -> HTMLResponse:
-        return HTMLResponse((HERE / "templates" / "docs.html").read_text(encoding="utf-8"))
+        page = "swagger.html" if swagger is not None else "docs.html"
+        return HTMLResponse((HERE / "templates" / page).read_text(encoding="utf-8"))
 
     return app
 
@@ -234,39 +250,45 @@ def _check_options(offered: dict[str, Any], venue: str, template: str, method: s
     return {"venue": venue, "template": template, "method": method, "model": model or None}
 
 
-async def _read_limited(file: UploadFile, max_mb: float) -> bytes:
+async def _save_limited(file: UploadFile, out: Path, max_mb: float) -> None:
+    """Copy the upload to ``out`` (a server-chosen name), refusing it past ``max_mb`` (413) or
+    when its content is not a PDF (415: checked by its first KiB, never by its name)."""
     limit = int(max_mb * 1024 * 1024)
-    chunks, size = [], 0
-    while True:
-        chunk = await file.read(1 << 20)
-        if not chunk:
-            break
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(413, f"the upload is over the size limit of {max_mb:g} MB",
-                           "upload a smaller PDF (or start the server with --max-upload-mb)")
-        chunks.append(chunk)
+    size = 0
+    with open(out, "wb") as f:
+        while chunk := await file.read(1 << 20):
+            if size == 0 and b"%PDF-" not in chunk[:1024]:
+                head = chunk[:8].decode("latin-1").encode("unicode_escape").decode()
+                raise ApiError(415, f"the upload is not a PDF (its content starts with "
+                               f"'{head}', not %PDF-)", "upload the paper as a PDF file")
+            size += len(chunk)
+            if size > limit:
+                raise ApiError(413, f"the upload is over the size limit of {max_mb:g} MB",
+                               "upload a smaller PDF (or start the server with --max-upload-mb)")
+            f.write(chunk)
     if not size:
-        raise ApiError(415, "the upload is empty", "choose a PDF file")
-    return b"".join(chunks)
+        raise ApiError(415, "the upload is empty, not a PDF", "choose a PDF file")
 
 
-def _check_pdf(data: bytes, max_pages: int) -> int:
-    """By content, not by name: a PDF starts with %PDF- (within its first KiB)."""
-    if b"%PDF-" not in data[:1024]:
-        raise ApiError(415, "the upload is not a PDF (its content does not start with %PDF-)",
-                       "upload the paper as a PDF file")
-    import pymupdf
-
+async def _probe(workers: Dispatcher, pdf: Path, settings: ServerSettings) -> dict[str, Any]:
+    """The page count from a worker process ({} when no worker runs: tests without workers)."""
+    if not workers.running:
+        return {}
+    fut = workers.probe(pdf)
     try:
-        with pymupdf.open(stream=data, filetype="pdf") as doc:
-            pages = doc.page_count if not doc.needs_pass else 0
-    except Exception:  # noqa: BLE001 - a broken PDF: the job fails later with parse's message
-        return 0
-    if pages > max_pages:
-        raise ApiError(422, f"the PDF has {pages} pages, over this server's limit of {max_pages}",
-                       "upload the main paper only, or raise --max-pages")
-    return pages
+        return await asyncio.wait_for(asyncio.wrap_future(fut), settings.parse_timeout + 30)
+    except TimeoutError:
+        raise ApiError(503, "the server is too busy to check the upload",
+                       "try again in a minute") from None
+
+
+def _swagger_dir() -> Path | None:
+    try:
+        import swagger_ui_bundle
+    except ImportError:
+        return None
+    p = Path(swagger_ui_bundle.swagger_ui_path)
+    return p if (p / "swagger-ui-bundle.js").exists() else None
 
 
 def _display_name(name: str | None) -> str:

@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     options TEXT NOT NULL,           -- JSON: venue, template, method, model (no key)
     progress TEXT NOT NULL,          -- JSON: {"stage": ..., "done": n, "total": n, "message": ...}
     error TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0
+    attempts INTEGER NOT NULL DEFAULT 0,
+    keyed INTEGER NOT NULL DEFAULT 0 -- 1: the job came with its own API key (the key: memory only)
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status, created);
 """
@@ -56,20 +57,26 @@ class JobStore:
         return self.root / "jobs" / job_id
 
     # ------------------------------------------------------------------ rows
-    def create(self, pdf_bytes: bytes, filename: str, options: dict[str, Any]) -> str:
+    def upload_path(self) -> Path:
+        """A fresh path for an upload being checked (``DATA/incoming/<random>.pdf``)."""
+        (self.root / "incoming").mkdir(exist_ok=True)
+        return self.root / "incoming" / f"{uuid.uuid4().hex}.pdf"
+
+    def create(self, upload: Path, filename: str, options: dict[str, Any],
+               keyed: bool = False) -> str:
+        """A queued job for the checked ``upload`` (moved to ``jobs/<id>/paper.pdf``)."""
         job_id = uuid.uuid4().hex
         d = self.dir(job_id)
         d.mkdir(parents=True)
-        tmp = d / "paper.pdf.tmp"
-        tmp.write_bytes(pdf_bytes)
-        tmp.replace(d / "paper.pdf")
+        upload.replace(d / "paper.pdf")
         now = time.time()
         progress = {"stage": "queued", "message": "waiting for a worker"}
         with self._lock:
             self._db.execute(
-                "INSERT INTO jobs (id, status, created, updated, filename, options, progress) "
-                "VALUES (?, 'queued', ?, ?, ?, ?, ?)",
-                (job_id, now, now, filename[:200], json.dumps(options), json.dumps(progress)))
+                "INSERT INTO jobs (id, status, created, updated, filename, options, progress, "
+                "keyed) VALUES (?, 'queued', ?, ?, ?, ?, ?, ?)",
+                (job_id, now, now, filename[:200], json.dumps(options), json.dumps(progress),
+                 int(keyed)))
         return job_id
 
     def get(self, job_id: str) -> dict[str, Any] | None:
@@ -80,7 +87,7 @@ class JobStore:
         return _row(row) if row else None
 
     def claim(self) -> dict[str, Any] | None:
-        """The oldest queued job, now marked running (atomically), or None."""
+        """The oldest queued job, now marked running, or None (one dispatcher claims)."""
         with self._lock:
             row = self._db.execute(
                 "SELECT * FROM jobs WHERE status = 'queued' ORDER BY created LIMIT 1").fetchone()
@@ -132,6 +139,9 @@ class JobStore:
             self._db.executemany("DELETE FROM jobs WHERE id = ?", [(i,) for i in ids])
         for i in ids:
             shutil.rmtree(self.dir(i), ignore_errors=True)
+        for f in (self.root / "incoming").glob("*.pdf"):  # uploads a killed server left half-checked
+            if f.stat().st_mtime < time.time() - 3600:
+                f.unlink(missing_ok=True)
         return len(ids)
 
     def close(self) -> None:

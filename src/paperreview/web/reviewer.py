@@ -1,16 +1,16 @@
-"""The one place the web app calls the review stage: parse in a worker process, review, render.
+"""The one place the web app calls the review stage (switch the call here, nowhere else).
 
-``run_job`` turns a stored upload into ``review.json`` (the ``GeneratedReview`` the CLI writes),
-``report.md`` and, when any quote is found on its page, ``annotated.pdf``. Parsing runs in a
-separate process with the parse stage's time limit, so a PDF that hangs or crashes MuPDF fails
-its job and nothing else. A per-job API key lives in :data:`paperreview.llm.types.MEMORY_KEYS`
-for the duration of the job only.
+Both functions run inside a worker process (:mod:`paperreview.web.worker`), never in the server:
+``probe`` opens an upload to count its pages, ``run_job`` turns ``JOB/paper.pdf`` into
+``review.json`` (the ``GeneratedReview`` the CLI writes), ``report.md``, ``annotated.pdf`` (when a
+quote is found on its page) and ``thumbs/<i>.png`` (comment ``i``'s page, passage highlighted).
+A per-job API key is put in :data:`paperreview.llm.types.MEMORY_KEYS` of the worker process for
+the job and removed after it: never an environment variable, a file or a journal row.
 """
 
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,101 +19,130 @@ from ..errors import PaperReviewError
 from ..io import atomic_write_text
 from ..records import GeneratedReview, Paper
 
+JOB_KEY_ENV = "PAPERREVIEW_JOB_KEY"  # a name in MEMORY_KEYS, never set in os.environ
+MAX_THUMBS = 80
 
-def available_options(engine_cfg: Any) -> dict[str, Any]:
+
+def available_options(engine: Any) -> dict[str, Any]:
     """What the page and ``GET /api/v1/options`` offer, from the server's own configuration."""
     from ..review.templates import NAMES
 
     venues = ["generic"]
-    try:  # venue profiles arrive with the offline-check work; fall back to generic alone
-        from ..review.venues import list_venues  # type: ignore[attr-defined]
+    try:  # venue profiles arrive with the offline-check work (issue 15): generic until then
+        from ..review.venues import list_venues  # type: ignore[import-not-found]
 
-        venues = [v if isinstance(v, str) else v.name for v in list_venues()]
+        venues = sorted({"generic", *(v if isinstance(v, str) else v.name
+                                      for v in list_venues())})
     except Exception:  # noqa: BLE001 - optional module: any import problem means "generic only"
         pass
-    configured = bool(engine_cfg is not None and engine_cfg.is_configured())
+    configured = bool(engine is not None and engine.is_configured())
+    models = []
+    if engine is not None:
+        models = list(dict.fromkeys([engine.model] + [e.model for e in engine.endpoints
+                                                      if e.model]))
     return {"templates": list(NAMES), "venues": venues,
             "methods": ["offline", "zero-shot"] if configured else ["offline"],
-            "models": [engine_cfg.model] if configured else [],
-            "model_configured": configured,
+            "models": models if configured else [], "model_configured": configured,
             "api_key_field": True}
 
 
-def run_job(job: dict[str, Any], job_dir: Path, engine_cfg: Any, api_key: str | None,
-            progress: Callable[..., None], parse_timeout: float = 300.0,
-            max_pages: int = 0) -> GeneratedReview:
-    """Review the job's ``paper.pdf``; raises PaperReviewError with parse's message on bad PDFs."""
-    from ..parse.batch import parse_to_file, run_pool
-    from ..review.annotate import annotate_pdf, comments_of
+def probe(pdf: str, max_pages: int) -> dict[str, Any]:
+    """``{"pages": n}`` for a usable PDF, else ``{"error", "hint", "reason"}`` (parse's words)."""
+    from ..parse.provider import ParseInputError, open_pdf
+
+    try:
+        doc, _ = open_pdf(pdf, max_pages=0)
+    except ParseInputError as exc:
+        return {"error": exc.message, "hint": exc.hint, "reason": exc.status}
+    except Exception as exc:  # noqa: BLE001 - MuPDF raises many kinds; the job fails with it
+        return {"error": f"{pdf}: {type(exc).__name__}: {exc}", "hint": None,
+                "reason": "parser_error"}
+    with doc:
+        return {"pages": doc.page_count}
+
+
+def engine_for(engine: dict[str, Any] | None, options: dict[str, Any], api_key: str | None,
+               run_dir: str):
+    """The engine config of one job (journal in ``run_dir``), or None for the offline analysis."""
+    method = options.get("method") or "auto"
+    if method == "offline" or (engine is None and not api_key):
+        return None
+    from ..llm.types import EngineConfig
+
+    cfg = EngineConfig.model_validate({**(engine or {}), "run_dir": run_dir})
+    update: dict[str, Any] = {}
+    if options.get("model"):
+        update["model"] = options["model"]
+    if api_key:  # this job's own key, found by name in MEMORY_KEYS only
+        update |= {"api_key_env": JOB_KEY_ENV, "endpoints": [], "keys_file": None}
+    cfg = cfg.model_copy(update=update) if update else cfg
+    if api_key or cfg.is_configured():
+        return cfg
+    if method != "auto":
+        raise PaperReviewError("this server has no model backend configured",
+                               "choose the offline method, or paste an API key for this job")
+    return None
+
+
+def run_job(job_dir: Path, filename: str, options: dict[str, Any], engine: dict | None,
+            api_key: str | None, max_pages: int, progress: Callable[..., None],
+            run_dir: str = "runs/llm") -> dict:
+    """Review ``job_dir/paper.pdf``; raises PaperReviewError with parse's message on bad PDFs."""
+    from ..llm.types import MEMORY_KEYS
     from ..review.generate import ReviewOptions, review_paper
     from ..review.render import to_markdown
+    from .highlight import annotate_pdf, comments_of, page_png
 
-    opts = job["options"]
     pdf = job_dir / "paper.pdf"
-    progress(stage="parse", message="reading the PDF")
-    paper_json = job_dir / "paper.json"
-    if not paper_json.exists():
-        row = next(run_pool([(str(pdf), str(paper_json), "json", max_pages)], 1, parse_timeout,
-                            parse_to_file))
-        if row["status"] != "ok":
-            msg = (row.get("error") or "the PDF could not be parsed").replace(str(pdf),
-                                                                             job["filename"])
-            hint = row.get("hint")
-            raise PaperReviewError(msg + (f" ({hint})" if hint else ""))
-    paper = Paper.model_validate(json.loads(paper_json.read_text(encoding="utf-8")))
-    paper.source = str(pdf)
-
-    cfg = _engine_for(engine_cfg, opts, api_key)
-    method = opts.get("method") or "auto"
+    paper = _parse(pdf, job_dir / "paper.json", filename, max_pages, progress)
+    cfg = engine_for(engine, options, api_key, run_dir)
     progress(stage="checks", message="running the offline checks")
-    options = ReviewOptions(template=opts.get("template") or "stanford")
-    key_name = None
+    if cfg is not None:
+        progress(stage="model", message=f"asking {cfg.model} for a review")
+        if api_key:
+            MEMORY_KEYS[JOB_KEY_ENV] = api_key
     try:
-        if cfg is not None and method != "offline":
-            key_name = _hold_key(cfg, api_key)
-            progress(stage="model", message=f"asking {cfg.model} for a review")
-        rec = review_paper(paper, cfg if method != "offline" else None, options,
+        rec = review_paper(paper, cfg, ReviewOptions(template=options.get("template")
+                                                     or "stanford"),
                            log=lambda s: progress(stage="model", message=s))
     finally:
-        _drop_key(key_name)
-    rec.source = job["filename"]
-    rec.metadata["venue"] = opts.get("venue") or "generic"
-    progress(stage="render", message="writing the report")
-    if not rec.comments:
-        rec.comments = comments_of(rec, pdf)
+        MEMORY_KEYS.pop(JOB_KEY_ENV, None)
+    rec.source = filename
+    rec.metadata["venue"] = options.get("venue") or "generic"
+    progress(stage="render", message="writing the report and page images")
+    rec.comments = comments_of(rec, pdf)
+    (job_dir / "thumbs").mkdir(exist_ok=True)
+    for i, c in enumerate(rec.comments[:MAX_THUMBS]):
+        if c.verified and c.evidence.page:
+            (job_dir / "thumbs" / f"{i}.png").write_bytes(
+                page_png(pdf, c.evidence.page, [c.evidence.quote or ""]))
     atomic_write_text(job_dir / "review.json", rec.model_dump_json(indent=2))
-    atomic_write_text(job_dir / "report.md", to_markdown(rec, title=paper.title))
-    if annotate_pdf(pdf, rec, job_dir / "annotated.pdf.tmp"):
-        (job_dir / "annotated.pdf.tmp").replace(job_dir / "annotated.pdf")
+    atomic_write_text(job_dir / "report.md", to_markdown(rec))
+    if annotate_pdf(pdf, rec, job_dir / "annotated.tmp.pdf"):
+        (job_dir / "annotated.tmp.pdf").replace(job_dir / "annotated.pdf")
     else:
-        (job_dir / "annotated.pdf.tmp").unlink(missing_ok=True)
-    return rec
+        (job_dir / "annotated.tmp.pdf").unlink(missing_ok=True)
+    return {"status": rec.status, "comments": len(rec.comments)}
 
 
-def _engine_for(engine_cfg: Any, opts: dict[str, Any], api_key: str | None) -> Any:
-    """The server's engine config for this job (model chosen from what it offers)."""
-    if engine_cfg is None:
+def _parse(pdf: Path, out: Path, filename: str, max_pages: int,
+           progress: Callable[..., None]) -> Paper:
+    """Parse once per job (a resumed job reuses ``paper.json``); errors name the upload."""
+    if out.exists():
+        return Paper.model_validate(json.loads(out.read_text(encoding="utf-8")))
+    from ..parse import parse_pdf
+
+    progress(stage="parse", message="reading the PDF")
+    try:
+        paper = parse_pdf(pdf, max_pages)
+    except PaperReviewError as exc:
+        raise PaperReviewError(exc.message.replace(str(pdf), filename), exc.hint) from None
+    atomic_write_text(out, paper.model_dump_json())
+    return paper
+
+
+def load_review(job_dir: Path) -> GeneratedReview | None:
+    p = job_dir / "review.json"
+    if not p.exists():
         return None
-    update: dict[str, Any] = {}
-    if opts.get("model"):
-        update["model"] = opts["model"]
-    if api_key:
-        update["api_key_env"] = f"PAPERREVIEW_JOB_KEY_{uuid.uuid4().hex}"
-    cfg = engine_cfg.model_copy(update=update) if update else engine_cfg
-    return cfg if (api_key or cfg.is_configured()) else None
-
-
-def _hold_key(cfg: Any, api_key: str | None) -> str | None:
-    if not api_key:
-        return None
-    from ..llm.types import MEMORY_KEYS
-
-    MEMORY_KEYS[cfg.api_key_env] = api_key
-    return cfg.api_key_env
-
-
-def _drop_key(name: str | None) -> None:
-    if name:
-        from ..llm.types import MEMORY_KEYS
-
-        MEMORY_KEYS.pop(name, None)
+    return GeneratedReview.model_validate(json.loads(p.read_text(encoding="utf-8")))

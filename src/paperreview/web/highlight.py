@@ -1,5 +1,8 @@
 """A review's comments on the PDF: quote spans found on their page, highlights, thumbnails.
 
+(Web-side helpers; when the review stage ships its own ``annotate_pdf``, ``reviewer`` can call
+that instead.)
+
 ``comments_of(review)`` gives the review's :class:`~paperreview.records.ReviewComment` list; a
 record from before comments existed (only checklist ``findings``) is converted, each quote
 checked against its page (``verified``). ``annotate_pdf`` writes the paper with one highlight
@@ -87,7 +90,8 @@ def annotate_pdf(pdf: str | Path, review: GeneratedReview, out: str | Path) -> i
             rects = quote_rects(doc, c.evidence.page, c.evidence.quote)
             if not rects:
                 continue
-            annot = doc[c.evidence.page - 1].add_highlight_annot(rects)
+            page = doc[c.evidence.page - 1]  # held: an annotation needs its page alive
+            annot = page.add_highlight_annot(rects)
             annot.set_colors(stroke=COLOURS[c.severity])
             note = f"[{c.severity}] {c.text}" + (f"\nSuggestion: {c.suggestion}"
                                                  if c.suggestion else "")
