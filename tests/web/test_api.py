@@ -143,3 +143,35 @@ def test_non_loopback_without_token_is_refused(host, tmp_path):
     with pytest.raises(SystemExit) as exc:
         main(["serve", "--host", host, "--data-dir", str(tmp_path)])
     assert exc.value.code == 2
+
+
+def test_running_job_resumes_after_restart_with_model_answers_from_the_journal(tmp_path,
+                                                                               sample_pdf):
+    """A job a killed server left ``running`` is queued again on start; its model call comes
+    back from the journal instead of being sent (and paid) twice."""
+    import sqlite3
+
+    from fastapi.testclient import TestClient
+
+    from paperreview.llm.types import EngineConfig
+    from paperreview.web.app import ServerSettings, create_app
+    from tests.helpers.fake_openai import FakeOpenAIServer
+
+    settings = ServerSettings(data_dir=str(tmp_path / "data"))
+    with FakeOpenAIServer() as model:
+        engine = EngineConfig(base_url=model.base_url, model="fake-model", max_retries=0)
+        with TestClient(create_app(settings, engine)) as c:
+            job_id = _post(c, sample_pdf.read_bytes(), template="neurips").json()["id"]
+            first = wait_done(c, job_id)
+        assert first["status"] == "done" and first["review"]["status"] == "ok", first["error"]
+        sent = model.stats["requests"]
+        assert sent >= 1
+        # what kill -9 in the middle of the job leaves: the row still running, no results
+        for name in ("review.json", "report.md", "annotated.pdf"):
+            (tmp_path / "data" / "jobs" / job_id / name).unlink(missing_ok=True)
+        with sqlite3.connect(tmp_path / "data" / "jobs.sqlite") as db:
+            db.execute("UPDATE jobs SET status='running' WHERE id=?", (job_id,))
+        with TestClient(create_app(settings, engine)) as c:
+            again = wait_done(c, job_id)
+        assert again["status"] == "done" and again["review"]["review"] == first["review"]["review"]
+        assert model.stats["requests"] == sent  # answered from the journal, not asked again

@@ -112,7 +112,8 @@ def page_png(pdf: str | Path, page: int, quotes: list[str], width: int = 600) ->
         pg = doc[page - 1]
         for q in quotes:
             for r in quote_rects(doc, page, q):
-                pg.draw_rect(r, color=None, fill=(1.0, 0.85, 0.1), fill_opacity=0.45,
+                pg.draw_rect(r + (-2, -2, 2, 2), color=(0.85, 0.2, 0.0), width=1.2,
+                             fill=(1.0, 0.85, 0.1), fill_opacity=0.5,
                              overlay=True)
         zoom = width / pg.rect.width
         return pg.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom)).tobytes("png")

@@ -102,7 +102,7 @@ function renderReview(id, job) {
   const dl = $("downloads");
   const names = {"review.json": "JSON", "report.md": "Markdown", "annotated.pdf": "Annotated PDF"};
   for (const [k, url] of Object.entries(job.downloads || {})) dl.append(el("a", {href: url, class: "button", download: "", text: "Download " + names[k]}));
-  const comments = (r.comments || []).filter((c) => c.status !== "rejected");
+  const comments = (r.comments || []).map((c, i) => Object.assign({index: i}, c)).filter((c) => c.status !== "rejected");
   $("summary").textContent = comments.length + " comment(s)" + (r.model ? " — model " + r.model : " — offline analysis (no model)") +
     (job.options && job.options.venue ? " — venue " + job.options.venue : "");
   if (r.text) $("review-text").append(el("h2", {text: "Review"}), el("pre", {class: "review-text", text: r.text}));
@@ -112,13 +112,13 @@ function renderReview(id, job) {
     if (!group.length) continue;
     const sec = el("section", {class: "group sev-" + sev, "aria-labelledby": "h-" + sev});
     sec.append(el("h2", {id: "h-" + sev, text: sev.charAt(0).toUpperCase() + sev.slice(1) + " (" + group.length + ")"}));
-    for (const c of group) sec.append(commentCard(id, c));
+    for (const c of group) sec.append(commentCard(c, (job.thumbnails || {})[String(c.index)]));
     box.append(sec);
   }
   if (!comments.length) box.append(el("p", {class: "muted", text: "No comments: the checks found nothing to report."}));
   $("result").hidden = false;
 }
-function commentCard(id, c) {
+function commentCard(c, thumb) {
   const ev = c.evidence || {};
   const where = [ev.section, ev.page ? "page " + ev.page : null].filter(Boolean).join(", ");
   const card = el("article", {class: "comment", tabindex: "0"});
@@ -130,10 +130,11 @@ function commentCard(id, c) {
   if (c.suggestion) card.append(el("p", {class: "suggestion", text: "Suggestion: " + c.suggestion}));
   const body = el("div", {class: "evidence"});
   if (ev.quote) body.append(el("blockquote", {text: ev.quote}));
-  if (ev.page) {
-    body.append(el("img", {class: "thumb", loading: "lazy", width: "260",
-      src: API + "/reviews/" + id + "/pages/" + ev.page + ".png?width=520&comment=" + encodeURIComponent(c.id),
-      alt: "Page " + ev.page + " of the paper" + (ev.quote ? ", with the quoted passage highlighted" : "")}));
+  if (thumb) {
+    const img = el("img", {class: "thumb", loading: "lazy", src: thumb,
+      alt: "Page " + ev.page + " of the paper, with the quoted passage highlighted"});
+    body.append(el("a", {href: thumb, target: "_blank", rel: "noopener",
+      "aria-label": "Open page " + ev.page + " at full size"}, img));
   }
   if (body.childNodes.length) card.append(body);
   return card;
