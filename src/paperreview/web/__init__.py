@@ -1,6 +1,7 @@
 """``paperreview serve``: the review web page and REST API (FastAPI; the ``web`` extra).
 
-Modules: ``app`` (routes, checks, security headers), ``jobs`` (SQLite job store),
-``worker`` (threads running jobs), ``reviewer`` (the one call into the review stage),
-``commands`` (the CLI). Nothing here is imported by ``paperreview --help``.
+Modules: ``app`` (routes, upload checks, security headers), ``jobs`` (SQLite job store),
+``worker`` (the dispatcher and its worker processes), ``reviewer`` (the one call into the review
+stage, run inside a worker), ``highlight`` (quotes found on their page: annotated PDF, page
+images), ``commands`` (the CLI). Nothing here is imported by ``paperreview --help``.
 """

@@ -22,7 +22,7 @@ import time
 from collections import defaultdict, deque
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
@@ -45,7 +45,7 @@ class ServerSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     data_dir: str = "runs/web"
-    workers: int = Field(1, ge=1, le=64)
+    workers: int = Field(2, ge=1, le=64)
     max_upload_mb: float = Field(50.0, gt=0)
     max_pages: int = Field(100, ge=1)        # uploads with more pages are refused (422)
     parse_timeout: float = Field(300.0, gt=0)
@@ -127,7 +127,8 @@ def create_app(settings: ServerSettings, engine_config: Any = None,
         return available_options(engine_config)
 
     @app.post(f"{API}/reviews", status_code=202)
-    async def create_review(request: Request, file: UploadFile = File(...),
+    async def create_review(request: Request,
+                            file: Annotated[UploadFile, File(description="the paper, a PDF")],
                             venue: str = Form("generic"), template: str = Form("stanford"),
                             method: str = Form("auto"), model: str = Form(""),
                             api_key: str = Form("")) -> JSONResponse:
@@ -255,7 +256,8 @@ async def _save_limited(file: UploadFile, out: Path, max_mb: float) -> None:
     when its content is not a PDF (415: checked by its first KiB, never by its name)."""
     limit = int(max_mb * 1024 * 1024)
     size = 0
-    with open(out, "wb") as f:
+    f = await asyncio.to_thread(open, out, "wb")
+    with f:
         while chunk := await file.read(1 << 20):
             if size == 0 and b"%PDF-" not in chunk[:1024]:
                 head = chunk[:8].decode("latin-1").encode("unicode_escape").decode()

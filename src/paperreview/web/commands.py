@@ -21,7 +21,8 @@ TOKEN_ENV = "PAPERREVIEW_AUTH_TOKEN"
 @click.option("--data-dir", default=None,
               help="Jobs (SQLite), uploads, results and the LLM journal.  [default: runs/web]")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Reviews run at once.  [default: 1]")
+              help="Worker processes; each parses and reviews one paper at a time.  "
+                   "[default: 2]")
 @click.option("--max-upload-mb", type=float, default=None, help="Upload limit.  [default: 50]")
 @click.option("--max-pages", type=int, default=None,
               help="Uploads with more pages are refused (422).  [default: 100]")

@@ -11,6 +11,7 @@ the job and removed after it: never an environment variable, a file or a journal
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from ..errors import PaperReviewError
 from ..io import atomic_write_text
 from ..records import GeneratedReview, Paper
 
+log = logging.getLogger("paperreview.web")
 JOB_KEY_ENV = "PAPERREVIEW_JOB_KEY"  # a name in MEMORY_KEYS, never set in os.environ
 MAX_THUMBS = 80
 
@@ -33,8 +35,8 @@ def available_options(engine: Any) -> dict[str, Any]:
 
         venues = sorted({"generic", *(v if isinstance(v, str) else v.name
                                       for v in list_venues())})
-    except Exception:  # noqa: BLE001 - optional module: any import problem means "generic only"
-        pass
+    except Exception as exc:  # noqa: BLE001 - optional module: any problem means "generic only"
+        log.debug("no venue profiles (%s): offering 'generic' only", exc)
     configured = bool(engine is not None and engine.is_configured())
     models = []
     if engine is not None:
