@@ -83,5 +83,14 @@ def test_upload_in_chromium_shows_banner_and_comments(browser, tmp_path, sample_
         hosts = browser.execute_script(
             "return performance.getEntriesByType('resource').map(e => new URL(e.name).host)")
         assert set(hosts) <= {f"127.0.0.1:{srv.port}"}, hosts
+        # the API reference: Swagger UI from local files, rendered under the page's CSP
+        browser.get(srv.url + "/docs")
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".opblock-summary-path"))
+        paths = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")]
+        assert any("/api/v1/reviews" in p for p in paths), paths
+        browser.save_screenshot(str(out / "web-docs.png"))
+        hosts = browser.execute_script(
+            "return performance.getEntriesByType('resource').map(e => new URL(e.name).host)")
+        assert set(hosts) <= {f"127.0.0.1:{srv.port}"}, hosts
     finally:
         srv.stop()

@@ -123,8 +123,9 @@ def create_app(settings: ServerSettings, engine_config: Any = None,
 
     @app.get(f"{API}/options")
     def options() -> dict[str, Any]:
-        """The templates, venues, methods and models this server offers."""
-        return available_options(engine_config)
+        """The templates, venues, methods and models this server offers, and its limits."""
+        return available_options(engine_config) | {"max_upload_mb": settings.max_upload_mb,
+                                                    "max_pages": settings.max_pages}
 
     @app.post(f"{API}/reviews", status_code=202)
     async def create_review(request: Request,
@@ -207,6 +208,10 @@ def create_app(settings: ServerSettings, engine_config: Any = None,
                             headers={"Cache-Control": "private, max-age=3600"})
 
     # ------------------------------------------------------------------ pages
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> HTMLResponse:
         return HTMLResponse((HERE / "templates" / "index.html").read_text(encoding="utf-8"))

@@ -28,7 +28,9 @@ async function initUpload() {
   fill("venue", opts.venues);
   fill("template", opts.templates);
   fill("method", ["auto"].concat(opts.methods));
-  fill("model", [""].concat(opts.models), ["server default"].concat(opts.models));
+  if (opts.models.length) fill("model", [""].concat(opts.models), ["server default"].concat(opts.models));
+  else { fill("model", [""], ["none: offline checks (or paste a key)"]); }
+  $("max-mb").textContent = opts.max_upload_mb + " MB, " + opts.max_pages + " pages";
   const drop = $("drop-zone"), input = $("file");
   const show = () => { $("chosen").textContent = input.files[0] ? "Chosen: " + input.files[0].name : ""; };
   input.addEventListener("change", show);
