@@ -208,9 +208,13 @@ def main() -> None:
     ap.add_argument("--max-tokens", type=int, default=12288)
     ap.add_argument("--tokenizer", help="reuse the tokenizer directory of an earlier run")
     ap.add_argument("--work", help="keep (and reuse) the tokenizer and data in this directory")
+    ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--quick", action="store_true", help="smoke run: 60 records, 1 worker")
     ap.add_argument("--phase", choices=["build", "stats"], help=argparse.SUPPRESS)
     ap.add_argument("--dir", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.quick:
+        args.records, args.workers = 60, 1
     if args.phase:
         print(json.dumps(phase(args.phase, Path(args.dir), args.workers, args.max_tokens)))
         return
@@ -261,9 +265,9 @@ def main() -> None:
         result["targets"] = {"count_150M_under_s": 300, "memory_under_mib": 4096}
     from paperreview.io import atomic_write_json
 
-    atomic_write_json(RESULTS, result)
+    atomic_write_json(args.out, result)
     print(f"projected time to count 150M tokens: {result['projected_seconds_for_150M_tokens']}s "
-          f"(target < 300 s); written {RESULTS}")
+          f"(target < 300 s); written {args.out}")
 
 
 if __name__ == "__main__":

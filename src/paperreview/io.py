@@ -6,9 +6,8 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from collections.abc import Sequence
 from typing import Any, NamedTuple, Self, TypeVar
 
 from pydantic import BaseModel, ValidationError

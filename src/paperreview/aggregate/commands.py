@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from ..cli_options import config_option, deprecated_aliases, output_option
-from ..stage import finish
 from ..llm.options import ENGINE_OPTION_NAMES, engine_config_from_options, engine_options
+from ..stage import finish
 
 
 @deprecated_aliases({"--out-dir": "--output", "--max-tokens": "--max-new-tokens",

@@ -104,14 +104,14 @@ def _submissions(path: str, limit: int | None) -> Iterator[Submission | Aggregat
         if limit is not None and n > limit:
             return
         if isinstance(item, BadLine):
-            yield _bad_line((item.obj or {}).get("id") or item.where, item.error)
+            yield _bad_line((item.obj or {}).get("id") or item.where, item.error, item.where)
         else:
             yield item
 
 
-def _bad_line(row_id: object, error: str) -> AggregatedReview:
+def _bad_line(row_id: object, error: str, where: str) -> AggregatedReview:
     return AggregatedReview(id=str(row_id), template="", template_version="", status="failed",
-                            error=error, metadata={"reason": "bad input"})
+                            error=error, metadata={"reason": "bad input", "where": where})
 
 
 def _prepare_existing(path: Path, template: Template, filt: LongTailFilter, retry_failed: bool,
@@ -176,9 +176,10 @@ class _Run:
                  ) -> Iterator[Request]:
         seen = set(done)
         for sub in items:
-            if isinstance(sub, AggregatedReview):  # an invalid input line
+            if isinstance(sub, AggregatedReview):  # an invalid input line: a failed row
                 if sub.id not in seen:
-                    self.write(sub)
+                    self.writer.write(sub)
+                    self.summary.fail_row(sub.metadata["where"], sub.error or "", "bad input")
                 seen.add(sub.id)
                 continue
             if sub.id in seen:

@@ -9,8 +9,8 @@ import click
 
 from ..cli_options import config_defaults_option, config_option, deprecated_aliases, output_option
 from ..config import resolve_config
-from ..stage import finish
 from ..errors import ConfigError
+from ..stage import finish
 from .formats import FORMATS
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..cli_options import config_defaults_option
 from ..errors import InputError
 from .commands import _fmt, _say
 
@@ -23,7 +24,8 @@ SEVERITIES = ("info", "minor", "major", "critical")
 @click.option("--list-rules", is_flag=True, help="List the checklist rules and exit.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit with status 1 when a finding is at least this severe (for CI).")
-def check(paper, output, fmt, rules, list_rules, fail_on):
+@config_defaults_option()
+def check(paper, output, fmt, rules, list_rules, fail_on, config_file):
     """Offline checklist analysis of a paper PDF: findings with evidence, and hidden text.
 
     \b
