@@ -8,8 +8,8 @@ job was lost (not done, or done without a review), and that every review of the 
 the same comments. The paper is ``../shared/data/papers/mlops-xai-rai-governance.pdf``
 (10 pages) when present, else the drawn sample paper repeated to 10 pages.
 
-Usage: python benchmarks/serve_load.py [--uploads 50] [--workers 2] [--quick]
-Writes benchmarks/results/serve_load.json (``--quick``: 8 uploads, nothing written).
+Usage: python benchmarks/serve_load.py [--uploads 50] [--workers 2] [--quick] [--out PATH]
+Writes benchmarks/results/serve_load.json, or ``--out`` (``--quick``: 4 uploads, a smoke run).
 """
 
 from __future__ import annotations
@@ -74,9 +74,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--uploads", type=int, default=50)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--quick", action="store_true", help="8 uploads; write nothing")
+    ap.add_argument("--quick", action="store_true", help="4 uploads: a smoke run")
+    ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "serve_load.json")
     args = ap.parse_args()
-    n = 8 if args.quick else args.uploads
+    n = 4 if args.quick else args.uploads
     import httpx
     from tests.web.serving import Served
 
@@ -141,12 +142,11 @@ def main() -> None:
         "wall_s": round(wall, 1), "reviews_per_minute": round(60 * done / wall, 1),
         "peak_rss_mib": round(peak[0] / 2**20), "cpus": os.cpu_count()}
     print(json.dumps(figures, indent=2))
-    if not args.quick:
-        from paperreview.io import atomic_write_json
+    from paperreview.io import atomic_write_json
 
-        atomic_write_json(REPO / "benchmarks" / "results" / "serve_load.json",
-                          {"figures": figures, "errors": [r.get("error") for r in rows
-                                                          if r["status"] != "done"]})
+    atomic_write_json(args.out, {"figures": figures, "quick": args.quick,
+                                 "errors": [r.get("error") for r in rows
+                                            if r["status"] != "done"]})
     if done != n:
         sys.exit(1)
 

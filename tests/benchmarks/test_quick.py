@@ -26,12 +26,14 @@ NEEDS = {
     "parse_quality": "papers",
     "parse_speed": "papers",
     "review_checklist": None,
+    "serve_load": None,
     "reviews_pipeline": "peerread",
     "reviews_tokens": "peerread",
     "train_throughput": None,
 }
 #: quick runs over ~10 s on two busy cores (still run by `make test`)
-SLOW = {"evaluate_peerread_hitrate", "train_throughput", "llm_throughput", "dataset_speed"}
+SLOW = {"evaluate_peerread_hitrate", "train_throughput", "llm_throughput", "dataset_speed",
+        "serve_load"}
 
 
 def test_every_benchmark_is_listed():
