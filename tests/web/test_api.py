@@ -175,3 +175,15 @@ def test_running_job_resumes_after_restart_with_model_answers_from_the_journal(t
             again = wait_done(c, job_id)
         assert again["status"] == "done" and again["review"]["review"] == first["review"]["review"]
         assert model.stats["requests"] == sent  # answered from the journal, not asked again
+
+
+def test_venue_profile_changes_the_checks(client, sample_pdf):
+    venues = client.get("/api/v1/options").json()["venues"]
+    if "neurips" not in venues:
+        pytest.skip("no venue profiles in this build (the check stage's review.venues)")
+    rules = {}
+    for venue in ("generic", "neurips"):
+        job = wait_done(client, _post(client, sample_pdf.read_bytes(), venue=venue).json()["id"])
+        assert job["status"] == "done", job["error"]
+        rules[venue] = {c["rule"] for c in job["review"]["comments"]}
+    assert rules["neurips"] - rules["generic"], rules  # e.g. anonymity for a double-blind venue

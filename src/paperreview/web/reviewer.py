@@ -110,7 +110,11 @@ def run_job(job_dir: Path, filename: str, options: dict[str, Any], engine: dict 
     finally:
         MEMORY_KEYS.pop(JOB_KEY_ENV, None)
     rec.source = filename
-    rec.metadata["venue"] = options.get("venue") or "generic"
+    venue = options.get("venue") or "generic"
+    rec.metadata["venue"] = venue
+    if venue != "generic":  # the venue profile's checks replace the generic checklist
+        progress(stage="checks", message=f"checking against the {venue} profile")
+        rec.findings = venue_findings(pdf, venue)
     progress(stage="render", message="writing the report and page images")
     rec.comments = comments_of(rec, pdf)
     (job_dir / "thumbs").mkdir(exist_ok=True)
@@ -125,6 +129,18 @@ def run_job(job_dir: Path, filename: str, options: dict[str, Any], engine: dict 
     else:
         (job_dir / "annotated.tmp.pdf").unlink(missing_ok=True)
     return {"status": rec.status, "comments": len(rec.comments)}
+
+
+def venue_findings(pdf: Path, venue: str) -> list:
+    """The checklist findings of ``pdf`` under a venue profile (offered only where the check
+    stage has venue profiles, so this import exists whenever a venue other than generic is
+    accepted)."""
+    from ..review.check import CheckOptions, check_one
+
+    got = check_one(pdf, CheckOptions(venue=venue))
+    if got.status == "failed":
+        raise PaperReviewError(got.error or "the venue checks failed")
+    return got.findings
 
 
 def _parse(pdf: Path, out: Path, filename: str, max_pages: int,
