@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -33,7 +32,7 @@ NEEDS = {
 }
 #: quick runs over ~10 s on two busy cores (still run by `make test`)
 SLOW = {"evaluate_peerread_hitrate", "train_throughput", "llm_throughput", "dataset_speed",
-        "serve_load"}
+        "evaluate_accept_baseline", "reviews_pipeline", "serve_load"}
 
 
 def test_every_benchmark_is_listed():
