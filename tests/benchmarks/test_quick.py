@@ -25,6 +25,7 @@ NEEDS = {
     "parse_quality": "papers",
     "parse_speed": "papers",
     "review_checklist": None,
+    "review_methods": "papers",
     "serve_load": None,
     "reviews_pipeline": "peerread",
     "reviews_tokens": "peerread",

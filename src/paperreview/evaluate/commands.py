@@ -162,3 +162,12 @@ def _done(res: dict) -> None:
         summary.write(Path(out) / "summary.json")
     if summary.failed:  # exit 1: some input rows failed (the report covers the rest)
         sys.exit(1)
+
+
+def _register() -> None:
+    from .calibrate_command import calibrate_cmd
+
+    evaluate.add_command(calibrate_cmd)
+
+
+_register()

@@ -102,7 +102,12 @@ def to_markdown(rec: GeneratedReview, title: str = "") -> str:
             means = ", ".join(f"{k} {v:g}" for k, v in e["scores_mean"].items())
             body.append(f"_Meta-review of {e['n']} independent reviews"
                         + (f"; scores are their means ({means})" if means else "") + "._\n")
+        if meta.get("calibrated_rating"):
+            c = meta["calibrated_rating"]
+            body.append(f"_Rating {c['raw']:g} (model's scale) = **{c['value']:g}** on "
+                        f"{c['venue']}'s human scale (80% interval {c['low']:g}-{c['high']:g})._\n")
         body += _grounding(rec.grounding)
+    body += _comments(rec)
     body += _checklist(rec.findings)
     body += _hidden(rec)
     if meta.get("truncated"):
@@ -111,6 +116,24 @@ def to_markdown(rec: GeneratedReview, title: str = "") -> str:
     if meta.get("mode") == "offline":
         body.append(f"---\n{meta['note']}\n")
     return "\n".join(head + body).rstrip() + "\n"
+
+
+def _comments(rec: GeneratedReview) -> list[str]:
+    """The model's kept, verified comments, severest first, each with its quote and place."""
+    shown = [c for c in rec.comments if c.source != "checklist" and c.status == "kept"
+             and c.verified]
+    if not shown:
+        return []
+    n_rej = sum(c.source != "checklist" and c.status == "rejected" for c in rec.comments)
+    out = [f"## Comments ({len(shown)} verified against the paper"
+           + (f"; {n_rej} rejected, kept in the JSON" if n_rej else "") + ")"]
+    for c in shown:
+        where = ", ".join(x for x in (c.evidence.section, c.evidence.page and
+                                      f"p. {c.evidence.page}") if x)
+        out.append(f"- **[{c.severity}] {c.category}** ({c.id}{'; ' + where if where else ''}): "
+                   f"{c.text}" + (f" _Suggestion:_ {c.suggestion}" if c.suggestion else "")
+                   + (f"\n  > {c.evidence.quote}" if c.evidence.quote else ""))
+    return out + [""]
 
 
 def _grounding(checks: list[GroundingCheck]) -> list[str]:
