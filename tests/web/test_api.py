@@ -161,7 +161,8 @@ def test_running_job_resumes_after_restart_with_model_answers_from_the_journal(t
     with FakeOpenAIServer() as model:
         engine = EngineConfig(base_url=model.base_url, model="fake-model", max_retries=0)
         with TestClient(create_app(settings, engine)) as c:
-            job_id = _post(c, sample_pdf.read_bytes(), template="neurips").json()["id"]
+            job_id = _post(c, sample_pdf.read_bytes(), template="neurips",
+                           method="zero-shot").json()["id"]
             first = wait_done(c, job_id)
         assert first["status"] == "done" and first["review"]["status"] == "ok", first["error"]
         sent = model.stats["requests"]

@@ -28,7 +28,8 @@ def test_serve_end_to_end_kill9_and_key_hygiene(tmp_path, sample_pdf):
             r = _post(srv.url, sample_pdf.read_bytes(), method="offline")
             assert r.status_code == 202, r.text
             offline = r.json()["id"]
-            r = _post(srv.url, sample_pdf.read_bytes(), template="neurips", api_key=SECRET)
+            r = _post(srv.url, sample_pdf.read_bytes(), template="neurips", method="zero-shot",
+                  api_key=SECRET)
             assert r.status_code == 202, r.text
             keyed = r.json()["id"]
 

@@ -2,6 +2,7 @@
 
 Modules: ``app`` (routes, upload checks, security headers), ``jobs`` (SQLite job store),
 ``worker`` (the dispatcher and its worker processes), ``reviewer`` (the one call into the review
-stage, run inside a worker), ``highlight`` (quotes found on their page: annotated PDF, page
-images), ``commands`` (the CLI). Nothing here is imported by ``paperreview --help``.
+stage, run inside a worker; the annotated PDF and page images come from
+``paperreview.review.annotate``), ``commands`` (the CLI). Nothing here is imported by
+``paperreview --help``.
 """

@@ -244,15 +244,19 @@ def _check_options(offered: dict[str, Any], venue: str, template: str, method: s
     if venue not in offered["venues"]:
         raise ApiError(422, f"unknown venue {venue!r}",
                        f"choose one of: {', '.join(offered['venues'])}")
-    methods = {"auto", "offline", "zero-shot"}
+    from .reviewer import model_methods
+
+    methods = ["auto", *offered["methods"]]
+    if has_key:  # a pasted key makes the model methods available for this job
+        methods += [m for m in model_methods() if m not in methods]
     if method not in methods:
         raise ApiError(422, f"method {method!r} is not available on this server",
-                       f"choose one of: {', '.join(sorted(methods))}")
+                       f"choose one of: {', '.join(methods)}")
     if model and not has_key and model not in offered["models"]:
         raise ApiError(422, f"model {model!r} is not offered by this server",
                        "leave it empty for the server's model, or give your own api_key")
     if method == "auto":
-        method = "zero-shot" if (offered["model_configured"] or has_key) else "offline"
+        method = model_methods()[0] if (offered["model_configured"] or has_key) else "offline"
     return {"venue": venue, "template": template, "method": method, "model": model or None}
 
 

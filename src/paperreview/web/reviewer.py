@@ -38,14 +38,28 @@ def available_options(engine: Any) -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001 - optional module: any problem means "generic only"
         log.debug("no venue profiles (%s): offering 'generic' only", exc)
     configured = bool(engine is not None and engine.is_configured())
+    methods = ["offline", *model_methods()]
     models = []
     if engine is not None:
         models = list(dict.fromkeys([engine.model] + [e.model for e in engine.endpoints
                                                       if e.model]))
     return {"templates": list(NAMES), "venues": venues,
-            "methods": ["offline", "zero-shot"] if configured else ["offline"],
+            "methods": methods if configured else ["offline"],
             "models": models if configured else [], "model_configured": configured,
             "api_key_field": True}
+
+
+def model_methods() -> list[str]:
+    """The review stage's model methods (``ReviewOptions.method``), the default first."""
+    from typing import get_args
+
+    from ..review.generate import ReviewOptions
+
+    field = ReviewOptions.model_fields.get("method")
+    if field is None:
+        return ["zero-shot"]
+    names = list(get_args(field.annotation)) or [field.default]
+    return [field.default] + [n for n in names if n != field.default]
 
 
 def probe(pdf: str, max_pages: int) -> dict[str, Any]:
@@ -91,9 +105,9 @@ def run_job(job_dir: Path, filename: str, options: dict[str, Any], engine: dict 
             run_dir: str = "runs/llm") -> dict:
     """Review ``job_dir/paper.pdf``; raises PaperReviewError with parse's message on bad PDFs."""
     from ..llm.types import MEMORY_KEYS
-    from ..review.generate import ReviewOptions, review_paper
+    from ..review.annotate import annotate_pdf, comments_of, page_png
+    from ..review.generate import review_paper
     from ..review.render import to_markdown
-    from .highlight import annotate_pdf, comments_of, page_png
 
     pdf = job_dir / "paper.pdf"
     paper = _parse(pdf, job_dir / "paper.json", filename, max_pages, progress)
@@ -104,8 +118,7 @@ def run_job(job_dir: Path, filename: str, options: dict[str, Any], engine: dict 
         if api_key:
             MEMORY_KEYS[JOB_KEY_ENV] = api_key
     try:
-        rec = review_paper(paper, cfg, ReviewOptions(template=options.get("template")
-                                                     or "stanford"),
+        rec = review_paper(paper, cfg, _review_options(options),
                            log=lambda s: progress(stage="model", message=s))
     finally:
         MEMORY_KEYS.pop(JOB_KEY_ENV, None)
@@ -115,6 +128,8 @@ def run_job(job_dir: Path, filename: str, options: dict[str, Any], engine: dict 
     if venue != "generic":  # the venue profile's checks replace the generic checklist
         progress(stage="checks", message=f"checking against the {venue} profile")
         rec.findings = venue_findings(pdf, venue)
+        rec.comments = [c for c in rec.comments if c.source != "checklist"]
+        rec.comments = _checklist_comments(paper, rec) + rec.comments
     progress(stage="render", message="writing the report and page images")
     rec.comments = comments_of(rec, pdf)
     (job_dir / "thumbs").mkdir(exist_ok=True)
@@ -129,6 +144,25 @@ def run_job(job_dir: Path, filename: str, options: dict[str, Any], engine: dict 
     else:
         (job_dir / "annotated.tmp.pdf").unlink(missing_ok=True)
     return {"status": rec.status, "comments": len(rec.comments)}
+
+
+def _review_options(options: dict[str, Any]) -> Any:
+    from ..review.generate import ReviewOptions
+
+    kw = {"template": options.get("template") or "stanford"}
+    if "method" in ReviewOptions.model_fields and options.get("method") in model_methods():
+        kw["method"] = options["method"]
+    return ReviewOptions(**kw)
+
+
+def _checklist_comments(paper: Paper, rec: GeneratedReview) -> list:
+    try:
+        from ..review.generate import checklist_comments
+    except ImportError:  # before the review stage made comments itself
+        from ..review.annotate import comment_of_finding
+
+        return [comment_of_finding(f, i) for i, f in enumerate(rec.findings)]
+    return checklist_comments(paper, rec.findings)
 
 
 def venue_findings(pdf: Path, venue: str) -> list:
