@@ -105,7 +105,7 @@ def run_job(job_dir: Path, filename: str, options: dict[str, Any], engine: dict 
             run_dir: str = "runs/llm") -> dict:
     """Review ``job_dir/paper.pdf``; raises PaperReviewError with parse's message on bad PDFs."""
     from ..llm.types import MEMORY_KEYS
-    from ..review.annotate import annotate_pdf, comments_of, page_png
+    from ..review.annotate import annotate_pdf, comments_of
     from ..review.generate import review_paper
     from ..review.render import to_markdown
 
@@ -136,7 +136,7 @@ def run_job(job_dir: Path, filename: str, options: dict[str, Any], engine: dict 
     for i, c in enumerate(rec.comments[:MAX_THUMBS]):
         if c.verified and c.evidence.page:
             (job_dir / "thumbs" / f"{i}.png").write_bytes(
-                page_png(pdf, c.evidence.page, [c.evidence.quote or ""]))
+                page_image(pdf, c.evidence.page, c.evidence.quote or ""))
     atomic_write_text(job_dir / "review.json", rec.model_dump_json(indent=2))
     atomic_write_text(job_dir / "report.md", to_markdown(rec))
     if annotate_pdf(pdf, rec, job_dir / "annotated.tmp.pdf"):
@@ -144,6 +144,22 @@ def run_job(job_dir: Path, filename: str, options: dict[str, Any], engine: dict 
     else:
         (job_dir / "annotated.tmp.pdf").unlink(missing_ok=True)
     return {"status": rec.status, "comments": len(rec.comments)}
+
+
+def page_image(pdf: Path, page: int, quote: str, width: int = 700) -> bytes:
+    """PNG of 1-based ``page`` with ``quote`` boxed and filled, bold enough to find at a
+    thumbnail's size."""
+    import pymupdf
+
+    from ..review.annotate import quote_rects
+
+    with pymupdf.open(pdf) as doc:
+        pg = doc[page - 1]
+        for r in quote_rects(doc, page, quote):
+            pg.draw_rect(r + (-3, -2, 3, 2), color=(0.9, 0.3, 0.0), width=3, fill=(1.0, 0.8, 0.0),
+                         fill_opacity=0.45, overlay=True)
+        zoom = width / pg.rect.width
+        return pg.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom)).tobytes("png")
 
 
 def _review_options(options: dict[str, Any]) -> Any:
