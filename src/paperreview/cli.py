@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "tasks": ("paperreview.tasks.commands", "tasks",
               "Title generation, keywords and classification of papers."),
     "title": ("paperreview.tasks.commands", "title", "Suggest a title for an abstract."),
+    "serve": ("paperreview.web.commands", "serve", "Serve the review web page and REST API."),
 }
 
 

@@ -27,6 +27,7 @@ NEEDS = {
     "review_checklist": None,
     "review_methods": "papers",
     "scale_parse_check": None,
+    "serve_load": None,
     "reviews_pipeline": "peerread",
     "reviews_tokens": "peerread",
     "train_throughput": None,
@@ -35,7 +36,8 @@ NEEDS = {
 }
 #: quick runs over ~10 s on two busy cores (still run by `make test`)
 SLOW = {"evaluate_peerread_hitrate", "train_throughput", "llm_throughput", "dataset_speed",
-        "evaluate_accept_baseline", "reviews_pipeline", "scale_parse_check", "review_methods"}
+        "evaluate_accept_baseline", "reviews_pipeline", "scale_parse_check", "review_methods",
+        "serve_load"}
 
 
 def test_every_benchmark_is_listed():

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from .scheduler import Endpoint
-from .types import EngineConfig
+from .types import EngineConfig, env_key
 
 LOCAL_KEY = "not-needed"  # local servers (vLLM, llama.cpp, Ollama) ignore the key but the SDK wants one
 
@@ -90,7 +90,7 @@ def _all_endpoints(cfg: EngineConfig) -> list[Endpoint]:
     if cfg.endpoints:
         for i, ec in enumerate(cfg.endpoints, 1):
             env = ec.api_key_env or cfg.api_key_env
-            key = os.environ.get(env)
+            key = env_key(env)
             base = ec.base_url or cfg.base_url
             if not key and not base:
                 raise ConfigError(f"endpoint {ec.name or i}: no key in ${env} and no base_url",
@@ -104,7 +104,7 @@ def _all_endpoints(cfg: EngineConfig) -> list[Endpoint]:
         for name, key in read_keys_file(cfg.keys_file):
             eps.append(make(name, cfg.base_url, key))
     else:
-        key = os.environ.get(cfg.api_key_env)
+        key = env_key(cfg.api_key_env)
         if not key and not cfg.base_url:
             raise ConfigError(
                 f"no model endpoint configured: ${cfg.api_key_env} is not set and no base URL given",

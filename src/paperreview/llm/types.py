@@ -119,10 +119,21 @@ class EngineConfig(StageConfig):
         if self.backend == "transformers" or self.local_model:
             return bool(self.local_model or self.adapter)
         return bool(
-            os.environ.get(self.api_key_env) or self.base_url or self.keys_file
-            or any(e.base_url or (e.api_key_env and os.environ.get(e.api_key_env))
+            env_key(self.api_key_env) or self.base_url or self.keys_file
+            or any(e.base_url or (e.api_key_env and env_key(e.api_key_env))
                    for e in self.endpoints)
         )
+
+
+#: keys held in memory only (a web job's own key): name -> key, looked up before the environment
+MEMORY_KEYS: dict[str, str] = {}
+
+
+def env_key(name: str | None) -> str | None:
+    """The API key called ``name``: from :data:`MEMORY_KEYS`, else the environment."""
+    if not name:
+        return None
+    return MEMORY_KEYS.get(name) or os.environ.get(name)
 
 
 class Request(BaseModel):
