@@ -127,3 +127,41 @@ def test_doctests(name):
 
     result = doctest.testmod(importlib.import_module(f"paperreview.{name}"))
     assert result.attempted and not result.failed
+
+
+def test_evaluate_loaders_count_a_garbage_line_and_go_on(tmp_path):
+    """evaluate used to abort on a malformed line: now it is a failed row naming path:line."""
+    from paperreview.evaluate.inputs import load_generated, load_submissions
+    from paperreview.records import GeneratedReview, Submission
+
+    gen = tmp_path / "gen.jsonl"
+    write_jsonl(gen, [GeneratedReview(id="g1", paper_id="p1", status="ok", text="Fine."),
+                      GeneratedReview(id="g2", paper_id="p2", status="ok", text="Weak.")])
+    lines = gen.read_text().splitlines()
+    gen.write_text("\n".join([lines[0], "{garbage", lines[1]]) + "\n")
+    kept, dropped = load_generated(gen)
+    assert [g.id for g in kept] == ["g1", "g2"]
+    assert list(dropped) == [f"failed row: {gen}:2: not valid JSON (Expecting property name "
+                             + "enclosed in double quotes)"]
+    subs_dir = tmp_path / "reviews-out"  # a `paperreview reviews` output dir works as --human
+    write_jsonl(subs_dir / "submissions.jsonl", [Submission(id="p1", forum="p1")])
+    from collections import Counter
+
+    bad: Counter = Counter()
+    assert [s.id for s in load_submissions(subs_dir, bad)] == ["p1"] and not bad
+
+
+def test_engine_precedence_matches_every_stage(monkeypatch, tmp_path):
+    """EngineConfig follows the same order as FetchConfig and every stage: defaults < file <
+    environment < flags (an `engine:` mapping in a stage's --config is the file level)."""
+    from paperreview.llm.options import engine_config_from_options
+
+    opts = {"model": None, "engine_config": None}
+    assert engine_config_from_options(opts, {"model": "file"}).model == "file"
+    monkeypatch.setenv("PAPERREVIEW_MODEL", "env")
+    assert engine_config_from_options(opts, {"model": "file"}).model == "env"
+    assert engine_config_from_options({**opts, "model": "flag"}, {"model": "file"}).model == "flag"
+    f = tmp_path / "engine.yaml"
+    f.write_text("model: file\n")
+    with pytest.raises(ConfigError, match="given twice"):
+        engine_config_from_options({**opts, "engine_config": str(f)}, {"model": "x"})

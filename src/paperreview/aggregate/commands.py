@@ -16,7 +16,7 @@ from ..stage import finish
 @output_option("out_dir", help="Folder for aggregated.jsonl, summary.json, config.json (and "
                                "llm/ journal).")
 @click.option("-t", "--template", default=None,
-              help="four-aspect (default), seven-aspect, sea, or a template YAML file.")
+              help="four-aspect, seven-aspect, sea, or a template YAML file.  [default: four-aspect]")
 @click.option("--min-merged-tokens", "min_tokens", type=int, default=None,
               help="Drop merged reviews whose bracket text has fewer tokens.")
 @click.option("--require-aspects", default=None,
@@ -25,8 +25,8 @@ from ..stage import finish
               help="Count --min-merged-tokens with this Hugging Face tokenizer (default: "
                    "offline count).")
 @click.option("--max-new-tokens", "max_tokens", type=int, default=None,
-              help="Longest merged review the model may write, in new tokens (4096).")
-@click.option("--temperature", type=float, default=None, help="Sampling temperature (0).")
+              help="Longest merged review the model may write, in new tokens.  [default: 4096]")
+@click.option("--temperature", type=float, default=None, help="Sampling temperature.  [default: 0]")
 @click.option("--limit", type=int, default=None, help="Only the first N submissions.")
 @config_option(help="YAML/JSON/TOML file with aggregate keys (and an `engine:` mapping).")
 @engine_options
@@ -48,7 +48,7 @@ def aggregate(submissions, out_dir, config_file, **kw) -> None:
     from .stage import AggregateConfig, run
 
     data = load_config_file(config_file) if config_file else {}  # read once
-    engine = engine_config_from_options(kw, **(data.pop("engine", None) or {}))
+    engine = engine_config_from_options(kw, data.pop("engine", None) or None)
     flags = {k: v for k, v in kw.items() if k not in ENGINE_OPTION_NAMES}
     if flags.get("require_aspects"):
         flags["require_aspects"] = [a.strip() for a in flags["require_aspects"].split(",")

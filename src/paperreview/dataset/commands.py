@@ -34,19 +34,19 @@ def dataset() -> None:
 @click.option("--reviews", help="aggregated.jsonl, or the output dir of paperreview aggregate.")
 @output_option("out_dir", required=False, help="Output directory.")
 @click.option("--tokenizer", help="Tokenizer of the model to train: local dir or hub id.")
-@click.option("--format", "format_", type=click.Choice(FORMATS), help="Record layout [alpaca].")
+@click.option("--format", "format_", type=click.Choice(FORMATS), help="Record layout.  [default: alpaca]")
 @click.option("--output-format", type=click.Choice(["bracket", "json"]),
-              help="Target text: the bracketed review or its JSON [bracket].")
+              help="Target text: the bracketed review or its JSON.  [default: bracket]")
 @click.option("--max-seq-tokens", "max_tokens", type=int,
               help="Token budget of a whole training record; the same number as `train fit "
-                   "--max-seq-tokens` [12288].")
-@click.option("--instruction", help="Instruction TEXT or FILE [the template's built-in one].")
-@click.option("--splits", help="train,validation,test fractions by paper [0.9,0.05,0.05].")
-@click.option("--seed", type=int, help="Seed for splits and mixing [0].")
+                   "--max-seq-tokens`.  [default: 12288]")
+@click.option("--instruction", help="Instruction TEXT or FILE.  [default: the template's built-in one]")
+@click.option("--splits", help="train,validation,test fractions by paper.  [default: 0.9,0.05,0.05]")
+@click.option("--seed", type=int, help="Seed for splits and mixing.  [default: 0]")
 @click.option("--mix", multiple=True, help="FILE:RATIO general instruction data (repeatable).")
 @click.option("--save-to-disk", is_flag=True, default=None, help="Also write HF arrow to OUT/hf.")
-@click.option("--workers", type=int, help="Token-counting processes [number of cores].")
-@click.option("--name", help="Dataset name prefix in dataset_info.json [paperreview].")
+@click.option("--workers", type=int, help="Token-counting processes.  [default: number of cores]")
+@click.option("--name", help="Dataset name prefix in dataset_info.json.  [default: paperreview]")
 @config_option()
 def build_cmd(format_: str | None, splits: str | None, mix: tuple[str, ...],
               config_file: str | None, **flags: object) -> None:
@@ -73,10 +73,10 @@ def build_cmd(format_: str | None, splits: str | None, mix: tuple[str, ...],
 
 @dataset.command("stats")
 @click.argument("path", type=click.Path(exists=True))
-@output_option(required=False, help="Folder for token_stats.json/.png (default: beside PATH).")
+@output_option(required=False, help="Folder for token_stats.json/.png.  [default: beside PATH]")
 @click.option("--tokenizer", required=True, help="Tokenizer: local dir or hub id.")
 @click.option("--workers", type=int, default=None, help="Token-counting processes [cores].")
-@click.option("--cutoffs", help="Cut-offs to evaluate, e.g. 8192,11264,12288 [512 steps].")
+@click.option("--cutoffs", help="Cut-offs to evaluate, e.g. 8192,11264,12288.  [default: 512 steps]")
 @click.option("--plot/--no-plot", default=True, help="Write token_stats.png [plot].")
 @config_defaults_option()
 def stats_cmd(path: str, output: str | None, tokenizer: str, workers: int | None,

@@ -134,14 +134,31 @@ def accept_baseline_cmd(human, papers, out, folds, features, seed, config_file) 
 
 
 def _done(res: dict) -> None:
-    failed = 0
+    """Report skips, write summary.json and config.json (this command's options, secrets
+    redacted) beside the report, and exit 1 when some input rows failed."""
+    from ..config import redact
+    from ..io import atomic_write_json
+    from ..stage import Summary
+
+    ctx = click.get_current_context()
+    summary = Summary(stage=f"evaluate {ctx.info_name}",
+                      outputs={k: str(v) for k, v in (res.get("outputs") or {}).items()})
     for reason, n in (res.get("skipped") or {}).items():
         if reason.startswith("failed row"):  # a malformed input line, named path:line
-            failed += n
+            where = reason.removeprefix("failed row: ").partition(": ")[0]
+            for _ in range(n):
+                summary.fail_row(where, reason.removeprefix("failed row: "))
             click.echo(f"{reason}", err=True)
         else:
+            summary.count("skipped", reason, n)
             click.echo(f"skipped {n}: {reason}", err=True)
     for kind, path in (res.get("outputs") or {}).items():
         click.echo(f"{kind}: {path}", err=True)
-    if failed:  # exit 1: some input rows failed (the report covers the rest)
+    out = ctx.params.get("out")
+    if out is not None:
+        atomic_write_json(Path(out) / "config.json",
+                          redact({k: (str(v) if isinstance(v, Path) else v)
+                                  for k, v in ctx.params.items()}))
+        summary.write(Path(out) / "summary.json")
+    if summary.failed:  # exit 1: some input rows failed (the report covers the rest)
         sys.exit(1)

@@ -40,12 +40,12 @@ def _to_stdout(path: str, fmt: str, max_pages: int) -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown", "tagged"]),
               default=None, help="Output format (default json).")
 @click.option("--workers", type=int, default=None,
-              help="Worker processes (default: number of cores; 0 = in this process).")
+              help="Worker processes (0 = in this process).  [default: number of cores]")
 @click.option("--overwrite", is_flag=True, default=None, help="Re-parse papers already done.")
 @click.option("--max-pages", type=int, default=None,
-              help="Fail PDFs with more pages than this (default 300; 0 = no limit).")
+              help="Fail PDFs with more pages than this (0 = no limit).  [default: 300]")
 @click.option("--timeout", type=float, default=None,
-              help="Seconds per PDF before its worker is stopped (default 300).")
+              help="Seconds per PDF before its worker is stopped.  [default: 300]")
 @click.option("--from-science-parse", "science_dir", type=click.Path(path_type=Path),
               default=None, help="Convert PeerRead parsed_pdfs/*.json in this directory instead.")
 @config_option()

@@ -30,13 +30,13 @@ def _config_options(fn):
         click.option("--format", "format_", type=click.Choice(["auto", "alpaca", "sharegpt",
                                                                "messages"]), default=None),
         click.option("--eval/--no-eval", "eval_", default=None,
-                     help="Evaluation loss on validation.jsonl (default on)."),
+                     help="Evaluation loss on validation.jsonl.  [default: on]"),
         click.option("--method", type=click.Choice(["lora", "qlora", "full"]), default=None),
         click.option("--max-seq-tokens", "max_length", type=int,
                      help="Token budget of a training record; the same number as `dataset build "
-                          "--max-seq-tokens` (default 12288)."),
+                          "--max-seq-tokens`.  [default: 12288]"),
         click.option("--overlong", type=click.Choice(["error", "skip"]), default=None,
-                     help="Records over --max-seq-tokens: stop (default) or skip and list them."),
+                     help="Records over --max-seq-tokens: stop or skip and list them.  [default: error]"),
         click.option("--rope-scaling", type=click.Choice(["yarn", "linear", "dynamic"]),
                      default=None),
         click.option("--rope-factor", type=float),
@@ -144,7 +144,7 @@ def merge(adapter: str, output_dir: str, base_model: str | None, dtype: str,
 @deprecated_aliases(ALIASES)
 @train.command("export-llamafactory")
 @_config_options
-@click.option("--template", help="LLaMA-Factory template name (default: guessed from the model).")
+@click.option("--template", help="LLaMA-Factory template name.  [default: guessed from the model]")
 @click.option("--longlora", is_flag=True, help="LongLoRA shift_attn (Llama models only).")
 def export_llamafactory(template: str | None, longlora: bool, **kwargs) -> None:
     """Write dataset_info.json + a LLaMA-Factory training YAML to -o."""
