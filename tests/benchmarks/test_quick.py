@@ -27,11 +27,12 @@ NEEDS = {
     "review_checklist": None,
     "reviews_pipeline": "peerread",
     "reviews_tokens": "peerread",
+    "title_lora": "paper-tasks",
     "train_throughput": None,
 }
 #: quick runs over ~10 s on two busy cores (still run by `make test`)
 SLOW = {"evaluate_peerread_hitrate", "train_throughput", "llm_throughput", "dataset_speed",
-        "evaluate_accept_baseline", "reviews_pipeline"}
+        "evaluate_accept_baseline", "reviews_pipeline", "title_lora"}
 
 
 def test_every_benchmark_is_listed():
