@@ -81,6 +81,9 @@ def test_encrypted_pdf_job_fails_with_parse_message(client, sample_pdf):
 def test_unknown_id_and_bad_options(client, sample_pdf):
     assert client.get("/api/v1/reviews/" + "0" * 32).status_code == 404
     assert client.get("/api/v1/reviews/../../jobs.sqlite").status_code == 404
+    assert client.get("/api/v1/nothing-here").json()["error"]["status"] == 404
+    r = client.post("/api/v1/reviews", data={"venue": "generic"})  # no file part
+    assert r.status_code == 422 and "file" in r.json()["error"]["message"]
     r = _post(client, sample_pdf.read_bytes(), template="no-such-form")
     assert r.status_code == 422 and "unknown template" in r.json()["error"]["message"]
     r = _post(client, sample_pdf.read_bytes(), model="gpt-x")
