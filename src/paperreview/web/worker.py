@@ -60,8 +60,10 @@ def _worker_main(conn: Any, memory_mb: int) -> None:
                                             f"memory limit ({memory_mb} MB)"}
         except Exception as exc:  # noqa: BLE001 - one job fails, the worker goes on
             result = {"ok": False, "error": f"{filename}: {type(exc).__name__}: {exc}"}
-        if api_key and "error" in result:  # an error text never carries the job's key
-            result["error"] = result["error"].replace(api_key, "***")
+        if "error" in result:  # errors name the upload, never the server's paths or the key
+            result["error"] = result["error"].replace(str(Path(job_dir) / "paper.pdf"), filename)
+            if api_key:
+                result["error"] = result["error"].replace(api_key, "***")
         api_key = None
         conn.send(("result", result))
 
