@@ -124,14 +124,19 @@ def stage_bench(subs_path: Path, n: int, tmp: Path) -> dict:
 
 
 def main() -> None:
+    from _quick import QUICK_ITEMS, pop_flags
+
     from paperreview.io import write_jsonl
     from paperreview.reviews.peerread import import_peerread
 
+    quick, out = pop_flags(sys.argv, REPO / "benchmarks" / "results" / "aggregate.json")
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DIR
     results: dict = {"bracket": bracket_bench()}
     print("bracket:", results["bracket"])
     if root.exists():
         subs = list(import_peerread(root))
+        if quick:
+            subs = subs[:QUICK_ITEMS]
         results["prompts"] = prompt_bench(subs)
         print("prompts:", results["prompts"])
         with tempfile.TemporaryDirectory() as d:
@@ -141,7 +146,6 @@ def main() -> None:
         print("stage:", results["stage"])
     else:
         print(f"PeerRead not found at {root}: prompt and stage figures skipped")
-    out = REPO / "benchmarks" / "results" / "aggregate.json"
     from paperreview.io import atomic_write_json
 
     atomic_write_json(out, results)

@@ -66,16 +66,16 @@ class TextGen:
         return " ".join(out)
 
 
-def train_tokenizer(out: Path, gen: TextGen) -> float:
+def train_tokenizer(out: Path, gen: TextGen, n_corpus: int = 3000, vocab: int = 32000) -> float:
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
-    corpus = [gen.paragraph(5) for _ in range(3000)]
+    corpus = [gen.paragraph(5) for _ in range(n_corpus)]
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
     tok.train_from_iterator(corpus, trainers.BpeTrainer(
-        vocab_size=32000, special_tokens=SPECIAL, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
+        vocab_size=vocab, special_tokens=SPECIAL, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
     fast = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<|begin_of_text|>",
                                    eos_token="<|eot_id|>")
     fast.chat_template = CHAT_TEMPLATE
@@ -84,11 +84,11 @@ def train_tokenizer(out: Path, gen: TextGen) -> float:
     return len(sample) / len(tok.encode(sample).ids)
 
 
-def make_data(d: Path, n: int, gen: TextGen, tok_dir: Path) -> dict:
+def make_data(d: Path, n: int, gen: TextGen, tok_dir: Path, pool_size: int = 3000) -> dict:
     from tokenizers import Tokenizer
 
     tok = Tokenizer.from_file(str(tok_dir / "tokenizer.json"))
-    pool = [gen.paragraph(gen.rng.randint(3, 8)) for _ in range(3000)]
+    pool = [gen.paragraph(gen.rng.randint(3, 8)) for _ in range(pool_size)]
     sizes = [len(e.ids) for e in tok.encode_batch(pool)]
     heads = ["Introduction", "Related Work", "Background", "Method", "Experiments", "Results",
              "Analysis", "Discussion", "Conclusion", "Appendix A: Proofs"]
@@ -208,9 +208,13 @@ def main() -> None:
     ap.add_argument("--max-tokens", type=int, default=12288)
     ap.add_argument("--tokenizer", help="reuse the tokenizer directory of an earlier run")
     ap.add_argument("--work", help="keep (and reuse) the tokenizer and data in this directory")
+    ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--quick", action="store_true", help="smoke run: 60 records, 1 worker")
     ap.add_argument("--phase", choices=["build", "stats"], help=argparse.SUPPRESS)
     ap.add_argument("--dir", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.quick:
+        args.records, args.workers, args.max_tokens = 20, 1, 2048
     if args.phase:
         print(json.dumps(phase(args.phase, Path(args.dir), args.workers, args.max_tokens)))
         return
@@ -234,8 +238,9 @@ def main() -> None:
                 ids = Tokenizer.from_file(str(d / "tok" / "tokenizer.json")).encode(sample).ids
                 chars_per_token = len(sample) / len(ids)
             else:
-                chars_per_token = train_tokenizer(d / "tok", gen)
-            data = make_data(d, args.records, gen, d / "tok")
+                chars_per_token = (train_tokenizer(d / "tok", gen, 300, 2000) if args.quick
+                                   else train_tokenizer(d / "tok", gen))
+            data = make_data(d, args.records, gen, d / "tok", 300 if args.quick else 3000)
             info.write_text(json.dumps({"cpt": chars_per_token, "data": data}))
         print(f"data: {data['records']} records, ~{data['approx_tokens']:,} tokens, "
               f"{chars_per_token:.2f} chars/token, made in {time.perf_counter() - t0:.0f}s")
@@ -261,9 +266,9 @@ def main() -> None:
         result["targets"] = {"count_150M_under_s": 300, "memory_under_mib": 4096}
     from paperreview.io import atomic_write_json
 
-    atomic_write_json(RESULTS, result)
+    atomic_write_json(args.out, result)
     print(f"projected time to count 150M tokens: {result['projected_seconds_for_150M_tokens']}s "
-          f"(target < 300 s); written {RESULTS}")
+          f"(target < 300 s); written {args.out}")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--folds", type=int, default=10)
     ap.add_argument("--seeds", type=int, default=3, help="CV repeated with seeds 0..N-1")
+    ap.add_argument("--out", type=Path, default=OUT, help="result JSON (default: %(default)s)")
+    ap.add_argument("--quick", action="store_true", help="smoke run: 2 folds, 1 seed")
     args = ap.parse_args()
+    if args.quick:
+        args.folds, args.seeds = 2, 1
     root = SHARED / "peerread" / "data" / "iclr_2017" / "train"
     if not root.exists():
         sys.exit(f"PeerRead not found at {root}")
@@ -60,7 +64,7 @@ def main() -> None:
     }
     from paperreview.io import atomic_write_json
 
-    atomic_write_json(OUT, result)
+    atomic_write_json(args.out, result)
     print(f"PeerRead ICLR 2017 train: {result['n_papers']} papers ({result['n_accepted']} "
           f"accepted), {args.folds}-fold CV x {args.seeds} seeds")
     for k, v in result["models"].items():

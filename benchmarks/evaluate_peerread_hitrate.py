@@ -47,17 +47,21 @@ def main() -> None:
     ap.add_argument("--threshold", type=float, default=0.6)
     ap.add_argument("--draws", type=int, default=3)
     ap.add_argument("--out", type=Path, default=OUT, help="result JSON (default: %(default)s)")
+    ap.add_argument("--quick", action="store_true", help="smoke run: 3 papers, 1 draw")
     args = ap.parse_args()
+    if args.quick:
+        args.limit, args.draws = 3, 1
     root = SHARED / "peerread" / "data" / "iclr_2017" / "train"
     if not root.exists():
         sys.exit(f"PeerRead not found at {root}")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     from paperreview.evaluate.hitrate import PaperItem, hit_rate
-    from paperreview.evaluate.inputs import human_doc, human_reviews, load_science_parse
+    from paperreview.evaluate.inputs import human_doc, human_reviews
     from paperreview.evaluate.match import EmbeddingMatcher, ReviewDoc
     from paperreview.evaluate.points import split_points, split_sentences
     from paperreview.evaluate.stats import bootstrap_mean
+    from paperreview.parse.science_parse import load_science_parse
     from paperreview.review.check import check_paper
     from paperreview.reviews.peerread import import_peerread
 

@@ -180,9 +180,14 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=5.0, help="time compression factor")
     ap.add_argument("--fault-rate", type=float, default=0.02)
     ap.add_argument("--naive-seconds", type=float, default=60.0)
+    ap.add_argument("--out", type=Path,
+                    default=REPO / "benchmarks" / "results" / "llm_throughput.json")
+    ap.add_argument("--quick", action="store_true", help="smoke run: 30 jobs, 1 s naive run")
     ap.add_argument("--work", type=Path, default=None,
                     help="scratch dir for inputs, outputs and journals (default: a temp dir)")
     args = ap.parse_args()
+    if args.quick:
+        args.jobs, args.naive_seconds = 30, 1.0
     if args.work is None:
         import tempfile
 
@@ -212,7 +217,8 @@ def main() -> None:
               "scale": args.scale, "fault_rate": args.fault_rate,
               "clean": clean, "killed": killed, "limits_learnt_from_headers": learnt,
               "naive": naive}
-    out = REPO / "benchmarks" / "results" / "llm_throughput.json"
+    out = args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"TPM/limit {clean['tpm_over_limit']:.3f} (target >= 0.95), 429 share "
           f"{clean['share_429']:.4f} (< 0.01), lost {clean['lost']}, answered twice "

@@ -137,6 +137,9 @@ def summarise(rows: list[dict]) -> dict:
 
 
 def main(argv: list[str]) -> int:
+    from _quick import QUICK_ITEMS, pop_flags
+
+    quick, out = pop_flags(argv, REPO / "benchmarks" / "results" / "parse_quality.json")
     verbose = "--verbose" in argv
     args = [a for a in argv if not a.startswith("--")]
     folder = Path(args[0]) if args else DEFAULT_DIR
@@ -145,6 +148,7 @@ def main(argv: list[str]) -> int:
     if not pdfs:
         print(f"no PDFs with .truth.json in {folder}", file=sys.stderr)
         return 2
+    pdfs = pdfs[:QUICK_ITEMS] if quick else pdfs
     rows = []
     for pdf in pdfs:
         truth = json.loads((folder / f"{pdf.stem}.truth.json").read_text(encoding="utf-8"))
@@ -159,7 +163,6 @@ def main(argv: list[str]) -> int:
             target = TARGETS.get(key)
             mark = "" if target is None else (" ok" if value >= target else f" (target {target})")
             print(f"  {key:30s} {value:.3f}{mark}")
-    out = REPO / "benchmarks" / "results" / "parse_quality.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"summary": summary, "targets": TARGETS, "papers": rows},
                               indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

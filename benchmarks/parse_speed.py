@@ -54,7 +54,10 @@ def measure(pdfs: list[Path]) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    rounds = 2
+    from _quick import QUICK_ITEMS, pop_flags
+
+    quick, out = pop_flags(argv, REPO / "benchmarks" / "results" / "parse_speed.json")
+    rounds = 1 if quick else 2
     if "--rounds" in argv:
         rounds = int(argv[argv.index("--rounds") + 1])
         del argv[argv.index("--rounds"):argv.index("--rounds") + 2]
@@ -63,6 +66,7 @@ def main(argv: list[str]) -> int:
     if not pdfs:
         print(f"no PDFs in {folder}", file=sys.stderr)
         return 2
+    pdfs = pdfs[:QUICK_ITEMS] if quick else pdfs
     import pymupdf  # imported before timing: its import is not parsing work
 
     import paperreview.parse.pipeline  # noqa: F401
@@ -84,7 +88,6 @@ def main(argv: list[str]) -> int:
         target = TARGETS.get(key)
         mark = "" if target is None else (" ok" if value >= target else f" (target {target})")
         print(f"  {key:32s} {value:10.2f}{mark}")
-    out = REPO / "benchmarks" / "results" / "parse_speed.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"figures": figures, "targets": TARGETS, "runs": runs,
                                "pymupdf": pymupdf.VersionBind, "python": platform.python_version(),

@@ -53,7 +53,7 @@ def planted(tmp: Path) -> dict:
             "clean_paper_findings": sorted(fired[None])}
 
 
-def real_corpus() -> dict:
+def real_corpus(limit: int | None = None) -> dict:
     from paperreview.parse import parse_pdf
     from paperreview.review.generate import ReviewOptions, offline_review
     from paperreview.review.grounding import check_grounding
@@ -61,7 +61,7 @@ def real_corpus() -> dict:
 
     per_rule: Counter = Counter()
     rows, real, invented = [], [0, 0], [0, 0]
-    for pdf in sorted(PAPERS.glob("*.pdf")):
+    for pdf in sorted(PAPERS.glob("*.pdf"))[:limit]:
         t0 = time.perf_counter()
         try:
             paper = parse_pdf(pdf)
@@ -129,15 +129,18 @@ def pipeline(tmp: Path, n: int = 20) -> dict:
 
 
 def main(argv: list[str]) -> int:
+    from _quick import QUICK_ITEMS, pop_flags
+
+    quick, dest = pop_flags(argv, REPO / "benchmarks" / "results" / "review_checklist.json")
     out: dict = {}
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         t = time.perf_counter()
         out["planted"] = planted(tmp)
         out["planted"]["seconds"] = round(time.perf_counter() - t, 2)
-        out["pipeline_fake_server"] = pipeline(tmp)
+        out["pipeline_fake_server"] = pipeline(tmp, QUICK_ITEMS if quick else 20)
     if "--no-real" not in argv and PAPERS.is_dir():
-        out["real_corpus"] = real_corpus()
+        out["real_corpus"] = real_corpus(QUICK_ITEMS if quick else None)
     p = out["planted"]
     print(f"checklist on planted PDFs: recall {p['recall']:.2f}, precision on clean "
           f"{p['precision_on_clean']:.2f} ({len(p['rules'])} rules)")
@@ -151,7 +154,6 @@ def main(argv: list[str]) -> int:
         print(f"grounding: real refs found {r['grounding_real_found_rate']:.3f} "
               f"(n={r['grounding_real_refs']}), invented refs flagged "
               f"{r['grounding_invented_flagged_rate']:.3f} (n={r['grounding_invented_refs']})")
-    dest = REPO / "benchmarks" / "results" / "review_checklist.json"
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {dest}")

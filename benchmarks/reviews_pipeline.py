@@ -78,22 +78,29 @@ def fetch_bench(tmp: Path) -> dict:
 
 
 def main() -> None:
+    from _quick import QUICK_ITEMS, pop_flags
+
     from paperreview.io import write_jsonl
     from paperreview.reviews.filters import FilterConfig, run_filter
     from paperreview.reviews.join import JoinConfig, run_join
     from paperreview.reviews.peerread import import_peerread
 
+    quick, out = pop_flags(sys.argv, REPO / "benchmarks" / "results" / "reviews_pipeline.json")
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DIR
     if not root.exists():
         sys.exit(f"PeerRead not found at {root}")
     tmp = Path(tempfile.mkdtemp(prefix="bench-reviews-"))
     subs_path = tmp / "subs.jsonl"
-    n_subs, s_imp, m_imp = measure(lambda: write_jsonl(subs_path, import_peerread(root)))
+    from itertools import islice
+
+    n_subs, s_imp, m_imp = measure(lambda: write_jsonl(subs_path, islice(
+        import_peerread(root), QUICK_ITEMS * 10 if quick else None)))
     n_reviews = sum(len(json.loads(line)["reviews"]) for line in subs_path.open())
     summary, s_fil, m_fil = measure(lambda: run_filter(FilterConfig(
         input=str(subs_path), out_dir=str(tmp / "filtered"))))
     joined, s_join, m_join = measure(lambda: run_join(JoinConfig(
-        submissions=str(subs_path), papers=str(root / "data" / "iclr_2017"),
+        submissions=str(subs_path),
+        papers=str(root / "data" / "iclr_2017"),
         out_dir=str(tmp / "joined"))))
     results = {
         "import": {"files": n_subs, "reviews": n_reviews, "seconds": round(s_imp, 3),
@@ -108,7 +115,6 @@ def main() -> None:
     }
     for name, figures in results.items():
         print(f"{name:14s} " + "  ".join(f"{k}={v}" for k, v in figures.items()))
-    out = REPO / "benchmarks" / "results" / "reviews_pipeline.json"
     from paperreview.io import atomic_write_json
 
     atomic_write_json(out, results)

@@ -37,12 +37,17 @@ def wordpiece():
 
 def main() -> None:
     import numpy as np
+    from _quick import QUICK_ITEMS, pop_flags
 
     from paperreview.reviews.peerread import import_peerread
     from paperreview.reviews.tokens import count_tokens
 
+    quick, out = pop_flags(sys.argv, REPO / "benchmarks" / "results" / "reviews_tokens.json")
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DIR
+    if not root.exists():
+        sys.exit(f"PeerRead not found at {root}")
     texts = [r.text for s in import_peerread(root) for r in s.reviews]
+    texts = texts[:QUICK_ITEMS * 10] if quick else texts
     t0 = time.perf_counter()
     ours = np.array([count_tokens(t) for t in texts])
     seconds = time.perf_counter() - t0
@@ -56,7 +61,6 @@ def main() -> None:
                "filter_agreement": round(float(same_side), 4),
                "tokens_per_s": round(float(ours.sum() / seconds))}
     print("  ".join(f"{k}={v}" for k, v in results.items()))
-    out = REPO / "benchmarks" / "results" / "reviews_tokens.json"
     from paperreview.io import atomic_write_json
 
     atomic_write_json(out, results)

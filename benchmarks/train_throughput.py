@@ -164,8 +164,12 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--timeout", type=int, default=900, help="seconds per configuration")
     ap.add_argument("--out", default=str(RESULTS))
+    ap.add_argument("--quick", action="store_true",
+                    help="smoke run: the tiny shape, LoRA, 128 tokens, one step")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if a.quick:
+        a.shape, a.lengths, a.methods, a.steps, a.warmup = "tiny", "128", "lora", 1, 0
     if a.worker:
         print(json.dumps(worker(**json.loads(a.worker))))
         return
@@ -184,7 +188,7 @@ def main() -> None:
     rows = []
     for method in methods:
         for length in (int(x) for x in a.lengths.split(",")):
-            for gc in (True, False):
+            for gc in ((True,) if a.quick else (True, False)):
                 row = {"method": method, "length": length, "gradient_checkpointing": gc}
                 if method == "qlora" and not can_qlora:
                     row.update(status="skipped", error="QLoRA needs CUDA and bitsandbytes")

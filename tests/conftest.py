@@ -40,24 +40,9 @@ def _shared(sub: str) -> Path:
     return p
 
 
-@pytest.fixture(scope="session")
-def shared_data() -> Path:
-    return SHARED
-
-
 @pytest.fixture
 def peerread_dir() -> Path:
     return _shared("peerread")
-
-
-@pytest.fixture
-def papers_dir() -> Path:
-    return _shared("papers")
-
-
-@pytest.fixture
-def fewshot_dir() -> Path:
-    return _shared("ai-scientist-fewshot")
 
 
 @pytest.fixture(scope="session")

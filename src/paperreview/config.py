@@ -1,4 +1,4 @@
-"""Typed configuration: defaults -> ``--config`` file -> flags -> environment.
+"""Typed configuration: defaults < ``--config`` file < environment < flags.
 
 Each stage declares a pydantic model (``class XConfig(StageConfig)``). Unknown keys are rejected;
 secrets come only from the environment and are redacted when the resolved config is saved.
@@ -37,15 +37,18 @@ def is_secret_key(name: str) -> bool:
 class StageConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    #: maps field name -> environment variable that overrides it (applied last)
+    #: maps field name -> environment variable that overrides the file (flags override both)
     env_vars: dict[str, str] = {}
 
 
 def load_config_file(path: str | os.PathLike) -> dict[str, Any]:
     """Read a YAML, JSON or TOML config file into a dict."""
     p = Path(path)
+    if p.is_dir():
+        raise ConfigError(f"--config {p}: is a directory, not a config file "
+                          "(give a YAML, JSON or TOML file)")
     if not p.exists():
-        raise ConfigError(f"{p}: config file not found", "check the --config path")
+        raise ConfigError(f"--config {p}: no such file (give a YAML, JSON or TOML file)")
     text = p.read_text(encoding="utf-8")
     try:
         if p.suffix in (".yaml", ".yml"):
@@ -67,20 +70,24 @@ def load_config_file(path: str | os.PathLike) -> dict[str, Any]:
 
 def resolve_config(
     cls: type[C],
-    config_file: str | os.PathLike | None = None,
+    config_file: str | os.PathLike | dict[str, Any] | None = None,
     flags: dict[str, Any] | None = None,
     env: dict[str, str] | None = None,
 ) -> C:
-    """Build ``cls`` from defaults, then the file, then flags (None = not given), then env."""
+    """Build ``cls`` from defaults < the file < the environment (``env_vars``) < flags (None =
+    not given). ``config_file`` may also be the file's contents, already read (a dict)."""
     data: dict[str, Any] = {}
-    if config_file:
+    if isinstance(config_file, dict):
+        data.update(config_file)
+        config_file = None
+    elif config_file:
         data.update(load_config_file(config_file))
-    data.update({k: v for k, v in (flags or {}).items() if v is not None})
     env = os.environ if env is None else env
     env_map = cls.model_fields["env_vars"].default if "env_vars" in cls.model_fields else {}
     for field, var in env_map.items():
         if env.get(var):
             data[field] = env[var]
+    data.update({k: v for k, v in (flags or {}).items() if v is not None})
     try:
         return cls(**data)
     except ValidationError as exc:
@@ -97,9 +104,11 @@ def resolve_config(
 
 
 def redact(obj: Any) -> Any:
-    """Replace values of secret-looking keys with '***' (recursively)."""
+    """Replace values of secret-looking keys with '***' (recursively); drop nested configs'
+    ``env_vars`` maps (a class attribute in spirit, not a setting)."""
     if isinstance(obj, dict):
-        return {k: ("***" if v and is_secret_key(k) else redact(v)) for k, v in obj.items()}
+        return {k: ("***" if v and is_secret_key(k) else redact(v)) for k, v in obj.items()
+                if k != "env_vars"}
     if isinstance(obj, list):
         return [redact(v) for v in obj]
     return obj

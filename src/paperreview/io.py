@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, Self, TypeVar
 
@@ -47,6 +47,13 @@ def iter_jsonl(path: str | os.PathLike, model: type[M] | None = None,
     Blank lines and a truncated last line (a writer killed mid-line) are skipped; only a missing
     file raises (:class:`InputError`). Stages turn BadLines into failed rows and go on.
     """
+    for _, item in iter_jsonl_where(path, model, missing_hint):
+        yield item
+
+
+def iter_jsonl_where(path: str | os.PathLike, model: type[M] | None = None,
+                     missing_hint: str = "check the path") -> Iterator[tuple[str, Any]]:
+    """:func:`iter_jsonl` with each item's ``path:line``: ``(where, item)``."""
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: no such file", missing_hint)
@@ -60,21 +67,48 @@ def iter_jsonl(path: str | os.PathLike, model: type[M] | None = None,
             except json.JSONDecodeError as exc:
                 if not line.endswith("\n"):  # only the last line can lack its newline
                     continue
-                yield BadLine(where, f"{where}: not valid JSON ({exc.msg})")
+                yield where, BadLine(where, f"{where}: not valid JSON ({exc.msg})")
                 continue
             if not isinstance(obj, dict):
-                yield BadLine(where, f"{where}: expected a JSON object, got {type(obj).__name__}")
+                yield where, BadLine(where, f"{where}: expected a JSON object, got "
+                                            f"{type(obj).__name__}")
                 continue
             if model is None:
-                yield obj
+                yield where, obj
                 continue
             try:
-                yield model.model_validate(obj)
+                yield where, model.model_validate(obj)
             except ValidationError as exc:
                 first = exc.errors()[0]
                 loc = ".".join(str(x) for x in first["loc"])
-                yield BadLine(where, f"{where}: not a valid {model.__name__}: {loc}: "
-                                     f"{first['msg']}", obj)
+                yield where, BadLine(where, f"{where}: not a valid {model.__name__}: {loc}: "
+                                            f"{first['msg']}", obj)
+
+
+def resolve_input(path: str | os.PathLike, names: Sequence[str], what: str = "input",
+                  hint: str | None = None) -> Path:
+    """A stage input given as the previous stage's output directory or as the file itself.
+
+    A directory resolves to the first of ``names`` (its canonical file, e.g.
+    ``submissions.jsonl``) found in it; the error names the file(s) it looked for.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "aggregated.jsonl").write_text("")
+    >>> resolve_input(d, ["aggregated.jsonl"]).name
+    'aggregated.jsonl'
+    """
+    p = Path(path)
+    if p.is_dir():
+        for name in names:
+            if (p / name).is_file():
+                return p / name
+        looked = " or ".join(str(p / n) for n in names)
+        raise InputError(f"{what} {p} is a directory without {looked}",
+                         hint or "pass the file itself, or the output directory of the stage "
+                                 "that writes it")
+    if not p.is_file():
+        raise InputError(f"{what} {p}: no such file or directory", hint or "check the path")
+    return p
 
 
 def read_records(path: str | os.PathLike, model: type[M]) -> Iterator[M]:
@@ -91,8 +125,58 @@ def read_records(path: str | os.PathLike, model: type[M]) -> Iterator[M]:
             ) from None
 
 
+#: characters that JSON allows raw inside strings but line-splitting readers (Python's
+#: ``str.splitlines``, JavaScript) treat as line breaks: always written escaped
+_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"}
+
+
+def dumps_line(obj: BaseModel | dict[str, Any]) -> str:
+    """One JSONL line (without its newline): UTF-8 JSON with U+2028/U+2029/U+0085 escaped, so
+    every reader, however it splits lines, sees exactly one record per line."""
+    data = obj.model_dump(mode="json") if isinstance(obj, BaseModel) else obj
+    text = json.dumps(data, ensure_ascii=False)
+    for raw, esc in _LINE_BREAKS.items():
+        if raw in text:  # only possible inside strings, where the escape means the same
+            text = text.replace(raw, esc)
+    return text
+
+
+def truncate_partial_line(path: str | os.PathLike) -> int:
+    """Cut a half-written last line (a writer killed mid-line) off ``path``; return the bytes cut.
+
+    Appending after such a fragment would turn it into a broken *middle* line that strict readers
+    reject, so every appending writer calls this first.
+    """
+    p = Path(path)
+    if not p.is_file():
+        return 0
+    with p.open("rb+") as fh:
+        size = fh.seek(0, os.SEEK_END)
+        if size == 0:
+            return 0
+        fh.seek(size - 1)
+        if fh.read(1) == b"\n":
+            return 0
+        # scan back in blocks for the last newline
+        pos, block = size, 1 << 16
+        while pos > 0:
+            start = max(0, pos - block)
+            fh.seek(start)
+            chunk = fh.read(pos - start)
+            nl = chunk.rfind(b"\n")
+            if nl >= 0:
+                keep = start + nl + 1
+                break
+            pos = start
+        else:
+            keep = 0
+        fh.truncate(keep)
+        return size - keep
+
+
 class JsonlWriter:
-    """Append-only JSONL writer; every line is flushed (and fsynced) as it is written.
+    """Append-only JSONL writer: a killed run's half line is cut off first, then every line is
+    flushed (and fsynced) as it is written, with U+2028/U+2029/U+0085 escaped.
 
     >>> import tempfile, os
     >>> p = os.path.join(tempfile.mkdtemp(), "x.jsonl")
@@ -105,17 +189,11 @@ class JsonlWriter:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._fsync = fsync
-        self._fh = self.path.open(mode, encoding="utf-8")
-        # a previous run killed mid-line leaves a partial last line: start on a fresh line
-        if mode == "a" and self._fh.tell() > 0:
-            with self.path.open("rb") as r:
-                r.seek(-1, os.SEEK_END)
-                if r.read(1) != b"\n":
-                    self._fh.write("\n")
+        self.truncated = truncate_partial_line(self.path) if mode == "a" else 0
+        self._fh = self.path.open(mode, encoding="utf-8", newline="\n")
 
     def write(self, obj: BaseModel | dict[str, Any]) -> None:
-        data = obj.model_dump(mode="json") if isinstance(obj, BaseModel) else obj
-        self._fh.write(json.dumps(data, ensure_ascii=False) + "\n")
+        self._fh.write(dumps_line(obj) + "\n")
         self._fh.flush()
         if self._fsync:
             os.fsync(self._fh.fileno())
@@ -132,14 +210,9 @@ class JsonlWriter:
 
 def write_jsonl(path: str | os.PathLike, rows: Iterable[BaseModel | dict[str, Any]]) -> int:
     """Write rows to ``path`` atomically (replace). Returns the number of rows."""
-    n = 0
-    lines = []
-    for r in rows:
-        data = r.model_dump(mode="json") if isinstance(r, BaseModel) else r
-        lines.append(json.dumps(data, ensure_ascii=False))
-        n += 1
+    lines = [dumps_line(r) for r in rows]
     atomic_write_text(path, "\n".join(lines) + ("\n" if lines else ""))
-    return n
+    return len(lines)
 
 
 def done_ids(
@@ -163,7 +236,8 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a plain open() would honour umask
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
@@ -172,6 +246,12 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only portable way to read it is to set it and put it back
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_json(path: str | os.PathLike, obj: Any, indent: int = 2) -> None:
@@ -196,7 +276,7 @@ def stable_hash(obj: Any, n: int = 64) -> str:
 
 #: JSON files that stages write beside their records (configs, summaries, reports)
 STAGE_FILES = frozenset({
-    "config.json", "summary.json", "parse_config.json", "engine_config.json",
+    "config.json", "summary.json", "parse_config.json", "parse_summary.json", "engine_config.json",
     "build_report.json", "dataset_info.json", "filter_report.json",
 })
 

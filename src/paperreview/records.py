@@ -136,12 +136,6 @@ class Submission(Record):
 
 
 # --------------------------------------------------------------------------- aggregated reviews
-class ReviewPoint(Record):
-    title: str
-    detail: str = ""
-    raised_by: list[str] = Field(default_factory=list)
-
-
 class AggregatedReview(Record):
     """One line of ``aggregated.jsonl``."""
 
@@ -161,16 +155,6 @@ class AggregatedReview(Record):
 
 
 # --------------------------------------------------------------------------- instruction data
-class SFTExample(Record):
-    id: str
-    paper_id: str
-    instruction: str
-    input: str
-    output: str
-    truncated: list[str] = Field(default_factory=list)
-    metadata: dict[str, Any] = Field(default_factory=dict)
-
-
 # --------------------------------------------------------------------------- generated reviews
 class Evidence(Record):
     page: int | None = None

@@ -1,8 +1,22 @@
-"""What every stage shares: a run summary with counts by reason, and a progress bar.
+"""The stage contract, in one screen.
 
-A stage reads records and yields records (``process(Iterable[In]) -> Iterator[Out]``), and has
-``run(config) -> Summary``. Per-item failures are rows with a status and an error; the summary
-counts them by reason so the CLI can print a table at the end.
+Every stage has the same shape (``paperreview.reviews.filters`` is the worked example in
+docs/architecture.md):
+
+* a typed config, ``class XConfig(StageConfig)`` (:mod:`paperreview.config`): unknown keys are
+  rejected; built by ``resolve_config(XConfig, --config file, flags)`` (defaults < file <
+  environment < flags);
+* ``run(config) -> Summary``: records in through one reader (:func:`paperreview.io.iter_jsonl`,
+  the input given as a file or as the previous stage's output dir, :func:`paperreview.io.
+  resolve_input`), out through one writer (:class:`paperreview.io.JsonlWriter`: a killed run's
+  half line cut off, one flushed line per record); resume skips ids already in the output
+  (:func:`paperreview.io.done_ids`);
+* one bad-input rule: a malformed input line becomes a failed row naming ``path:line`` and the
+  reason (:meth:`Summary.fail_row`), counted, and the run goes on;
+* beside the outputs, ``config.json`` (secrets redacted) and ``summary.json``
+  (:func:`write_stage_files`);
+* exit status (:func:`finish`): 0 all ok, 1 some items failed, 2 usage or config error
+  (:class:`~paperreview.errors.ConfigError`/:class:`~paperreview.errors.InputError`).
 """
 
 from __future__ import annotations
@@ -17,9 +31,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field
 
-from .io import atomic_write_json
+from .config import save_resolved
+from .io import BadLine, atomic_write_json
 
 T = TypeVar("T")
+
+#: how many failed rows a summary lists by name (all are counted)
+MAX_FAILED_ROWS = 200
 
 
 class Summary(BaseModel):
@@ -32,6 +50,23 @@ class Summary(BaseModel):
     seconds: float = 0.0
     outputs: dict[str, str] = Field(default_factory=dict)
     extra: dict[str, Any] = Field(default_factory=dict)
+    #: the first MAX_FAILED_ROWS failed rows: {"where": "path:line", "error": "why"}
+    failed_rows: list[dict[str, str]] = Field(default_factory=list)
+
+    def fail_row(self, where: str, error: str, reason: str = "malformed input line") -> None:
+        """Count one failed input row (a malformed line, an unreadable file) and name it."""
+        self.count("failed", reason)
+        if len(self.failed_rows) < MAX_FAILED_ROWS:
+            self.failed_rows.append({"where": where, "error": error})
+
+    def bad_line(self, bad: BadLine, reason: str = "malformed input line") -> None:
+        """:meth:`fail_row` for a :class:`~paperreview.io.BadLine` from ``iter_jsonl``."""
+        self.fail_row(bad.where, bad.error, reason)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every item was ok or skipped, 1 when some failed."""
+        return 1 if self.failed else 0
 
     def count(self, status: str, reason: str | None = None, n: int = 1) -> None:
         self.total += n
@@ -67,8 +102,30 @@ class Summary(BaseModel):
             console.print(t)
         else:
             console.print(t.title)
+        for row in self.failed_rows[:5]:
+            console.print(f"  failed row: {row['error']}", markup=False, highlight=False)
+        if len(self.failed_rows) > 5 or self.failed > len(self.failed_rows) > 0:
+            console.print("  (all failed rows are listed in summary.json)")
         for name, path in self.outputs.items():
             console.print(f"  {name}: {path}")
+
+
+def write_stage_files(out_dir: str | Path, config: BaseModel | None, summary: Summary) -> None:
+    """Write ``config.json`` (secrets redacted) and ``summary.json`` beside a stage's outputs."""
+    if config is not None:
+        save_resolved(config, out_dir)
+    summary.write(Path(out_dir) / "summary.json")
+
+
+def finish(summary: Summary, out_dir: str | Path | None = None,
+           config: BaseModel | None = None) -> None:
+    """End a stage command: write the stage files (when ``out_dir``), print the summary, and
+    exit 1 when some items failed (returning means exit 0)."""
+    if out_dir is not None:
+        write_stage_files(out_dir, config, summary)
+    summary.print()
+    if summary.exit_code:
+        sys.exit(summary.exit_code)
 
 
 @contextmanager

@@ -28,7 +28,7 @@ def test_aggregate_peerread_end_to_end(peerread_submissions, tmp_path, capsys):
     with FakeOpenAIServer(rpm=600) as srv:
         srv.responder = merging_responder
         args = [str(peerread_submissions), "-o", str(out), "--template", "seven-aspect",
-                "--model", "fake-model", "--base-url", srv.base_url, "--min-tokens", "5"]
+                "--model", "fake-model", "--base-url", srv.base_url, "--min-merged-tokens", "5"]
         main(["aggregate", *args])  # returns normally: per-item problems are rows, not errors
         # every PeerRead review went into the prompt under its label
         for body in srv.bodies:

@@ -173,6 +173,9 @@ def test_a_line_that_is_not_json_is_a_failed_row_and_the_run_goes_on(tmp_path, s
     assert (summary.ok, summary.failed, summary.skipped) == (2, 1, 1)
     bad = rows(tmp_path)[f"{path}:2"]
     assert bad["status"] == "failed" and bad["error"].startswith(f"{path}:2: not valid JSON")
+    assert summary.reasons["failed: bad input"] == 1  # the summary names the line
+    saved = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert [r["where"] for r in saved["failed_rows"]] == [f"{path}:2"]
 
 
 def test_unknown_reviewer_labels_are_kept_and_noted(tmp_path, server):

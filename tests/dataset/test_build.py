@@ -45,7 +45,8 @@ def test_build_fits_counts_and_splits(inputs, tmp_path, tokenizer_dir):
     assert summary.reasons["failed: no matching paper"] == 1
     assert summary.reasons["failed: empty paper"] == 1
     assert summary.reasons["skipped: review status failed"] == 1
-    assert summary.reasons["skipped: unreadable paper file"] == 1
+    assert summary.reasons["failed: unreadable paper"] == 1
+    assert summary.failed_rows[0]["where"] == str(pdir / "broken.json")
     assert summary.reasons["skipped: exact duplicate record"] == 1
     assert any(k.startswith("failed: review with instruction") for k in summary.reasons)
     rows = {s: _lines(out / f"{s}.jsonl") for s in ("train", "validation", "test")}
@@ -64,7 +65,8 @@ def test_build_fits_counts_and_splits(inputs, tmp_path, tokenizer_dir):
     assert all(r["truncated"] == [] for r in allrows if r["paper_id"] != "big")
     report = json.loads((out / "build_report.json").read_text())
     assert report["splits"] == {k: len(v) for k, v in rows.items()}
-    assert {d["reason"] for d in report["dropped"]} >= {"no matching paper", "broken.json: not valid JSON (JSONDecodeError)"}
+    assert "no matching paper" in {d["reason"] for d in report["dropped"]}
+    assert any("broken.json: not valid JSON" in d["reason"] for d in report["dropped"])
     # same seed, same split; the resolved config is saved
     assert json.loads((out / "config.json").read_text())["seed"] == 3
 
@@ -75,9 +77,11 @@ def test_cli_build_messages_with_mix_and_save_to_disk(inputs, tmp_path, tokenize
     mix.write_text(json.dumps([{"instruction": f"Say {i}.", "input": "", "output": f"{i}"}
                                for i in range(50)] + [{"nope": 1}]))
     out = tmp_path / "out"
-    main(["dataset", "build", "--papers", str(pdir), "--reviews", str(rpath), "-o", str(out),
-          "--tokenizer", str(tokenizer_dir), "--format", "messages", "--output-format", "json",
-          "--max-tokens", "4000", "--mix", f"{mix}:0.5", "--save-to-disk", "--workers", "2"])
+    with pytest.raises(SystemExit) as done:  # exit 1: the inputs hold some failed items
+        main(["dataset", "build", "--papers", str(pdir), "--reviews", str(rpath), "-o", str(out),
+              "--tokenizer", str(tokenizer_dir), "--format", "messages", "--output-format", "json",
+              "--max-seq-tokens", "4000", "--mix", f"{mix}:0.5", "--save-to-disk", "--workers", "2"])
+    assert done.value.code == 1
     train = _lines(out / "train.jsonl")
     mixed = [r for r in train if r["id"].startswith("mix:")]
     paper_rows = [r for r in train if not r["id"].startswith("mix:")]
@@ -183,3 +187,23 @@ def test_reviews_join_parse_output_by_file_name(tmp_path, tokenizer_dir):
                               tokenizer=str(tokenizer_dir), workers=1, splits=[1, 0, 0]))
     assert summary.ok == 1 and summary.failed == 0
     assert _lines(out / "train.jsonl")[0]["paper_id"] == paper.id
+
+
+def test_garbage_line_mid_reviews_is_one_failed_row(tmp_path, tokenizer_dir):
+    """A malformed line in the middle of aggregated.jsonl: the build finishes, the good records
+    are built, and the summary counts one failed row naming path:line (given as aggregate's dir)."""
+    papers = [make_paper(f"p{i}") for i in range(4)]
+    reviews = [review_line(f"s{i}", f"p{i}") for i in range(4)]
+    pdir, rpath = write_inputs(tmp_path, papers, reviews)
+    lines = rpath.read_text(encoding="utf-8").splitlines(keepends=True)
+    agg_dir = tmp_path / "agg"
+    agg_dir.mkdir()
+    (agg_dir / "aggregated.jsonl").write_text("".join(lines[:2] + ["{garbage\n"] + lines[2:]),
+                                              encoding="utf-8")
+    out = tmp_path / "out"
+    summary = run(BuildConfig(papers=str(pdir), reviews=str(agg_dir), out_dir=str(out),
+                              tokenizer=str(tokenizer_dir), workers=1, max_seq_tokens=4000))
+    assert summary.ok == 4 and summary.failed == 1
+    assert summary.reasons == {"failed: malformed input line": 1}
+    saved = json.loads((out / "summary.json").read_text())
+    assert [r["where"] for r in saved["failed_rows"]] == [f"{agg_dir / 'aggregated.jsonl'}:3"]

@@ -14,11 +14,12 @@ from tests.dataset.conftest import make_paper
 def test_papers_from_jsonl_name_the_bad_line(tmp_path):
     f = tmp_path / "papers.jsonl"
     f.write_text(json.dumps(make_paper("a").to_json()) + "\n" + json.dumps({"id": "b"}) + "\n"
-                 + json.dumps({"id": "c", "sections": "nope"}) + "\n")
+                 + "garbage\n" + json.dumps({"id": "c", "sections": "nope"}) + "\n")
     got = list(iter_papers(f))
     assert got[0][0].id == "a"
-    assert got[1] == (None, "papers.jsonl:2: not a Paper record")
-    assert got[2][0] is None and got[2][1].startswith("papers.jsonl:3: invalid Paper (sections")
+    assert got[1] == (None, f"{f}:2: not a Paper record")
+    assert got[2] == (None, f"{f}:3: not valid JSON (Expecting value)")  # numbered as in the file
+    assert got[3][0] is None and got[3][1].startswith(f"{f}:4: not a valid Paper: sections")
     with pytest.raises(InputError, match="no such file"):
         list(iter_papers(tmp_path / "missing"))
 

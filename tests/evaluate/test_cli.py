@@ -180,3 +180,21 @@ def test_accept_baseline_reads_science_parse_dir(peerread_dir, tmp_path):
     paper = paper_for(sub, papers)
     assert paper is not None and "RECURSION" in paper.title.upper()
     assert any(s.appendix for s in paper.sections) and len(paper.references) >= 5
+
+
+def test_scores_cli_garbage_line_is_a_failed_row(eval_files, tmp_path):
+    """A malformed line in --generated: the report is made from the good lines, summary.json
+    names the line, exit status 1 (evaluate used to abort)."""
+    gen, subs = eval_files
+    lines = gen.read_text(encoding="utf-8").splitlines()
+    bad = tmp_path / "gen.jsonl"
+    bad.write_text("\n".join([lines[0], "{garbage", *lines[1:]]) + "\n", encoding="utf-8")
+    out = tmp_path / "r"
+    with pytest.raises(SystemExit) as done:
+        main(["evaluate", "scores", "--generated", str(bad), "--human", str(subs), "-o", str(out)])
+    assert done.value.code == 1
+    res, _, _ = _report(out, "scores")
+    assert res["scores"]["rating"]["n"] == 3
+    summary = json.loads((out / "summary.json").read_text())
+    assert [r["where"] for r in summary["failed_rows"]] == [f"{bad}:2"]
+    assert json.loads((out / "config.json").read_text())["generated"] == str(bad)

@@ -34,7 +34,7 @@ from typing import Any, Self
 from tests.helpers.fake_batches import BatchStore
 
 FAULTS = ("500", "503", "reset", "hang", "malformed", "truncated", "stall_stream", "trickle",
-          "401", "quota")
+          "401", "quota", "400")
 SCHEMA_MARK = "validates against this JSON schema:\n"
 
 
@@ -363,7 +363,7 @@ class _Handler(BaseHTTPRequestHandler):
                           "'json_schema' is not supported with this model.",
                           "type": "invalid_request_error", "param": "response_format"}}))
         fault = srv.pick_fault(api_key)
-        if fault in ("401", "500", "503", "reset", "hang", "quota"):
+        if fault in ("400", "401", "500", "503", "reset", "hang", "quota"):
             return self._log(key, None, fault, lambda: self.fault(fault))
         n_prompt = prompt_tokens(body.get("messages", []))
         max_tokens = int(body.get("max_tokens") or body.get("max_completion_tokens") or 0)
@@ -405,7 +405,11 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
     def fault(self, kind: str) -> None:
-        if kind == "401":
+        if kind == "400":  # a request the API will never accept: retrying cannot help
+            self.send_json(400, {"error": {"message": "Invalid value for 'temperature': must be "
+                                           "between 0 and 2.", "type": "invalid_request_error",
+                                           "param": "temperature", "code": None}})
+        elif kind == "401":
             self.send_json(401, {"error": {"message": "Incorrect API key provided: "
                                            f"{self.api_key()}.", "type": "invalid_request_error",
                                            "code": "invalid_api_key"}})

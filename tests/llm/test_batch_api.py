@@ -51,3 +51,50 @@ def test_batch_errors_and_resume_without_resubmitting(tmp_path):
         assert srv.stats["batches_created"] == 1          # found again, not paid twice
         assert [r.status for r in res] == ["ok", "failed", "ok", "ok"]
         assert res[1].reason == "batch_error" and "invalid request" in res[1].error
+
+
+class _Killed(BaseException):
+    """Stands for the process being killed (not an Exception: nothing may catch it)."""
+
+
+def test_a_run_killed_after_creating_its_batch_adopts_it_on_resume(tmp_path, monkeypatch):
+    """Killed between `batches.create` and journaling the batch id: the rerun finds the batch by
+    its metadata, adopts it, and does not pay for a second one."""
+    from paperreview.llm import batch_api
+
+    with FakeOpenAIServer(batch_delay=0.1) as srv:
+        srv.batches.fail_ids = set()
+        cfg = fast_config(srv, tmp_path, batch_api=True, batch_poll_interval=0.05)
+        reqs = _reqs(3)
+        real_adopt = batch_api._adopt
+
+        def killed(*a, **kw):
+            raise _Killed
+
+        monkeypatch.setattr(batch_api, "_adopt", killed)
+        with Engine(cfg) as engine:
+            try:
+                list(engine.run(reqs, progress=False))
+            except _Killed:
+                pass
+            assert [b["batch_id"][:8] for b in engine.journal.open_batches()] == ["pending:"]
+        assert srv.stats["batches_created"] == 1
+        monkeypatch.setattr(batch_api, "_adopt", real_adopt)
+        with Engine(cfg) as engine:
+            res = list(engine.run(reqs, progress=False))
+            assert not engine.journal.open_batches()
+        assert [r.status for r in res] == ["ok", "ok", "ok"]
+        assert srv.stats["batches_created"] == 1 and srv.stats["requests"] == 0
+
+
+def test_a_run_killed_before_creating_its_batch_submits_again(tmp_path, monkeypatch):
+    with FakeOpenAIServer(batch_delay=0.1) as srv:
+        srv.batches.fail_ids = set()
+        cfg = fast_config(srv, tmp_path, batch_api=True, batch_poll_interval=0.05)
+        with Engine(cfg) as engine:  # what a kill right after journaling the placeholder leaves
+            engine.journal.save_batch("pending:deadbeef", status="submitting", n=3, created=0.0)
+        with Engine(cfg) as engine:
+            res = list(engine.run(_reqs(3), progress=False))
+            assert not engine.journal.open_batches()
+        assert [r.status for r in res] == ["ok", "ok", "ok"]
+        assert srv.stats["batches_created"] == 1

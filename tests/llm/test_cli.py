@@ -34,8 +34,13 @@ def test_llm_run_mixed_input_in_order_then_stats(server, tmp_path, capsys):
     inp.write_text("\n".join(json.dumps(r) for r in rows[:2]) + "\n{broken\n"
                    + json.dumps(rows[2]) + "\n" + json.dumps({"nomessages": 1}) + "\n")
     out = tmp_path / "results.jsonl"
-    main(["llm", "run", str(inp), "-o", str(out), "--base-url", server.base_url,
-          "--model", "fake-model", "--no-progress"])
+    try:
+        main(["llm", "run", str(inp), "-o", str(out), "--base-url", server.base_url,
+              "--model", "fake-model", "--no-progress"])
+    except SystemExit as exc:
+        assert exc.code == 1  # two malformed lines: failed rows, exit 1 after the run
+    else:
+        raise AssertionError("a run with failed rows exits 1")
     res = _lines(out)
     assert [r["custom_id"] for r in res] == ["a", "line-2", "line-3", "c", "line-5"]
     assert [r["status"] for r in res] == ["ok", "ok", "failed", "ok", "failed"]

@@ -139,12 +139,17 @@ def test_a_paid_answer_is_parsed_again_not_bought_again(server, make_config):
 
 
 def test_bad_request_fails_the_item_without_retry(server, make_config):
+    server.inject("400")  # HTTP 400 invalid_request_error on the first call
     with Engine(make_config()) as engine:
-        res = engine.complete(Request(messages=[{"role": "user", "content": "x"}],
-                                      extra={"response_format": {"type": "bogus"}}))
-        assert res.status == "ok"   # the fake server ignores unknown formats
+        results = list(engine.run([_req(1), _req(2)], progress=False))
+    # whichever request the 400 hit (they run concurrently) fails; the other is answered
+    res, other = sorted(results, key=lambda r: r.status)
+    assert res.status == "failed" and res.reason == "bad_request"
+    assert "temperature" in res.error and res.attempts == 1
+    assert other.status == "ok"                        # the batch goes on
+    assert server.stats["requests"] == 2               # fail fast: the 400 was not retried
     with Engine(make_config(max_context=5)) as engine:
-        res = engine.complete(_req(1))
+        res = engine.complete(_req(3))
     assert res.status == "failed" and res.reason == "context_length"
 
 

@@ -32,13 +32,28 @@ def test_retry_after_sources_in_order():
     assert retry_after({}) is None
 
 
+class FakeClock:
+    """Monotonic seconds that move only when someone sleeps: no wall-clock assertions."""
+
+    def __init__(self):
+        self.t = time.monotonic()  # buckets made before the scheduler start from the real clock
+
+    def __call__(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        self.t += seconds
+
+
 def test_bucket_refills_at_the_limit_rate():
     b = Bucket(600, 60.0, 1.0)   # 10/s, depth 10
     assert b.capacity == 10
     b.take(10)
-    assert b.wait(5, time.monotonic()) == pytest.approx(0.5, abs=0.05)
-    b.observe(0, time.monotonic())
-    assert b.level <= 0.1
+    now = b.t
+    assert b.wait(5, now) == pytest.approx(0.5)
+    assert b.wait(5, now + 0.2) == pytest.approx(0.3)  # 2 tokens back after 0.2 s
+    b.observe(0, now + 0.2)
+    assert b.level == 0
 
 
 def _ep(**kw):
@@ -46,26 +61,26 @@ def _ep(**kw):
 
 
 def test_rate_limit_pauses_the_endpoint_and_halves_concurrency():
-    ep = _ep()
-    s = Scheduler([ep])
+    ep, clock = _ep(), FakeClock()
+    s = Scheduler([ep], clock=clock, sleep=clock.sleep)
     lease = s.acquire(10)
     s.release(lease, "rate_limit", wait=0.3)
     assert ep.limit == 2 and not ep.slow_start   # slow start began at 4; halved
-    assert ep.pause_until > time.monotonic() + 0.2
-    t0 = time.monotonic()
+    assert ep.pause_until == pytest.approx(clock() + 0.3)
+    t0 = clock()
     s.release(s.acquire(10), "ok")
-    assert time.monotonic() - t0 >= 0.25   # nobody hammers a paused endpoint
+    assert clock() - t0 == pytest.approx(0.3)   # nobody hammers a paused endpoint
     assert 2 < ep.limit < 3                # additive increase after the first cut
 
 
 def test_headers_teach_limits_and_pull_buckets_down():
-    ep = _ep()
-    s = Scheduler([ep])
+    ep, clock = _ep(), FakeClock()
+    s = Scheduler([ep], clock=clock, sleep=clock.sleep)
     s.release(s.acquire(10), "ok", headers={"x-ratelimit-limit-tokens": "6000",
                                             "x-ratelimit-remaining-tokens": "0",
                                             "x-ratelimit-limit-requests": "60"})
     assert "tpm" in ep.buckets and ep.buckets["tpm"].level <= 1
-    assert ep.ready_in(100, time.monotonic()) > 0.5
+    assert ep.ready_in(100, clock()) > 0.5
 
 
 def test_usage_refunds_the_up_front_charge():
@@ -79,12 +94,13 @@ def test_usage_refunds_the_up_front_charge():
 
 def test_repeated_failures_cool_a_key_down_and_work_fails_over():
     a, b = _ep(), Endpoint(name="b", base_url=None, key="k2", model="m", cap=8)
-    s = Scheduler([a, b], cooldown=5.0)
+    clock = FakeClock()
+    s = Scheduler([a, b], cooldown=5.0, clock=clock, sleep=clock.sleep)
     for _ in range(3):
         s.release(Lease(a, 1), "server_error")
         a.in_flight += 1  # balance the manual releases above
     a.in_flight -= 3
-    assert a.cooldown_until > time.monotonic()
+    assert a.cooldown_until == pytest.approx(clock() + 5.0)
     assert s.acquire(1).endpoint is b
 
 

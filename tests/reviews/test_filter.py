@@ -63,7 +63,7 @@ def test_comment_rules():
     assert len(kept.comments) == 4
 
 
-def test_bad_lines_are_skipped_counted_and_named(tmp_path):
+def test_bad_lines_are_failed_rows_counted_and_named(tmp_path):
     good = Submission(id="a", forum="a", reviews=[review("r1")])
     path = tmp_path / "in.jsonl"
     write_jsonl(path, [good, good.model_copy(update={"id": "b"})])
@@ -73,9 +73,10 @@ def test_bad_lines_are_skipped_counted_and_named(tmp_path):
         fh.write(good.model_copy(update={"id": "a"}).model_dump_json() + "\n")  # repeated id
     summary = run_filter(FilterConfig(input=str(path), out_dir=str(tmp_path / "out")))
     assert summary.ok == 2
-    assert summary.reasons["skipped: malformed JSON line"] == 1
-    assert summary.reasons["skipped: invalid submission record"] == 1
+    assert summary.reasons["failed: malformed input line"] == 1
+    assert summary.reasons["failed: invalid submission record"] == 1
     assert summary.reasons["skipped: duplicate submission"] == 1
+    assert [r["where"] for r in summary.failed_rows] == [f"{path}:3", f"{path}:4"]
     report = json.loads((tmp_path / "out" / "filter_report.json").read_text())
     assert [e["where"] for e in report["errors"]] == [f"{path}:3", f"{path}:4"]
     assert report["submissions"]["kept"] == 2
@@ -83,10 +84,26 @@ def test_bad_lines_are_skipped_counted_and_named(tmp_path):
     assert report["reviews"]["in"] == report["reviews"]["kept"] == 2
 
 
+def test_cli_garbage_line_mid_input_is_one_failed_row(tmp_path):
+    """`reviews filter` on the dir of a previous stage with a garbage line in the middle: the run
+    finishes, the good records are written, summary.json names the line, exit status 1."""
+    src = tmp_path / "fetched"
+    subs = [Submission(id=i, forum=i, reviews=[review("r1")]) for i in "abc"]
+    write_jsonl(src / "submissions.jsonl", subs[:2])
+    with (src / "submissions.jsonl").open("a") as fh:
+        fh.write("garbage\n" + subs[2].model_dump_json() + "\n")
+    assert run_cli(["reviews", "filter", str(src), "-o", str(tmp_path / "out")]) == 1
+    kept = list(read_records(tmp_path / "out" / "submissions.jsonl", Submission))
+    assert [s.id for s in kept] == ["a", "b", "c"]
+    saved = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert (saved["ok"], saved["failed"]) == (3, 1)
+    assert saved["failed_rows"][0]["where"] == f"{src / 'submissions.jsonl'}:3"
+
+
 def test_cli_filter_on_peerread(peerread_dir, tmp_path):
     assert run_cli(["reviews", "import-peerread", str(peerread_dir), "-o", str(tmp_path / "in")]) == 0
     assert run_cli(["reviews", "filter", str(tmp_path / "in" / "submissions.jsonl"),
-                    "-o", str(tmp_path / "out"), "--min-tokens", "100"]) == 0
+                    "-o", str(tmp_path / "out"), "--min-review-tokens", "100"]) == 0
     report = json.loads((tmp_path / "out" / "filter_report.json").read_text())
     assert report["reviews"]["in"] == 1068 + 27
     dropped = report["reviews"]["dropped"]

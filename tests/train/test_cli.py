@@ -54,7 +54,7 @@ def test_cli_bad_input_exits_with_a_clear_error(tiny_llama_dir, tmp_path, capsys
     assert "dataset directory not found" in err and "paperreview dataset build" in err
     with pytest.raises(SystemExit):
         main(["train", "--data", str(tmp_path)])
-    assert "missing --base-model, --output-dir" in capsys.readouterr().err
+    assert "missing --base-model, --output" in capsys.readouterr().err
     data = write_dataset(tmp_path / "sft")
     with pytest.raises(SystemExit) as exc:
         main(["train", "--data", str(data), "--base-model", str(tmp_path), "-o", str(tmp_path / "o")])

@@ -10,35 +10,36 @@ final decision, only for templates with a decision aspect, else None), ``reviews
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, Any
 
+from .. import prompting
 from ..errors import InputError
 from ..records import HumanReview, Submission
 
 if TYPE_CHECKING:
     import jinja2
 
-    from .templates import Template
-
 HINT = "fix the prompt in the template file (Jinja2 syntax; see docs/aggregate.md)"
 
 
-@functools.cache
-def _env() -> jinja2.Environment:
-    import jinja2
-
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, trim_blocks=True,
-                              lstrip_blocks=True, keep_trailing_newline=False, autoescape=False)
-
-
 def compile_prompt(text: str, where: str) -> jinja2.Template:
+    """Compile a template's prompt through the one shared Environment (:mod:`paperreview.
+    prompting`); a syntax error names the file and the line."""
+    try:
+        return prompting.compile_prompt(text, where)
+    except InputError as exc:
+        raise InputError(exc.message, HINT) from None
+
+
+def render_prompt(tmpl: jinja2.Template, ctx: dict[str, Any], where: str) -> str:
+    """Render one prompt; an unknown variable names ``where`` and the known variables."""
     import jinja2
 
     try:
-        return _env().from_string(text)
-    except jinja2.TemplateSyntaxError as exc:
-        raise InputError(f"{where}: prompt line {exc.lineno}: {exc.message}", HINT) from None
+        return tmpl.render(**ctx).strip()
+    except jinja2.UndefinedError as exc:
+        raise InputError(f"{where}: {exc.message}",
+                         f"{HINT}; known variables: {', '.join(ctx)}") from None
 
 
 def review_text(review: HumanReview) -> str:
@@ -50,38 +51,11 @@ def review_text(review: HumanReview) -> str:
     return "\n".join(parts)
 
 
-def _scores(review: HumanReview) -> str:
+def scores_text(review: HumanReview) -> str:
+    """'rating 6, confidence 4' (what the reviewer gave), or ''."""
     parts = [f"{name} {value:g}" for name, value in
              (("rating", review.rating), ("confidence", review.confidence)) if value is not None]
     return ", ".join(parts)
-
-
-def render_messages(template: Template, submission: Submission) -> list[dict[str, str]]:
-    import jinja2
-
-    reviews = [{"label": label, "id": r.id, "text": review_text(r), "scores": _scores(r)}
-               for label, r in template.reviewer_labels(submission).items()]
-    has_decision = any(a.kind == "decision" for a in template.aspects)
-    ctx: dict[str, Any] = {
-        "title": submission.title or "(untitled)",
-        "abstract": submission.abstract,
-        "venue": submission.venue,
-        "decision": submission.decision if has_decision else None,
-        "reviews": reviews,
-        "aspects": template.aspects,
-        "format": template.skeleton(),
-        "submission": submission,
-    }
-    out = []
-    for role, tmpl in (("system", template._system_t), ("user", template._user_t)):
-        try:
-            content = tmpl.render(**ctx).strip()
-        except jinja2.UndefinedError as exc:
-            raise InputError(f"{template.source}: {role} prompt: {exc.message}",
-                             f"{HINT}; known variables: {', '.join(ctx)}") from None
-        if content:
-            out.append({"role": role, "content": content})
-    return out
 
 
 SAMPLE = Submission(

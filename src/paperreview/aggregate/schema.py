@@ -16,12 +16,11 @@ True
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-if TYPE_CHECKING:
-    from .templates import Aspect, Template
+from .aspects import Aspect, HasAspects
 
 
 class Point(BaseModel):
@@ -69,7 +68,7 @@ def build_schema(template_name: str, aspects: list[Aspect]) -> type[BaseModel]:
     )
 
 
-def validate_review(data: Any, template: Template) -> dict[str, Any]:
+def validate_review(data: Any, template: HasAspects) -> dict[str, Any]:
     """Validate ``data`` against ``template.schema``; return the canonical review dict.
 
     Raises :class:`SchemaError` naming the first few problems.

@@ -24,11 +24,11 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import AliasChoices, Field, ValidationError
 
 from ..config import StageConfig, save_resolved
 from ..errors import ConfigError
-from ..io import BadLine, JsonlWriter, iter_jsonl, read_jsonl, write_jsonl
+from ..io import BadLine, JsonlWriter, iter_jsonl, read_jsonl, resolve_input, write_jsonl
 from ..llm import Engine, EngineConfig, Request, Result
 from ..records import AggregatedReview, Submission
 from ..stage import Summary, timed
@@ -41,11 +41,15 @@ class AggregateConfig(StageConfig):
     submissions: str
     out_dir: str
     template: str = "four-aspect"
-    min_tokens: int | None = Field(None, ge=0)
+    # the merged review's shortest bracket text (flag --min-merged-tokens)
+    min_tokens: int | None = Field(None, ge=0, validation_alias=AliasChoices(
+        "min_tokens", "min_merged_tokens"))
     require_aspects: list[str] = Field(default_factory=list)
     tokenizer: str | None = None  # count --min-tokens with this HF tokenizer (default: offline)
     temperature: float = 0.0
-    max_tokens: int = Field(4096, ge=1)  # cap on the merged review's length
+    # cap on the merged review's length (flag --max-new-tokens)
+    max_tokens: int = Field(4096, ge=1, validation_alias=AliasChoices("max_tokens",
+                                                                       "max_new_tokens"))
     limit: int | None = Field(None, ge=1)  # only the first N submissions (trial runs)
     engine: EngineConfig = Field(default_factory=EngineConfig)
 
@@ -95,18 +99,19 @@ def _submissions(path: str, limit: int | None) -> Iterator[Submission | Aggregat
     becomes a failed row naming ``path:line`` (the run goes on). A cut-off last line is skipped."""
     hint = ("give a Submission JSONL, e.g. the submissions.jsonl of `paperreview reviews "
             "import-peerread` or `fetch`")
+    path = str(resolve_input(path, ["submissions.jsonl"], "submissions", hint))
     for n, item in enumerate(iter_jsonl(path, Submission, missing_hint=hint), 1):
         if limit is not None and n > limit:
             return
         if isinstance(item, BadLine):
-            yield _bad_line((item.obj or {}).get("id") or item.where, item.error)
+            yield _bad_line((item.obj or {}).get("id") or item.where, item.error, item.where)
         else:
             yield item
 
 
-def _bad_line(row_id: object, error: str) -> AggregatedReview:
+def _bad_line(row_id: object, error: str, where: str) -> AggregatedReview:
     return AggregatedReview(id=str(row_id), template="", template_version="", status="failed",
-                            error=error, metadata={"reason": "bad input"})
+                            error=error, metadata={"reason": "bad input", "where": where})
 
 
 def _prepare_existing(path: Path, template: Template, filt: LongTailFilter, retry_failed: bool,
@@ -171,9 +176,10 @@ class _Run:
                  ) -> Iterator[Request]:
         seen = set(done)
         for sub in items:
-            if isinstance(sub, AggregatedReview):  # an invalid input line
+            if isinstance(sub, AggregatedReview):  # an invalid input line: a failed row
                 if sub.id not in seen:
-                    self.write(sub)
+                    self.writer.write(sub)
+                    self.summary.fail_row(sub.metadata["where"], sub.error or "", "bad input")
                 seen.add(sub.id)
                 continue
             if sub.id in seen:

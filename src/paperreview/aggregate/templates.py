@@ -16,58 +16,20 @@ import functools
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import InputError
 from ..records import HumanReview, Submission
+from .aspects import Aspect, AspectKind
+from .prompt import SAMPLE, compile_prompt, render_prompt, review_text, scores_text
 from .schema import build_schema, json_skeleton
 
+__all__ = ["BUILTIN", "Aspect", "AspectKind", "Template", "TemplateFile", "get_template",
+           "load_template"]
+
 BUILTIN = ("four-aspect", "seven-aspect", "sea")
-AspectKind = Literal["points", "text", "score", "decision"]
-
-
-class Aspect(BaseModel):
-    """One part of the merged review: ``key`` in the JSON, ``name`` as the bracket heading."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
-    name: str = Field(min_length=1, max_length=200)
-    kind: AspectKind = "points"
-    description: str = ""
-    min: int | None = None
-    max: int | None = None
-
-    @field_validator("name")
-    @classmethod
-    def _heading(cls, v: str) -> str:
-        if v != v.strip() or any(c in v for c in "[]\n\r"):
-            raise ValueError("must be one line without '[' or ']' or surrounding spaces")
-        return v
-
-    @model_validator(mode="after")
-    def _range(self) -> Aspect:
-        if self.kind == "score" and (self.min is None or self.max is None or self.min >= self.max):
-            raise ValueError(f"score aspect '{self.key}' needs integers min < max")
-        if self.kind != "score" and (self.min is not None or self.max is not None):
-            raise ValueError(f"only score aspects take min/max ('{self.key}' is {self.kind})")
-        return self
-
-    @property
-    def instruction(self) -> str:
-        """How the prompt describes this aspect's value."""
-        what = self.description or self.name
-        if self.kind == "points":
-            return f"a list of points about {what}; [] if the reviews say nothing about it"
-        if self.kind == "text":
-            return f'a string: {what}; "" if the reviews say nothing about it'
-        if self.kind == "score":
-            return f"an integer from {self.min} to {self.max}: {what}; null if no basis"
-        return f'an object {{"decision", "reasons"}}: {what}; null if no basis'
-
-
 class TemplateFile(BaseModel):
     """The file format of a template (built-in or user)."""
 
@@ -112,8 +74,6 @@ class Template:
         #: "name@version", plus "+base<v>" when the prompt text comes from _base.yaml
         self.prompt_version = f"{self.name}@{self.version}" + (
             f"+base{base['version']}" if inherited else "")
-        from .prompt import compile_prompt
-
         self._system_t = compile_prompt(self.system, f"{source}: system")
         self._user_t = compile_prompt(self.user, f"{source}: user")
 
@@ -139,16 +99,31 @@ class Template:
 
     def reviewer_labels(self, submission: Submission) -> dict[str, HumanReview]:
         """Short labels used in the prompt ("R1", "R2", ...) -> the reviews that have text."""
-        from .prompt import review_text
-
         usable = [r for r in submission.reviews if review_text(r)]
         return {f"R{i}": r for i, r in enumerate(usable, 1)}
 
     def messages(self, submission: Submission) -> list[dict[str, str]]:
-        """The chat messages asking a model to merge ``submission``'s reviews."""
-        from .prompt import render_messages
-
-        return render_messages(self, submission)
+        """The chat messages asking a model to merge ``submission``'s reviews (see
+        :mod:`.prompt` for the variables a prompt can use)."""
+        reviews = [{"label": label, "id": r.id, "text": review_text(r), "scores": scores_text(r)}
+                   for label, r in self.reviewer_labels(submission).items()]
+        has_decision = any(a.kind == "decision" for a in self.aspects)
+        ctx: dict[str, Any] = {
+            "title": submission.title or "(untitled)",
+            "abstract": submission.abstract,
+            "venue": submission.venue,
+            "decision": submission.decision if has_decision else None,
+            "reviews": reviews,
+            "aspects": self.aspects,
+            "format": self.skeleton(),
+            "submission": submission,
+        }
+        out = []
+        for role, tmpl in (("system", self._system_t), ("user", self._user_t)):
+            content = render_prompt(tmpl, ctx, f"{self.source}: {role} prompt")
+            if content:
+                out.append({"role": role, "content": content})
+        return out
 
     def skeleton(self) -> str:
         return json_skeleton(self.aspects)
@@ -185,8 +160,6 @@ def load_template(path: str | os.PathLike) -> Template:
         raise InputError(f"{p}: invalid template: " + "; ".join(problems),
                          "see docs/aggregate.md, 'User templates'") from None
     template = Template(spec, _base(), str(p))
-    from .prompt import SAMPLE
-
     template.messages(SAMPLE)  # an unknown prompt variable fails here, at load time
     return template
 

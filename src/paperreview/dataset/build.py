@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, field_validator
 
 from ..config import StageConfig, redact
 from ..errors import InputError
@@ -42,7 +42,10 @@ class BuildConfig(StageConfig):
     tokenizer: str
     format: Literal["alpaca", "sharegpt", "messages"] = "alpaca"
     output_format: Literal["bracket", "json"] = "bracket"
-    max_tokens: int = Field(12288, gt=0)
+    # the token budget of a whole record (`--max-seq-tokens`, the same name as `train fit`'s);
+    # a config file may call it max_tokens or max_seq_tokens
+    max_tokens: int = Field(12288, gt=0, validation_alias=AliasChoices("max_tokens",
+                                                                        "max_seq_tokens"))
     instruction: str | None = None
     splits: list[float] = Field(default_factory=lambda: [0.9, 0.05, 0.05])
     seed: int = 0
@@ -68,7 +71,10 @@ def run(config: BuildConfig) -> Summary:
         instructions = {t: resolve_instruction(config.instruction, t)
                         for t in sorted({r.template for revs in by_paper.values() for r in revs})}
         for row in rejected:
-            summary.count(row["status"], row["reason"])
+            if "where" in row:  # a malformed line: a failed row naming path:line
+                summary.fail_row(row["where"], row["error"], row["reason"])
+            else:
+                summary.count(row["status"], row["reason"])
         dropped = list(rejected)
         spool = Spool(out)
         stats = _make_records(config, counter, by_paper, instructions, summary, dropped, spool)
@@ -85,6 +91,7 @@ def run(config: BuildConfig) -> Summary:
         "tokens": stats, "dropped": dropped}
     atomic_write_json(out / "build_report.json", report)
     summary.outputs["report"] = str(out / "build_report.json")
+    summary.write(out / "summary.json")
     return summary
 
 
@@ -129,9 +136,9 @@ def _make_records(config, counter, by_paper, instructions, summary, dropped, spo
             summary.count("ok", "paper shortened to fit" if truncated else None)
 
     for paper, where in progress(iter_papers(config.papers), desc="dataset build"):
-        if paper is None:
-            summary.count("skipped", "unreadable paper file")
-            dropped.append({"id": None, "paper_id": None, "status": "skipped", "reason": where})
+        if paper is None:  # an unreadable file or line: a failed row naming it, the build goes on
+            summary.fail_row(where.split(": ", 1)[0], where, "unreadable paper")
+            dropped.append({"id": None, "paper_id": None, "status": "failed", "reason": where})
             continue
         # a review names its paper by Paper.id or, for a directory of `paperreview parse`
         # output (whose ids are PDF hashes), by the file name: <paper_id>.json

@@ -13,45 +13,25 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from ..errors import InputError
-from ..io import read_jsonl, record_files
+from ..io import BadLine, iter_jsonl, read_jsonl, resolve_input
+from ..parse.science_parse import iter_papers as load_papers
 from ..records import AggregatedReview, Paper
 
 
 def iter_papers(path: str | Path) -> Iterator[tuple[Paper | None, str]]:
-    """Yield ``(paper, where)`` from a directory of Paper ``*.json`` files (``paperreview parse``
-    output) or a JSONL of Paper records; ``(None, "where: why")`` for an unreadable item."""
-    p = Path(path)
-    if p.is_dir():
-        files = record_files(p)  # without parse_config.json and the like
-        if not files:
-            raise InputError(f"{p}: no *.json Paper files in this directory",
-                             "run `paperreview parse PDF_DIR -o DIR --format json` first")
-        for f in files:
-            try:
-                obj = json.loads(f.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                yield None, f"{f.name}: not valid JSON ({exc.__class__.__name__})"
-                continue
-            yield _paper(obj, f.name)
-    elif p.is_file():
-        for i, obj in enumerate(read_jsonl(p, skip_bad=True), 1):
-            yield _paper(obj, f"{p.name}:{i}")
-    else:
-        raise InputError(f"{p}: no such file or directory", "pass --papers DIR_OR_JSONL")
-
-
-def _paper(obj: object, where: str) -> tuple[Paper | None, str]:
-    if not isinstance(obj, dict) or "id" not in obj or "sections" not in obj:
-        return None, f"{where}: not a Paper record"
-    try:
-        return Paper.model_validate(obj), where
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(x) for x in first["loc"])
-        return None, f"{where}: invalid Paper ({loc}: {first['msg']})"
+    """Yield ``(paper, where)`` through the one paper loader
+    (:func:`paperreview.parse.science_parse.iter_papers`): a directory of Paper ``*.json`` files
+    (``where`` = the file name) or a Paper JSONL (``where`` = ``path:line``); ``(None, "where:
+    why")`` for an unreadable file or line, numbered as in the file."""
+    is_dir = Path(path).is_dir()
+    for where, item in load_papers(path):
+        if isinstance(item, BadLine):
+            yield None, item.error
+        elif not item.sections and not item.title and not item.abstract and not is_dir:
+            yield None, f"{where}: not a Paper record"
+        else:
+            yield item, Path(where).name if is_dir else where
 
 
 def is_empty(paper: Paper) -> bool:
@@ -62,17 +42,19 @@ def is_empty(paper: Paper) -> bool:
 
 def load_reviews(path: str | Path) -> tuple[dict[str, list[AggregatedReview]], list[dict]]:
     """Aggregated reviews by ``paper_id`` (status ok only), and the rejected lines as
-    ``{"id", "paper_id", "status", "reason"}`` rows."""
+    ``{"id", "paper_id", "status", "reason"}`` rows (with ``where`` = ``path:line`` and ``error``
+    for a line that is not a valid record). ``path`` may be aggregate's output dir."""
     by_paper: dict[str, list[AggregatedReview]] = {}
     rejected: list[dict] = []
-    p = Path(path)
-    for i, obj in enumerate(read_jsonl(p), 1):
-        try:
-            rev = AggregatedReview.model_validate(obj)
-        except ValidationError as exc:
-            loc = ".".join(str(x) for x in exc.errors()[0]["loc"])
+    p = resolve_input(path, ["aggregated.jsonl"], "--reviews",
+                      "pass aggregated.jsonl or the output dir of `paperreview aggregate`")
+    for rev in iter_jsonl(p, AggregatedReview):
+        if isinstance(rev, BadLine):  # named path:line, counted, and the build goes on
+            obj = rev.obj or {}
+            reason = "malformed input line" if rev.obj is None else "invalid review record"
             rejected.append({"id": obj.get("id"), "paper_id": obj.get("paper_id"),
-                             "status": "failed", "reason": f"invalid review line {i} ({loc})"})
+                             "status": "failed", "reason": reason, "where": rev.where,
+                             "error": rev.error})
             continue
         row = {"id": rev.id, "paper_id": rev.paper_id}
         if rev.status != "ok":

@@ -122,8 +122,10 @@ def count_records(path: str | Path, counter: TokenCounter) -> dict[str, list[int
 
 
 def compute_stats(path: str | Path, tokenizer: str, workers: int = 1,
-                  cutoffs: list[int] | None = None, plot: bool = True) -> dict[str, Any]:
-    """Count, summarise and (with ``plot``) draw; writes token_stats.json/.png beside ``path``."""
+                  cutoffs: list[int] | None = None, plot: bool = True,
+                  out_dir: str | Path | None = None) -> dict[str, Any]:
+    """Count, summarise and (with ``plot``) draw; writes token_stats.json/.png to ``out_dir``
+    (default: beside ``path``)."""
     path = Path(path)
     with TokenCounter(tokenizer, workers) as counter:
         fields = count_records(path, counter)
@@ -140,7 +142,8 @@ def compute_stats(path: str | Path, tokenizer: str, workers: int = 1,
              "chat_overhead_tokens": overhead, "total_tokens": int(sum(records)),
              "fields": {k: percentiles(fields[k]) for k in shown},
              "recommended_cutoff": rec, "cutoffs": cutoff_table(records, fixed, cutoffs)}
-    out_dir = path if path.is_dir() else path.parent
+    out_dir = Path(out_dir) if out_dir else (path if path.is_dir() else path.parent)
+    out_dir.mkdir(parents=True, exist_ok=True)
     if plot:
         stats["histogram"] = str(draw_histogram(fields, rec, out_dir / "token_stats.png"))
     atomic_write_json(out_dir / "token_stats.json", stats)

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..io import read_records, record_files
-from ..parse.science_parse import load_paper_json
+from ..io import BadLine, iter_jsonl, resolve_input
+from ..parse.science_parse import iter_papers
 from ..records import GeneratedReview, HumanReview, Paper, Submission
 from ..reviews.join import normalise_title
 from .match import ReviewDoc
@@ -24,11 +24,26 @@ from .match import ReviewDoc
 MIN_REVIEW_CHARS = 40
 
 
+def _records(path: str | Path, model: type, bad: Counter, names: list[str], what: str):
+    """Records of ``model`` from a JSONL (or a stage's output dir holding one of ``names``); a
+    malformed line is counted in ``bad`` as a failed row naming ``path:line``, and the rest go on."""
+    for item in iter_jsonl(resolve_input(path, names, what)):
+        if isinstance(item, BadLine):
+            bad[f"failed row: {item.error}"] += 1
+            continue
+        try:
+            yield model.model_validate(item)
+        except ValueError as exc:  # pydantic's ValidationError
+            bad[f"failed row: {path}: invalid {model.__name__} ({str(exc).splitlines()[0]})"] += 1
+
+
 def load_generated(path: str | Path) -> tuple[list[GeneratedReview], Counter]:
     """Generated reviews with ``status == "ok"``, and offline checklist reviews (``skipped``
-    with ``findings``: their findings are the points); the others are counted by status."""
+    with ``findings``: their findings are the points); the others are counted by status, and a
+    malformed line as a failed row naming ``path:line``."""
     keep, dropped = [], Counter()
-    for g in read_records(path, GeneratedReview):
+    for g in _records(path, GeneratedReview, dropped, ["reviews.jsonl", "generated.jsonl"],
+                      "--generated"):
         if "reviews" in (g.model_extra or {}) and "forum" in (g.model_extra or {}):
             raise InputError(f"{path}: holds submissions (human reviews), not generated reviews",
                              "pass it as --human; --generated takes `paperreview review` output")
@@ -42,8 +57,11 @@ def load_generated(path: str | Path) -> tuple[list[GeneratedReview], Counter]:
     return keep, dropped
 
 
-def load_submissions(path: str | Path) -> list[Submission]:
-    subs = list(read_records(path, Submission))
+def load_submissions(path: str | Path, bad: Counter | None = None) -> list[Submission]:
+    """Submissions from a JSONL or a `paperreview reviews` output dir; malformed lines are
+    counted in ``bad`` (failed rows naming ``path:line``) and left out."""
+    bad = Counter() if bad is None else bad
+    subs = list(_records(path, Submission, bad, ["submissions.jsonl"], "--human"))
     if not subs:
         raise InputError(f"{path}: no submissions", "import reviews with `paperreview reviews`")
     return subs
@@ -113,21 +131,13 @@ def generated_doc(g: GeneratedReview, sub_id: str) -> ReviewDoc:
 def load_papers(path: str | Path) -> tuple[dict[str, Paper], Counter]:
     """Papers keyed by id and file stem: a Paper JSONL, or a dir of ``*.json`` files written by
     `paperreview parse` (PDFs or ``--from-science-parse``) or PeerRead's science-parse output."""
-    p = Path(path)
     bad: Counter = Counter()
     papers: list[Paper] = []
-    if p.is_dir():
-        files = record_files(p)  # without parse_config.json and the like
-        if not files:
-            raise InputError(f"{p}: no *.json files", "point --papers at parsed_pdfs/, a "
-                             "`paperreview parse` output dir or a Paper JSONL")
-        for f in files:
-            try:
-                papers.append(load_paper_json(f))
-            except InputError:
-                bad["unreadable paper file"] += 1
-    else:
-        papers = list(read_records(p, Paper))
+    for _, item in iter_papers(path):  # the one paper loader: bad files/lines named, not fatal
+        if isinstance(item, BadLine):
+            bad[f"unreadable paper ({item.where})"] += 1
+        else:
+            papers.append(item)
     index: dict[str, Paper] = {}
     for paper in papers:
         stem = Path(paper.source).name.split(".")[0] if paper.source else ""

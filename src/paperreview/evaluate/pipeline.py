@@ -39,12 +39,13 @@ from .render import (
 
 def _items(generated: str | Path | None, human: str | Path, limit: int | None
            ) -> tuple[list[PaperItem], Counter]:
-    subs = load_submissions(human)
     skipped: Counter = Counter()
+    subs = load_submissions(human, skipped)
     if generated is None:  # human-vs-human baseline only
         pairs = [(None, s) for s in subs]
     else:
-        gens, skipped = load_generated(generated)
+        gens, bad = load_generated(generated)
+        skipped.update(bad)
         pairs, missing = join(gens, subs)
         skipped.update(missing)
     items = []
@@ -103,7 +104,7 @@ def run_scores(generated: str | Path, human: str | Path, out: str | Path, seed: 
     from .scores import evaluate_scores
 
     gens, skipped = load_generated(generated)
-    pairs, missing = join(gens, load_submissions(human))
+    pairs, missing = join(gens, load_submissions(human, skipped))
     res = evaluate_scores(pairs, seed=seed)
     if not res["scores"]:
         raise InputError("no paper has both a predicted and a human rating",
@@ -119,7 +120,7 @@ def run_decisions(generated: str | Path, human: str | Path, out: str | Path,
     from .decisions import decide
 
     gens, skipped = load_generated(generated)
-    pairs, missing = join(gens, load_submissions(human))
+    pairs, missing = join(gens, load_submissions(human, skipped))
     rows = [(g, s) for g, s in pairs if s.decision is not None]
     skipped["no human decision"] += len(pairs) - len(rows)
     y = [int(s.decision == "accept") for _, s in rows]
@@ -157,7 +158,7 @@ def run_accept_baseline(human: str | Path, papers: str | Path, out: str | Path, 
     from .accept_baseline import accept_baseline
 
     index, bad = load_papers(papers)
-    res = accept_baseline(load_submissions(human), index, folds, seed, model)
+    res = accept_baseline(load_submissions(human, bad), index, folds, seed, model)
     res["skipped"].update(bad)
     res["outputs"] = accept_baseline_report(Path(out), res, print_table=print_table)
     return res
@@ -179,7 +180,7 @@ def run_judge(a: str | Path, b: str | Path, out: str | Path, engine_config: Any,
     gb, skipped_b = load_generated(b)
     by_key = {k: g for g in gb for k in gen_keys(g)}
     index = load_papers(papers)[0] if papers else {}
-    subs = {k: s for s in load_submissions(human) for k in (s.id, s.forum)} if human else {}
+    subs = {k: s for s in load_submissions(human, skipped) for k in (s.id, s.forum)} if human else {}
     pairs = []
     for g in ga:
         other = next((by_key[k] for k in sorted(gen_keys(g)) if k in by_key), None)

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from ..prompting import load_prompt_file, render
 
 
 @dataclass(frozen=True)
@@ -30,19 +31,12 @@ class Prompt:
         return f"{self.name}@{self.version}"
 
     def messages(self, **values: Any) -> list[dict[str, str]]:
-        import jinja2
-
-        env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
         return [{"role": "system", "content": self.system},
-                {"role": "user", "content": env.from_string(self.user).render(**values).strip()}]
+                {"role": "user", "content": render(self.user, **values).strip()}]
 
 
 @cache
 def load_prompt(kind: str) -> Prompt:
     """``kind`` is ``extract``, ``match`` or ``judge``."""
-    import yaml
-
-    text = resources.files("paperreview.prompts").joinpath(f"evaluate/{kind}.yaml").read_text(
-        encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = load_prompt_file(f"evaluate/{kind}.yaml")
     return Prompt(data["name"], str(data["version"]), data["system"], data["user"])

@@ -65,10 +65,6 @@ def hit_rate_report(out: Path, res: dict[str, Any], name: str = "hit_rate",
                         print_table=print_table)
 
 
-# Liang et al. 2023 (GPT-4 matcher, ICLR 2022-2023 reviews): the published reference numbers
-LIANG_ICLR = {"pairwise_generated": 0.3923, "pairwise_human": 0.3525, "any_human": 0.7718}
-
-
 def _liang_note(res: dict[str, Any]) -> str:
     """Which of our numbers compares with Liang et al.'s, said plainly in the report."""
     g, h = res["generated"]["pairwise_hit_rate"], res["human_vs_human"]["pairwise_hit_rate"]

@@ -16,14 +16,30 @@ import sys
 import time
 import uuid
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Any, Protocol
 
 from .jobs import body_for, journal_request, result_from_row
+from .journal import Journal
 from .pricing import cost as price
-from .types import Request, Result
+from .scheduler import Endpoint
+from .types import EngineConfig, Request, Result
 
-if TYPE_CHECKING:
-    from .engine import Engine
+
+class Engine(Protocol):
+    """What the Batch API needs of :class:`paperreview.llm.engine.Engine` (its public side only;
+    declared here so that this module does not import the engine, which imports it)."""
+
+    config: EngineConfig
+    endpoints: list[Endpoint]
+    journal: Journal
+    run_dir: Path
+    backend: Any  # the OpenAI backend: ``client(endpoint)`` gives its openai.OpenAI client
+
+    def job_key(self, request: Request) -> str: ...
+    def mode(self, ep: Endpoint) -> str: ...
+    def judge_answer(self, request: Request, key: str, completion: dict, endpoint: str | None,
+                     calls: int = 1) -> Result | None: ...
 
 MAX_LINES = 50_000              # OpenAI's per-batch request limit
 MAX_BYTES = 190 * 1024 * 1024   # under the 200 MB file limit
@@ -33,7 +49,7 @@ TERMINAL = ("completed", "failed", "expired", "cancelled")
 def export_jobs(engine: Engine, requests: list[Request]) -> list[list[str]]:
     """Batch input lines for the jobs not yet done, chunked under the API limits."""
     ep = engine.endpoints[0]
-    mode = engine._mode(ep)
+    mode = engine.mode(ep)
     chunks: list[list[str]] = [[]]
     size, seen = 0, set()
     for req in requests:
@@ -54,7 +70,7 @@ def export_jobs(engine: Engine, requests: list[Request]) -> list[list[str]]:
 
 def submit(engine: Engine, lines: list[str]) -> str:
     """Upload one chunk and create its batch; returns the batch id."""
-    client = engine.backend._client(engine.endpoints[0])
+    client = engine.backend.client(engine.endpoints[0])
     sub = uuid.uuid4().hex
     path = engine.run_dir / "batches" / f"{sub}.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -83,7 +99,7 @@ def recover(engine: Engine) -> None:
     pending = [b for b in engine.journal.open_batches() if b["batch_id"].startswith("pending:")]
     if not pending:
         return
-    client = engine.backend._client(engine.endpoints[0])
+    client = engine.backend.client(engine.endpoints[0])
     remote = {((b.metadata or {}).get("paperreview_submission")): b
               for b in client.batches.list(limit=100)}
     for b in pending:
@@ -99,7 +115,7 @@ def recover(engine: Engine) -> None:
 
 def poll(engine: Engine, batch_ids: list[str], log=print) -> dict[str, object]:
     """Wait (bounded by ``batch_timeout``) until every batch is in a terminal state."""
-    client = engine.backend._client(engine.endpoints[0])
+    client = engine.backend.client(engine.endpoints[0])
     give_up = time.monotonic() + engine.config.batch_timeout
     done: dict[str, object] = {}
     while True:
@@ -120,9 +136,7 @@ def poll(engine: Engine, batch_ids: list[str], log=print) -> dict[str, object]:
 
 def import_batch(engine: Engine, batch, requests: dict[str, Request]) -> None:
     """Download a finished batch's output/error files into the journal."""
-    from .engine import _JobState
-
-    client = engine.backend._client(engine.endpoints[0])
+    client = engine.backend.client(engine.endpoints[0])
     j, seen = engine.journal, set()
     for file_id in (batch.output_file_id, batch.error_file_id):
         if not file_id:
@@ -143,9 +157,7 @@ def import_batch(engine: Engine, batch, requests: dict[str, Request]) -> None:
                                          batch=True, overrides=engine.config.prices),
                               raw=json.dumps(body, ensure_ascii=False))
                 if req is not None:
-                    state = _JobState([])
-                    state.calls = 1
-                    engine._judge(req, key, state, body, engine.endpoints[0].name, final=True)
+                    engine.judge_answer(req, key, body, engine.endpoints[0].name)
             else:
                 err = json.dumps(item.get("error") or body, ensure_ascii=False)[:2000]
                 j.record_call(key, endpoint=engine.endpoints[0].name, kind="batch",

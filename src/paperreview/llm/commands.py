@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..cli_options import config_option
 from .options import engine_config_from_options, engine_options
 
 
@@ -21,25 +22,31 @@ def llm() -> None:
               help="RESULTS.jsonl, one line per input line, in input order.")
 @click.option("--run-dir", type=click.Path(file_okay=False), default=None,
               help="Journal directory (default: OUTPUT + '.run'). Rerun to resume.")
-@click.option("--progress/--no-progress", default=True, help="Progress bar on stderr.")
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="Progress bar on stderr.")
+@config_option(help="YAML/JSON/TOML file with EngineConfig keys (the same as --engine-config).")
 @engine_options
-def run_cmd(requests_path: str, output: str, run_dir: str | None, progress: bool, **kw) -> None:
+def run_cmd(requests_path: str, output: str, run_dir: str | None, progress: bool,
+            config_file: str | None, **kw) -> None:
     """Run chat-completion jobs from REQUESTS.jsonl (OpenAI Batch API lines or bare bodies).
 
     \b
     Example:
       paperreview llm run jobs.jsonl -o results.jsonl --model gpt-4o-mini --rpm 500 --tpm 200000
     """
-    from ..stage import Summary, timed
+    from ..errors import ConfigError
+    from ..stage import Summary, finish, timed
     from .runner import run_file
 
+    if config_file and kw.get("engine_config"):
+        raise ConfigError("give --config or --engine-config, not both (they take the same keys)")
+    kw["engine_config"] = kw.get("engine_config") or config_file
     cfg = engine_config_from_options(kw, run_dir=run_dir or str(Path(output)) + ".run")
     summary = Summary(stage="llm run")
     with timed(summary):
         run_file(requests_path, output, cfg, summary, progress=progress)
     summary.outputs = {"results": output, "run_dir": cfg.run_dir}
-    summary.write(Path(cfg.run_dir) / "summary.json")
-    summary.print()
+    finish(summary, cfg.run_dir, cfg)  # config.json + summary.json in the run dir; exit 1 on failures
 
 
 @llm.command("stats")

@@ -161,7 +161,7 @@ class Engine:
         fresh = bool(row and row["status"] == "failed")
         self.journal.start_job(key, request.custom_id, request.model or cfg.model,
                                journal_request(request))
-        state = _JobState(list(request.messages))
+        state = JobState(list(request.messages))
         if not fresh:  # answers already paid for (a killed run) are parsed again, not re-bought
             for call in self.journal.answered_calls(key):
                 state.calls += 1
@@ -170,7 +170,7 @@ class Engine:
                     return done
         return self._call_loop(request, key, state)
 
-    def _call_loop(self, request: Request, key: str, state: _JobState) -> Result:
+    def _call_loop(self, request: Request, key: str, state: JobState) -> Result:
         cfg = self.config
         prompt_est = estimate_tokens(request.messages)
         while True:
@@ -182,7 +182,7 @@ class Engine:
                 return self._fail(key, state, "context_length",
                                   f"prompt of ~{prompt_est} tokens exceeds max_context "
                                   f"{ep.max_context} of {ep.name}; shorten the input")
-            mode = self._mode(ep)
+            mode = self.mode(ep)
             body = body_for(request, state.messages, mode, ep.model)
             t = ep.timeouts
             timeouts = Timeouts(t.get("connect_timeout", cfg.connect_timeout),
@@ -214,7 +214,15 @@ class Engine:
             if done:
                 return done
 
-    def _judge(self, request: Request, key: str, state: _JobState, completion: dict,
+    def judge_answer(self, request: Request, key: str, completion: dict, endpoint: str | None,
+                     calls: int = 1) -> Result | None:
+        """Parse an answer that arrived outside the call loop (a Batch API result) and finish its
+        job in the journal; no re-ask (``final``)."""
+        state = JobState([])
+        state.calls = calls
+        return self._judge(request, key, state, completion, endpoint, final=True)
+
+    def _judge(self, request: Request, key: str, state: JobState, completion: dict,
                endpoint: str | None, final: bool = False) -> Result | None:
         """Parse one answer: finish the job, or extend the conversation for a re-ask."""
         content = first_content(completion)
@@ -238,7 +246,7 @@ class Engine:
         state.reasks += 1
         return None
 
-    def _on_error(self, request: Request, key: str, state: _JobState, lease, exc: CallError,
+    def _on_error(self, request: Request, key: str, state: JobState, lease, exc: CallError,
                   mode: str, latency: float) -> Result | None:
         cfg, ep = self.config, lease.endpoint
         msg = scrub(str(exc), self.endpoints)
@@ -267,14 +275,15 @@ class Engine:
         time.sleep(backoff(state.transient - 1, cfg.backoff_base, cfg.backoff_max))
         return None
 
-    def _fail(self, key: str, state: _JobState, reason: str, error: str) -> Result:
+    def _fail(self, key: str, state: JobState, reason: str, error: str) -> Result:
         self.journal.finish(key, status="failed", error=f"{reason}: {error}", reason=reason,
                             attempts=state.calls, endpoint=state.endpoint)
         return result_from_row(self.journal.job(key), None, cached=False)
 
     _mode_lock = threading.Lock()
 
-    def _mode(self, ep: Endpoint) -> str:
+    def mode(self, ep: Endpoint) -> str:
+        """How ``ep`` is asked for structured output: json_schema, json_object or prompt."""
         if not self.backend.supports_response_format:
             return "prompt"
         if ep.json_schema is None or ep.json_schema:
@@ -289,7 +298,9 @@ class Engine:
                 self.config.json_mode = False
 
 
-class _JobState:
+class JobState:
+    """One job's conversation and counters while the engine works on it."""
+
     def __init__(self, messages: list[dict]):
         self.messages = messages
         self.calls = self.reasks = self.transient = self.rate_limited = self.extra_prompt = 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .journal import load_json_field
@@ -88,12 +87,3 @@ def result_from_row(row: dict[str, Any], request: Request | None, *, cached: boo
         response=load_json_field(row.get("response")), error=row.get("error"),
         reason=row.get("reason"), usage=usage, attempts=row.get("attempts") or 0, cached=cached,
         metadata=request.metadata if request else {})
-
-
-def request_from_row(row: dict[str, Any], custom_id: str | None = None) -> Request:
-    data = json.loads(row["request"])
-    return Request(messages=data["messages"], schema=data.get("schema"),
-                   temperature=data.get("temperature"), max_tokens=data.get("max_tokens"),
-                   n=data.get("n", 1), extra=data.get("extra") or {},
-                   prompt_version=data.get("prompt_version", ""), model=data.get("model"),
-                   custom_id=custom_id or row.get("custom_id"))

@@ -4,6 +4,11 @@ Every API answer is committed to ``calls`` *before* it is parsed, so parsing, re
 validation can be redone without paying again. ``jobs`` holds one row per job key with its final
 status; a rerun skips ``ok`` jobs (that is the cache and the resume). Keys are never written:
 endpoints are recorded by name only, and error texts are scrubbed of known keys first.
+
+The schema has a version (``PRAGMA user_version``) and numbered migrations, as simonw/llm does
+it: :data:`MIGRATIONS` ``[n]`` takes a journal from version ``n`` to ``n + 1``, each applied once
+in its own transaction. A journal made before versions existed is version 0; migration 0 creates
+(or keeps) the tables it already has. To change the schema, append a migration; never edit one.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-SCHEMA = """
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS jobs (
   job_key TEXT PRIMARY KEY, custom_id TEXT, status TEXT NOT NULL, model TEXT, request TEXT,
   content TEXT, parsed TEXT, response TEXT, error TEXT, reason TEXT, attempts INTEGER DEFAULT 0,
@@ -33,6 +38,37 @@ CREATE TABLE IF NOT EXISTS batches (
 """
 
 
+#: MIGRATIONS[n] takes a journal from schema version n to n + 1 (SQL run as one script)
+MIGRATIONS: list[str] = [
+    SCHEMA_V1,  # 0 -> 1: the first schema (IF NOT EXISTS: a version-0 journal already has it)
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Bring ``db`` to :data:`SCHEMA_VERSION`; returns the version it had. A journal from a newer
+    paperreview is refused rather than misread."""
+    from ..errors import ConfigError
+
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise ConfigError(f"the journal has schema version {version}, newer than this "
+                          f"paperreview knows ({SCHEMA_VERSION})",
+                          "upgrade paperreview, or use another --run-dir")
+    for n in range(version, SCHEMA_VERSION):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for stmt in (x.strip() for x in MIGRATIONS[n].split(";")):
+                if stmt:
+                    db.execute(stmt)
+            db.execute(f"PRAGMA user_version={n + 1}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return version
+
+
 class Journal:
     """Thread-safe access to one run's journal (one connection, one lock)."""
 
@@ -46,7 +82,7 @@ class Journal:
         self._db.execute("PRAGMA journal_mode=WAL")
         # NORMAL survives a killed process; answers are written with FULL (see record_call)
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        migrate(self._db)
 
     def close(self) -> None:
         with self._lock:

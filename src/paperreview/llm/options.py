@@ -26,14 +26,14 @@ def engine_options(f):
     --local-model, --adapter, --retry-failed and --engine-config to a click command."""
     opts = [
         click.option("--model", default=None,
-                     help="Model name (default: $PAPERREVIEW_MODEL or gpt-4o-mini)."),
+                     help="Model name.  [default: $PAPERREVIEW_MODEL or gpt-4o-mini]"),
         click.option("--base-url", default=None,
                      help="OpenAI-compatible endpoint (default: $PAPERREVIEW_BASE_URL; "
                           "vLLM, llama.cpp server, Ollama, DeepSeek, ...)."),
         click.option("--rpm", type=int, default=None, help="Requests per minute per key."),
         click.option("--tpm", type=int, default=None, help="Tokens per minute per key."),
         click.option("--concurrency", type=int, default=None,
-                     help="Most requests in flight per key (default 16; AIMD below it)."),
+                     help="Most requests in flight per key (AIMD below it).  [default: 16]"),
         click.option("--keys-file", type=click.Path(dir_okay=False), default=None,
                      help="File with one API key per line (a pool; keys never stored)."),
         click.option("--batch-api/--no-batch-api", default=None,
@@ -54,18 +54,27 @@ def engine_options(f):
     return f
 
 
-def engine_config_from_options(options: dict[str, Any], **overrides: Any) -> EngineConfig:
+def engine_config_from_options(options: dict[str, Any], file_data: dict[str, Any] | None = None,
+                               **overrides: Any) -> EngineConfig:
     """Build an :class:`EngineConfig` from :func:`engine_options` kwargs (others are ignored).
 
-    Precedence: defaults (env for model/base URL) -> ``--engine-config`` file -> ``overrides``
-    (what the calling stage sets, e.g. ``run_dir``) -> flags.
+    Precedence: defaults < ``--engine-config`` file < environment (``$PAPERREVIEW_MODEL``,
+    ``$PAPERREVIEW_BASE_URL``, ``$PAPERREVIEW_RUN_DIR``) < ``overrides`` (what the calling stage
+    sets, e.g. ``run_dir``) < flags.
     """
     flags = {k: options.get(k) for k in ENGINE_OPTION_NAMES if k != "engine_config"}
     if flags.get("local_model") or flags.get("adapter"):
         flags["backend"] = "transformers"
     merged = {**{k: v for k, v in overrides.items() if v is not None},
               **{k: v for k, v in flags.items() if v is not None}}
-    cfg = resolve_config(EngineConfig, options.get("engine_config"), merged)
+    # ``file_data``: an ``engine:`` mapping a stage's own --config file holds (the file level)
+    source = options.get("engine_config") or (file_data or None)
+    if options.get("engine_config") and file_data:
+        from ..errors import ConfigError
+
+        raise ConfigError("engine settings given twice: in --engine-config and in the --config "
+                          "file's `engine:` mapping; keep one")
+    cfg = resolve_config(EngineConfig, source, merged)
     if cfg.adapter and not cfg.local_model:  # --adapter alone: serve it on the base it was trained on
         from ..train.artifacts import base_model_of
 

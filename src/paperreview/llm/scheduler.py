@@ -15,6 +15,7 @@ import random
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 _DUR = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
@@ -156,10 +157,16 @@ class Lease:
 class Scheduler:
     """Hands out endpoint leases when limits allow; learns from every outcome."""
 
-    def __init__(self, endpoints: list[Endpoint], cooldown: float = 30.0):
+    def __init__(self, endpoints: list[Endpoint], cooldown: float = 30.0,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], object] | None = None):
+        """``clock`` and ``sleep`` (default: wait on the scheduler's condition) are injectable
+        so tests run on a fake clock instead of asserting wall-clock times."""
         self.endpoints = endpoints
         self.cooldown = cooldown
         self.cond = threading.Condition()
+        self.clock = clock
+        self._sleep = sleep or self.cond.wait
 
     def acquire(self, prompt_est: float, completion: float = 0.0, max_wait: float = 600.0
                 ) -> Lease:
@@ -169,7 +176,7 @@ class Scheduler:
 
         with self.cond:
             while True:
-                now = time.monotonic()
+                now = self.clock()
                 live = [e for e in self.endpoints if not e.dead]
                 if not live:
                     why = "; ".join(f"{e.name}: {e.dead}" for e in self.endpoints)
@@ -189,14 +196,14 @@ class Scheduler:
                         f"no endpoint can take a request for {wait / 60:.0f} more minutes "
                         "(per-day limits or long rate-limit pauses)",
                         "run again later: finished jobs are kept in the journal")
-                self.cond.wait(min(wait, 0.5))
+                self._sleep(min(wait, 0.5))
 
     def release(self, lease: Lease, outcome: str, *, usage: dict | None = None,
                 headers: dict[str, str] | None = None, wait: float | None = None,
                 error: str | None = None) -> None:
         """``outcome``: ok | rate_limit | overload | timeout | server_error | connection |
         malformed | bad_request | auth."""
-        e, now = lease.endpoint, time.monotonic()
+        e, now = lease.endpoint, self.clock()
         with self.cond:
             e.in_flight -= 1
             e.counts[outcome] = e.counts.get(outcome, 0) + 1

@@ -48,9 +48,15 @@ class EndpointConfig(BaseModel):
 class EngineConfig(StageConfig):
     """How to reach a model and how hard to push it. Secrets never live here.
 
-    ``model`` and ``base_url`` default to ``$PAPERREVIEW_MODEL`` / ``$PAPERREVIEW_BASE_URL``; the
-    key comes from ``$<api_key_env>`` (default ``OPENAI_API_KEY``) or ``keys_file``.
+    ``model``, ``base_url`` and ``run_dir`` come from ``$PAPERREVIEW_MODEL``,
+    ``$PAPERREVIEW_BASE_URL`` and ``$PAPERREVIEW_RUN_DIR`` when set: built directly they are the
+    defaults; through :func:`paperreview.config.resolve_config` the precedence is the same as every
+    stage's, defaults < config file < environment < flags. The key comes from ``$<api_key_env>``
+    (default ``OPENAI_API_KEY``) or ``keys_file``.
     """
+
+    env_vars: dict[str, str] = {"model": "PAPERREVIEW_MODEL",  # noqa: RUF012 - a pydantic field
+                                "base_url": "PAPERREVIEW_BASE_URL", "run_dir": "PAPERREVIEW_RUN_DIR"}
 
     backend: Literal["openai", "transformers"] = "openai"
     model: str = Field(default_factory=_env_default("PAPERREVIEW_MODEL", "gpt-4o-mini"))

@@ -11,6 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 
 BODY, BOLD, ITALIC, SANS = "tiro", "tibo", "tiit", "helv"
+
+# kind (as planted) -> HiddenText.reason (as the parser reports it); sample.py re-exports it
+HIDDEN_KINDS = {
+    "white": "background_color",
+    "tiny": "tiny_font",
+    "render3": "invisible_render",
+    "offpage": "outside_page",
+    "covered": "covered",
+}
 BLACK, WHITE, GREY = (0, 0, 0), (1, 1, 1), (0.45, 0.45, 0.45)
 
 
@@ -221,8 +230,6 @@ class Flow:
                                       fontsize=size)
 
     def hidden(self, h: Any) -> None:
-        from .sample import HIDDEN_KINDS
-
         if h.kind == "tiny":
             self.ensure(2)
             x = self.geo.col_x(self.col)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..cli_options import config_option, deprecated_aliases, output_option
 from ..config import resolve_config, save_resolved
 from ..errors import ConfigError
 
@@ -31,24 +32,23 @@ def _to_stdout(path: str, fmt: str, max_pages: int) -> None:
         click.echo(f"warning: hidden text on page {h.page} ({h.reason}): {h.text!r}", err=True)
 
 
+@deprecated_aliases({"--out": "--output"})
 @click.command("parse")
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out_dir", required=True,
-              help="Output directory (one file per paper + parse_log.jsonl); '-' prints one "
-                   "paper to stdout.")
+@output_option("out_dir", help="Output directory (one file per paper + parse_log.jsonl); '-' "
+                               "prints one paper to stdout.")
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown", "tagged"]),
               default=None, help="Output format (default json).")
 @click.option("--workers", type=int, default=None,
-              help="Worker processes (default: number of cores; 0 = in this process).")
+              help="Worker processes (0 = in this process).  [default: number of cores]")
 @click.option("--overwrite", is_flag=True, default=None, help="Re-parse papers already done.")
 @click.option("--max-pages", type=int, default=None,
-              help="Fail PDFs with more pages than this (default 300; 0 = no limit).")
+              help="Fail PDFs with more pages than this (0 = no limit).  [default: 300]")
 @click.option("--timeout", type=float, default=None,
-              help="Seconds per PDF before its worker is stopped (default 300).")
+              help="Seconds per PDF before its worker is stopped.  [default: 300]")
 @click.option("--from-science-parse", "science_dir", type=click.Path(path_type=Path),
               default=None, help="Convert PeerRead parsed_pdfs/*.json in this directory instead.")
-@click.option("--config", "config_file", type=click.Path(path_type=Path), default=None,
-              help="YAML/JSON/TOML file with these settings.")
+@config_option()
 def parse(inputs, out_dir, fmt, workers, overwrite, max_pages, timeout, science_dir,
           config_file) -> None:
     """Parse paper PDFs (files or directories) into structured papers.
@@ -79,7 +79,10 @@ def parse(inputs, out_dir, fmt, workers, overwrite, max_pages, timeout, science_
                       on_row=_echo_row, fn=convert_to_file, suffix=".json")
     else:
         summary = run(inputs, out_dir, config, on_row=_echo_row)
+    # paper files own the plain names here (a paper.pdf named summary.pdf -> summary.json), so
+    # parse's stage files carry a prefix: parse_config.json and parse_summary.json
     save_resolved(config, out_dir, "parse_config.json")
+    summary.write(Path(out_dir) / "parse_summary.json")
     summary.print()
     if summary.failed:
         sys.exit(1)

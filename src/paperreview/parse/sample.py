@@ -21,16 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._layout import Flow, PageGeometry
-
-# kind (as planted) -> HiddenText.reason (as the parser reports it)
-HIDDEN_KINDS = {
-    "white": "background_color",
-    "tiny": "tiny_font",
-    "render3": "invisible_render",
-    "offpage": "outside_page",
-    "covered": "covered",
-}
+from ._layout import HIDDEN_KINDS, Flow, PageGeometry
 
 
 @dataclass

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..io import BadLine, iter_jsonl_where, record_files
 from ..records import Paper, Section
 from .assemble import APPENDIX
 from .headings import split_number
@@ -102,6 +104,36 @@ def _from_science_parse(p: Path, data: bytes, obj: Any) -> Paper:
                   "name": obj.get("name"), "year": meta.get("year"),
                   "emails": meta.get("emails") or []},
     )
+
+
+def iter_papers(path: str | Path, recursive: bool = False
+                ) -> Iterator[tuple[str, Paper | BadLine]]:
+    """The one loader of papers: ``(where, paper)`` from a Paper JSONL (``where`` = ``path:line``),
+    or from a directory of paper files (``paperreview parse`` output, PeerRead ``parsed_pdfs/``;
+    ``where`` = the file) or a directory holding ``papers.jsonl``.
+
+    An unreadable file or line comes as ``(where, BadLine)`` naming it and why, so the caller
+    counts a failed row and goes on; only a missing path raises :class:`InputError`.
+    """
+    p = Path(path)
+    if p.is_dir():
+        files = record_files(p, recursive=recursive)  # without parse_config.json and the like
+        if not files and (p / "papers.jsonl").is_file():
+            p = p / "papers.jsonl"
+        elif not files:
+            raise InputError(f"{p}: no paper *.json files and no papers.jsonl in this directory",
+                             "run `paperreview parse PDF_DIR -o DIR` first, or pass a Paper JSONL")
+        else:
+            for f in files:
+                try:
+                    yield str(f), load_paper_json(f)
+                except InputError as exc:
+                    yield str(f), BadLine(str(f), exc.message)
+            return
+    if not p.is_file():
+        raise InputError(f"{p}: no such file or directory",
+                         "give the output dir of `paperreview parse` or a Paper JSONL")
+    yield from iter_jsonl_where(p, Paper)
 
 
 def science_parse_files(folder: str | Path) -> list[Path]:

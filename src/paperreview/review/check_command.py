@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from ..cli_options import config_defaults_option
 from ..errors import InputError
 from .commands import _fmt, _say
 
@@ -38,8 +39,9 @@ SEVERITIES = ("info", "minor", "major", "critical")
               help="Worker processes for a batch (0 = in this process).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit with status 1 when a finding is at least this severe (for CI).")
+@config_defaults_option()
 def check(papers, output, fmt, venue, camera_ready, rules, list_rules, list_venues, workers,
-          fail_on):
+          fail_on, config_file):
     """Offline checks of paper PDFs (no model): venue rules, anonymity, undefined references,
     hidden text, experiment checklist; findings with evidence.
 

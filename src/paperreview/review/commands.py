@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..cli_options import config_defaults_option
 from ..errors import InputError
 from ..llm.options import engine_config_from_options, engine_options
 from .templates import NAMES
@@ -47,8 +48,9 @@ def _fmt(out: str | None, fmt: str | None) -> str:
 @click.option("--no-checklist-notes", is_flag=True,
               help="Do not show the checklist findings to prompted models.")
 @engine_options
+@config_defaults_option()
 def review(papers, output, fmt, template, ensemble, reflections, max_tokens, temperature,
-           max_context, run_dir, no_checklist_notes, **engine_kw):
+           max_context, run_dir, no_checklist_notes, config_file, **engine_kw):
     """Review paper PDFs (or parsed-paper JSON): an LLM review when a backend is configured, the
     offline checklist analysis always.
 

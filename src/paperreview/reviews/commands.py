@@ -6,17 +6,19 @@ from typing import Any
 
 import click
 
+from ..cli_options import config_option, deprecated_aliases, output_option
 from ..config import resolve_config
-from ..stage import Summary
+from ..stage import Summary, finish
 
-CONFIG = click.option("--config", "config_file", type=click.Path(dir_okay=False),
-                      help="YAML/JSON/TOML file with the same keys as the flags.")
-OUT = click.option("-o", "--out-dir", required=True, type=click.Path(file_okay=False),
-                   help="Output directory (created if missing).")
+CONFIG = config_option()
+OUT = output_option("out_dir", help="Output directory (created if missing).")
+#: old spellings kept for one release
+ALIASES = {"--out-dir": "--output"}
+SUBMISSIONS = click.Path(exists=True)  # a submissions.jsonl or the output dir holding one
 
 
 def _done(summary: Summary) -> None:
-    summary.print()
+    finish(summary)  # summary.json and config.json are already beside the outputs; exit 1 on failures
 
 
 @click.group()
@@ -24,6 +26,7 @@ def reviews() -> None:
     """Fetch, import, filter and join human reviews (writes Submission JSONL)."""
 
 
+@deprecated_aliases(ALIASES)
 @reviews.command()
 @click.option("--venue", required=True, help="OpenReview venue id, e.g. ICLR.cc/2024/Conference.")
 @OUT
@@ -56,6 +59,7 @@ def fetch(config_file: str | None, **flags: Any) -> None:
     _done(fetch_venue(resolve_config(FetchConfig, config_file, flags)))
 
 
+@deprecated_aliases(ALIASES)
 @reviews.command("import-peerread")
 @click.argument("input", type=click.Path(exists=True))
 @OUT
@@ -73,8 +77,10 @@ def import_peerread_cmd(config_file: str | None, **flags: Any) -> None:
     _done(run_import(resolve_config(ImportConfig, config_file, flags)))
 
 
+@deprecated_aliases({**ALIASES, "--min-tokens": "--min-review-tokens",
+                     "--max-tokens": "--max-review-tokens"})
 @reviews.command("filter")
-@click.argument("input", type=click.Path(exists=True, dir_okay=False))
+@click.argument("input", type=SUBMISSIONS)
 @OUT
 @click.option("--drop-author-responses/--keep-author-responses", default=None,
               help="Drop authors' responses.  [default: drop]")
@@ -82,8 +88,10 @@ def import_peerread_cmd(config_file: str | None, **flags: Any) -> None:
               help="Drop public comments.  [default: drop]")
 @click.option("--drop-questions/--keep-questions", default=None,
               help="Drop reviewers' pre-review questions.  [default: drop]")
-@click.option("--min-tokens", type=int, default=None, help="Shortest review kept. [default: 100]")
-@click.option("--max-tokens", type=int, default=None, help="Longest review kept. [default: 2000]")
+@click.option("--min-review-tokens", "min_tokens", type=int, default=None,
+              help="Shortest review kept, in tokens.  [default: 100]")
+@click.option("--max-review-tokens", "max_tokens", type=int, default=None,
+              help="Longest review kept, in tokens.  [default: 2000]")
 @click.option("--max-newline-ratio", type=float, default=None,
               help="Most line breaks per token in a review.  [default: 0.2]")
 @click.option("--drop-contradicting/--keep-contradicting", default=None,
@@ -100,6 +108,9 @@ def import_peerread_cmd(config_file: str | None, **flags: Any) -> None:
 def filter_cmd(config_file: str | None, **flags: Any) -> None:
     """Filter reviews and comments; counts by reason go to OUT_DIR/filter_report.json.
 
+    INPUT is a Submission JSONL or the output dir of `reviews fetch|import-peerread` (its
+    submissions.jsonl). A malformed line is a failed row naming path:line; the rest go on.
+
     \b
     Example: paperreview reviews filter runs/iclr24/submissions.jsonl -o runs/iclr24-filtered
     """
@@ -108,8 +119,9 @@ def filter_cmd(config_file: str | None, **flags: Any) -> None:
     _done(run_filter(resolve_config(FilterConfig, config_file, flags)))
 
 
+@deprecated_aliases(ALIASES)
 @reviews.command()
-@click.argument("submissions", type=click.Path(exists=True, dir_okay=False))
+@click.argument("submissions", type=SUBMISSIONS)
 @click.argument("papers", type=click.Path(exists=True))
 @OUT
 @click.option("--by-title/--no-by-title", default=None,

@@ -30,6 +30,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from pydantic import AliasChoices, Field
+
 from ..config import StageConfig, save_resolved
 from ..io import JsonlWriter, atomic_write_json
 from ..records import Comment, HumanReview, Submission
@@ -44,8 +46,9 @@ class FilterConfig(StageConfig):
     drop_author_responses: bool = True
     drop_public_comments: bool = True
     drop_questions: bool = True  # reviewers' pre-review questions
-    min_tokens: int = 100
-    max_tokens: int = 2000
+    # the review-length filters (flags --min-review-tokens / --max-review-tokens)
+    min_tokens: int = Field(100, validation_alias=AliasChoices("min_tokens", "min_review_tokens"))
+    max_tokens: int = Field(2000, validation_alias=AliasChoices("max_tokens", "max_review_tokens"))
     max_newline_ratio: float = 0.2  # line breaks per token in the reviewer's own text
     drop_contradicting: bool = True
     low_confidence: float = 2.0  # confidence at or below this is "low"
@@ -128,14 +131,13 @@ def run_filter(cfg: FilterConfig) -> Summary:
     out.mkdir(parents=True, exist_ok=True)
     save_resolved(cfg, out)
     summary = Summary(stage="reviews filter")
-    stats: Counter = Counter()
     errors: list[dict[str, str]] = []
     totals = {"reviews": Counter(), "comments": Counter()}
     n_in = {"reviews": 0, "comments": 0}  # in the distinct submissions read
     n_out = {"reviews": 0, "comments": 0}  # written (a dropped paper takes its reviews along)
     ids: set[str] = set()
     with timed(summary), JsonlWriter(out / "submissions.jsonl", mode="w", fsync=False) as w:
-        for sub in progress(iter_submissions(cfg.input, stats, errors), desc="filter"):
+        for sub in progress(iter_submissions(cfg.input, summary, errors), desc="filter"):
             if sub.id in ids:
                 summary.count("skipped", "duplicate submission")
                 continue
@@ -152,8 +154,6 @@ def run_filter(cfg: FilterConfig) -> Summary:
             n_out["reviews"] += len(kept.reviews)
             n_out["comments"] += len(kept.comments)
             summary.count("ok")
-    for reason, n in stats.items():
-        summary.count(reason.split(":")[0], reason.split(": ", 1)[-1], n)
     for k, counter in totals.items():
         summary.merge_reasons(Counter({f"dropped {k[:-1]}: {r}": n for r, n in counter.items()}))
     report = {k: {"in": n_in[k], "kept": n_out[k], "dropped": dict(totals[k].most_common())}

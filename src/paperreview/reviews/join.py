@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from ..config import StageConfig, save_resolved
-from ..errors import InputError
-from ..io import BadLine, JsonlWriter, atomic_write_json, iter_jsonl, record_files
-from ..parse.science_parse import load_paper_json
+from ..io import BadLine, JsonlWriter, atomic_write_json
+from ..parse.science_parse import iter_papers
 from ..records import Paper, Submission
 from ..stage import Summary, progress, timed
 from .jsonl import iter_submissions
@@ -56,31 +55,19 @@ def file_key(source: str) -> str:
 
 
 def load_papers(path: str | Path, stats: Counter, errors: list[dict[str, str]]) -> list[Paper]:
-    """Papers from a dir of JSON files (Paper or science-parse) or a Paper JSONL file; an
-    unreadable item is counted in ``stats`` and described in ``errors``, and the rest go on."""
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file or directory",
-                         "give the output dir of `paperreview parse` or a papers JSONL")
+    """Papers through the one loader (:func:`paperreview.parse.science_parse.iter_papers`: a dir
+    of Paper or science-parse JSON files, searched recursively, or a Paper JSONL); an unreadable
+    item is counted in ``stats`` and described in ``errors``, and the rest go on."""
     out = []
-    if p.is_file():
-        for item in iter_jsonl(p, Paper):
-            if isinstance(item, BadLine) or not item.id:
-                where = item.where if isinstance(item, BadLine) else f"{p}: {item.title!r}"
-                _unreadable(stats, errors, where, item.error if isinstance(item, BadLine)
-                            else "not a Paper record (no 'id')")
-                continue
-            item.metadata.setdefault("file_key", file_key(item.source))
-            out.append(item)
-        return out
-    for f in record_files(p, recursive=True):  # without parse_config.json and the like
-        try:
-            paper = load_paper_json(f)
-        except InputError as exc:
-            _unreadable(stats, errors, str(f), exc.message)
+    jsonl = Path(path).is_file()
+    for where, item in iter_papers(path, recursive=True):
+        if isinstance(item, BadLine) or not item.id:
+            where = item.where if isinstance(item, BadLine) else f"{path}: {item.title!r}"
+            _unreadable(stats, errors, where, item.error if isinstance(item, BadLine)
+                        else "not a Paper record (no 'id')")
             continue
-        paper.metadata.setdefault("file_key", file_key(str(f)))
-        out.append(paper)
+        item.metadata.setdefault("file_key", file_key(item.source if jsonl else where))
+        out.append(item)
     return out
 
 
@@ -154,7 +141,7 @@ def run_join(cfg: JoinConfig) -> Summary:
     out = Path(cfg.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     save_resolved(cfg, out)
-    summary, stats, errors = Summary(stage="reviews join"), Counter(), []
+    summary, errors = Summary(stage="reviews join"), []
     paper_stats: Counter = Counter()
     used: dict[str, str] = {}
     with timed(summary):
@@ -162,7 +149,7 @@ def run_join(cfg: JoinConfig) -> Summary:
         index = _Index(papers)
         with JsonlWriter(out / "submissions.jsonl", mode="w", fsync=False) as subs_w, \
                 JsonlWriter(out / "papers.jsonl", mode="w", fsync=False) as papers_w:
-            for sub in progress(iter_submissions(cfg.submissions, stats, errors), desc="join"):
+            for sub in progress(iter_submissions(cfg.submissions, summary, errors), desc="join"):
                 paper, why = index.match(sub, cfg.by_title)
                 if paper is not None and paper.id in used:
                     paper, why = None, "paper already joined to another submission"
@@ -175,8 +162,6 @@ def run_join(cfg: JoinConfig) -> Summary:
                 papers_w.write(fill(paper, sub))
                 subs_w.write(sub.model_copy(update={"paper_id": paper.id}))
                 summary.count("ok", f"matched by {why}")
-    for reason, n in stats.items():
-        summary.count(reason.split(":")[0], reason.split(": ", 1)[-1], n)
     report: dict[str, Any] = {"joined": summary.ok, "reasons": summary.reasons,
                               "papers": {"loaded": len(papers), **paper_stats},
                               "errors": errors}

@@ -1,6 +1,6 @@
 """``TrainConfig``: every knob of ``paperreview train``, resolved once and saved with the adapter.
 
-Defaults -> ``--config FILE`` (YAML/JSON/TOML) -> flags; unknown keys are rejected.
+Defaults < ``--config FILE`` (YAML/JSON/TOML) < flags; unknown keys are rejected.
 
 >>> cfg = TrainConfig(data="data/sft", base_model="mistralai/Mistral-7B-Instruct-v0.2", output_dir="out")
 >>> cfg.method, cfg.max_length, cfg.lora_target_modules()
@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 
 from ..config import StageConfig
 from ..errors import ConfigError
@@ -34,7 +34,9 @@ class TrainConfig(StageConfig):
     target_modules: list[str] | None = None   # None = every linear layer ("all-linear", as QLoRA)
 
     # context
-    max_length: int = 12288        # = the dataset budget; longer records are reported, never cut
+    # = the dataset budget (`--max-seq-tokens` of `dataset build` and `train fit`); longer records
+    # are reported, never cut. A config file may call it max_length or max_seq_tokens.
+    max_length: int = Field(12288, validation_alias=AliasChoices("max_length", "max_seq_tokens"))
     overlong: Literal["error", "skip"] = "error"
     rope_scaling: Literal["yarn", "linear", "dynamic"] | None = None
     rope_factor: float | None = None          # None = max_length / the model's trained context

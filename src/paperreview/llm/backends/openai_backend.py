@@ -25,7 +25,8 @@ class OpenAIBackend(Backend):
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
 
-    def _client(self, ep: Endpoint):
+    def client(self, ep: Endpoint):
+        """The endpoint's ``openai.OpenAI`` client (made once; the Batch API uses it too)."""
         with self._lock:
             if ep.name not in self._clients:
                 import openai
@@ -44,7 +45,7 @@ class OpenAIBackend(Backend):
     def call(self, ep: Endpoint, body: dict[str, Any], job_key: str, timeouts: Timeouts) -> Answer:
         import openai
 
-        client = self._client(ep)
+        client = self.client(ep)
         stream = self.stream
         read = timeouts.silence if stream else timeouts.deadline
         timeout = openai.Timeout(read, connect=timeouts.connect, write=timeouts.connect,
