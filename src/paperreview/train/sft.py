@@ -276,7 +276,6 @@ def _write_info(cfg: TrainConfig, prep: Prepared, trainer, metrics: dict, resume
     atomic_write_json(out / "training_info.json", info)
 
 
-<<<<<<< HEAD
 def checkpointing_kwargs(enabled: bool) -> dict[str, bool]:
     """The trainer argument for gradient checkpointing under this transformers version: newer
     releases call it ``activation_checkpointing``, older ones (5.17 and before, 4.x)
@@ -289,10 +288,10 @@ def checkpointing_kwargs(enabled: bool) -> dict[str, bool]:
     name = "activation_checkpointing" if "activation_checkpointing" in params else (
         "gradient_checkpointing")
     return {name: enabled}
-=======
+
+
 def _rank0() -> bool:
     """True in a single process and in rank 0 of several (only it writes the outputs)."""
     import os
 
     return os.environ.get("RANK", "0") == "0"
->>>>>>> lead19
