@@ -21,7 +21,7 @@ $(VENV)/.core: pyproject.toml | $(BIN)/python
 # everything the tests exercise: torch (pinned CPU wheel), hf/train/embed extras, dev tools
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q $(TORCH)
-	$(BIN)/pip install -q -e '.[train,embed,dev]' $(TORCH)
+	$(BIN)/pip install -q -e '.[train,embed,dev,scale]' $(TORCH)
 	touch $(VENV)/.core $@
 
 venv: $(VENV)/.core

@@ -10,6 +10,7 @@ import click
 from ..cli_options import config_option, deprecated_aliases, output_option
 from ..config import resolve_config, save_resolved
 from ..errors import ConfigError
+from ..executors.options import executor_options
 
 
 def _echo_row(row: dict) -> None:
@@ -34,7 +35,7 @@ def _to_stdout(path: str, fmt: str, max_pages: int) -> None:
 
 @deprecated_aliases({"--out": "--output"})
 @click.command("parse")
-@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, type=click.Path())  # str: fsspec URLs (s3://...) stay intact
 @output_option("out_dir", help="Output directory (one file per paper + parse_log.jsonl); '-' "
                                "prints one paper to stdout.")
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown", "tagged"]),
@@ -48,15 +49,19 @@ def _to_stdout(path: str, fmt: str, max_pages: int) -> None:
               help="Seconds per PDF before its worker is stopped.  [default: 300]")
 @click.option("--from-science-parse", "science_dir", type=click.Path(path_type=Path),
               default=None, help="Convert PeerRead parsed_pdfs/*.json in this directory instead.")
+@executor_options
 @config_option()
 def parse(inputs, out_dir, fmt, workers, overwrite, max_pages, timeout, science_dir,
-          config_file) -> None:
+          executor, ray_address, config_file) -> None:
     """Parse paper PDFs (files or directories) into structured papers.
 
     \b
     Writes OUT/<pdf stem>.json (.md, .txt) per paper and appends one row per input to
     OUT/parse_log.jsonl (status, pages, seconds, error). Exit code 1 when any input failed.
     Example: paperreview parse papers/ -o parsed/ --format tagged
+    \b
+    Inputs and -o may be fsspec URLs (s3://, gs://, file://); with --executor ray (or any URL)
+    the work is sharded with completion markers in OUT/_shards (docs/scale.md).
     """
     from .batch import ParseConfig, run
 
@@ -77,6 +82,15 @@ def parse(inputs, out_dir, fmt, workers, overwrite, max_pages, timeout, science_
         files = science_parse_files(science_dir)
         summary = run(files, out_dir, config.model_copy(update={"workers": 0}),
                       on_row=_echo_row, fn=convert_to_file, suffix=".json")
+    elif executor == "ray" or ray_address or any("://" in str(p) for p in (*inputs, out_dir)):
+        from ..executors import parse as sharded
+        from ..executors.options import make_executor
+
+        ex = make_executor(executor, ray_address, config.workers, config.timeout * 16)
+        summary = sharded.run(inputs, out_dir, config, ex, on_row=_echo_row)
+        sharded.write_stage_files(out_dir, config, summary)
+        summary.print()
+        sys.exit(1 if summary.failed else 0)
     else:
         summary = run(inputs, out_dir, config, on_row=_echo_row)
     # paper files own the plain names here (a paper.pdf named summary.pdf -> summary.json), so
