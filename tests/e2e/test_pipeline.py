@@ -233,11 +233,12 @@ def _run_chain(c: Chain, w: Path, tiny: Path) -> None:
                         "--no-gradient-checkpointing", "--logging-steps", "1"])
         c.run("review_local", ["review", str(w / "pdfs/paper2.pdf"), "--local-model", str(tiny),
                                "--adapter", str(w / "adapter"), "--template", "four-aspect",
-                               "--max-tokens", "24", "--run-dir", str(w / "llm_local"),
+                               "--method", "zero-shot", "--max-new-tokens", "24", "--run-dir", str(w / "llm_local"),
                                "-o", str(w / "local/review.json")])
 
         srv.responder = review_responder
         api = ["review", *sorted(str(p) for p in (w / "pdfs").glob("*.pdf")), "-t", "neurips",
+               "--method", "zero-shot",
                "--base-url", srv.base_url, "--model", "fake-model",
                "--run-dir", str(w / "llm_api"), "-o", str(w / "gen.jsonl")]
         before = sum(srv.count_by_key.values())

@@ -250,3 +250,396 @@ if __name__ == "__main__":
         truth = write_layout(out / f"{layout}.pdf", layout)
         (out / f"{layout}.truth.json").write_text(json.dumps(truth, indent=1), encoding="utf-8")
     print(f"wrote {len(LAYOUTS)} papers to {out}")
+
+
+# --------------------------------------------------------------------------------------------
+# Defect classes seen on unseen real papers (issue 18): one small generated paper each, with what
+# the parser must get right. ``write_defect(path, name)`` draws one and returns its expectations.
+
+SENT = ("The estimator converges to the true parameters as the number of samples grows, and "
+        "its error decreases at the rate predicted by the analysis in the previous section. ")
+
+
+class _Pages:
+    """Free placement of text on letter pages (for layouts the flowing writer cannot draw)."""
+
+    def __init__(self) -> None:
+        self.doc = pymupdf.open()
+        self.page = self.doc.new_page(width=W, height=H)
+
+    def new(self) -> None:
+        self.page = self.doc.new_page(width=W, height=H)
+
+    def text(self, x: float, y: float, text: str, font: str = "tiro", size: float = 10.0) -> float:
+        """Put ``text`` with its top at ``y``; return the x after it."""
+        self.page.insert_text((x, y + size), text, fontname=font, fontsize=size)
+        return x + _width(text, font, size)
+
+    def para(self, x: float, y: float, width: float, text: str, size: float = 10.0,
+             font: str = "tiro", lead: float = 1.22) -> float:
+        """A wrapped paragraph; returns the y below it."""
+        for line in _wrap(text, font, size, width):
+            self.text(x, y, line, font, size)
+            y += size * lead
+        return y
+
+    def centre(self, y: float, text: str, font: str = "tibo", size: float = 10.0,
+               x0: float = 72.0, x1: float = W - 72.0) -> None:
+        self.text(x0 + (x1 - x0 - _width(text, font, size)) / 2, y, text, font, size)
+
+    def save(self, path: str | Path) -> None:
+        self.doc.save(str(path))
+
+
+def _defect_wrapfigure(d: _Pages) -> dict:
+    """A figure inside the text column (wrapfigure): tick labels, a legend and the caption sit
+    beside the lines of a paragraph; a footnote at the foot of the page."""
+    d.centre(72, "Estimation With Figures Beside the Text", size=16)
+    y = d.para(72, 140, 468, "Abstract " + ABSTRACT)
+    d.text(72, y + 12, "1 Introduction", "tibo", 12)
+    y = d.para(72, y + 34, 468, SENT + SENT)
+    para = SENT * 3 + "This sentence ends the wrapped paragraph."
+    top = y + 6
+    y_text = d.para(72, top, 280, para)
+    d.page.draw_rect(pymupdf.Rect(372, top, 540, top + 80), color=(0, 0, 0))
+    for k, tick in enumerate(("0.0", "0.5", "1.0")):  # y-axis ticks, a legend, an axis label
+        d.text(362, top + 4 + 30 * k, tick, "helv", 6)
+    d.text(470, top + 6, "Ours", "helv", 6)
+    d.text(470, top + 14, "Baseline", "helv", 6)
+    d.text(430, top + 82, "Sample size", "helv", 6)
+    cap = "Error of the estimator for growing sample sizes and two noise levels."
+    d.para(372, top + 96, 168, "Figure 1: " + cap, size=9)
+    after = "After the figure the text runs across the full width again and closes the section."
+    y = d.para(72, max(y_text, top + 140) + 6, 468, after)
+    d.text(72, y + 12, "2 Method", "tibo", 12)
+    d.para(72, y + 34, 468, SENT + "We use the public split.")
+    d.page.draw_line((72, 690), (180, 690))
+    d.text(72, 694, "1 The code is released under an open licence.", size=8)
+    return {"title": "Estimation With Figures Beside the Text", "captions": [cap],
+            "headings": ["Introduction", "Method"], "paragraph": para, "after": after,
+            "not_in_body": ["Baseline", "Sample size", "open licence"]}
+
+
+def _defect_column_float(d: _Pages) -> dict:
+    """Two columns: a sentence runs from the foot of the left column, past a footnote and a
+    table with a bold header row at the top of the right column, into the right column."""
+    d.centre(72, "Tables at the Top of a Column", size=16)
+    d.centre(100, "Abstract", size=11)
+    y = d.para(72, 118, 468, ABSTRACT)
+    d.text(72, y + 10, "1 Introduction", "tibo", 12)
+    y = top = y + 30
+    col = 228
+    while y < 640:  # the left column fills up with running text
+        y = d.para(72, y, col, SENT) + 4
+    running = "This sentence starts at the foot of the left column and it continues in the " \
+              "right column after the table that the layout placed at the top of that column."
+    lines = _wrap(running, "tiro", 10, col)
+    d.text(72, y, lines[0])
+    d.page.draw_line((72, 700), (140, 700))
+    d.text(72, 704, "1 We use the public split of the data.", size=8)
+    x = 312
+    for r, row in enumerate([("Model", "Accuracy", "Params"), ("Ours", "91.2", "7B"),
+                             ("Baseline", "88.0", "13B")]):
+        for c, cell in enumerate(row):
+            d.text(x + 10 + 70 * c, top + 14 * r, cell, "tibo" if r == 0 else "tiro", 10)
+    cap = "Accuracy and size of the models on the test split."
+    y = d.para(x, top + 52, col, "Table 1: " + cap, size=9) + 10
+    y = d.para(x, y, col, " ".join(lines[1:]))
+    d.para(x, y + 4, col, SENT)
+    return {"title": "Tables at the Top of a Column", "captions": [cap],
+            "headings": ["Introduction"], "paragraph": running,
+            "not_in_body": ["public split"],
+            "table_paragraph": "Model Accuracy Params Ours 91.2 7B Baseline 88.0 13B"}
+
+
+def _defect_title(d: _Pages, caps: bool = False) -> dict:
+    """Title lines a fraction of a point apart in size, with a subtitle; or an all-caps title
+    hyphenated at the line break."""
+    if caps:
+        d.centre(72, "ROBUST DE-", size=17)
+        d.centre(94, "NOISING OF LATENT STRUCTURE", size=17)
+        title = "ROBUST DENOISING OF LATENT STRUCTURE"
+    else:
+        d.centre(72, "Robust Estimation of Latent Structure:", size=17.2)
+        d.centre(94, "Theory and Practice", size=17.9)
+        d.centre(118, "A Study of Noisy Observations", "tibo", 14.4)
+        title = "Robust Estimation of Latent Structure: Theory and Practice " \
+                "A Study of Noisy Observations"
+    d.centre(150, "Alice Martin", "tiro", 11)
+    d.centre(190, "Abstract", size=11)
+    y = d.para(100, 208, 412, ABSTRACT)
+    d.text(72, y + 10, "1 Introduction", "tibo", 12)
+    d.para(72, y + 30, 468, SENT * 3)
+    return {"title": title, "headings": ["Introduction"]}
+
+
+def _defect_authors(d: _Pages, blocks: bool = False) -> dict:
+    """Authors with affiliation marks, an address, e-mails; or side-by-side author blocks."""
+    d.centre(72, "Robust Estimation of Latent Structure", size=16)
+    people = [("Alice Martin", "University of Somewhere, London NW1 2AB", "alice@some.edu"),
+              ("Bob Chen", "Institute of Things, Paris", "bob.chen@things.fr"),
+              ("Carol Diaz", "University of Somewhere, London NW1 2AB", "carol@some.edu")]
+    if blocks:  # ICML/NeurIPS-like: one block per author, side by side
+        for k, (name, aff, mail) in enumerate(people):
+            x0 = 72 + 156 * k
+            d.centre(106 + (k == 1) * 0.6, name, "tibo", 11, x0, x0 + 156)
+            d.centre(122, aff.split(",")[0], "tiro", 9, x0, x0 + 156)
+            d.centre(134, aff.split(",", 1)[1].strip(), "tiro", 9, x0, x0 + 156)
+            d.centre(146, mail, "cour", 8, x0, x0 + 156)
+    else:
+        x = 150.0
+        for k, (name, mark) in enumerate((("Alice Martin", "1"), ("Bob Chen", "2"),
+                                          ("Carol Diaz", "1"))):
+            x = d.text(x, 106, name, "tiro", 11)
+            d.page.insert_text((x, 110), mark, fontname="tiro", fontsize=7)
+            x = d.text(x + 4, 106, ", " if k < 2 else "", "tiro", 11) + 2
+        d.centre(124, "1University of Somewhere, London NW1 2AB", "tiit", 9)
+        d.centre(136, "2Institute of Things, Paris", "tiit", 9)
+        d.centre(148, "{alice, carol}@some.edu, bob.chen@things.fr", "cour", 8)
+    d.centre(180, "Abstract", size=11)
+    y = d.para(100, 198, 412, ABSTRACT)
+    d.text(72, y + 10, "1 Introduction", "tibo", 12)
+    d.para(72, y + 30, 468, SENT * 3)
+    return {"authors": [(n, [a], [m]) for n, a, m in people]}
+
+
+def _defect_abstract(d: _Pages) -> dict:
+    """A two-paragraph abstract whose second paragraph runs on into the right column."""
+    d.centre(72, "Abstracts in More Than One Paragraph", size=16)
+    d.centre(110, "Abstract", "tibo", 11, 72, 300)
+    first = ABSTRACT
+    second = ("In a second paragraph we describe the experiments. " + SENT * 11
+              + "The last sentence of the abstract ends here.")
+    y = d.para(82, 128, 208, first)
+    lines = _wrap(second, "tiro", 10, 208)
+    y += 6
+    k = 0
+    while y < 690 and k < len(lines):
+        d.text(82, y, lines[k])
+        y, k = y + 12.2, k + 1
+    d.page.draw_line((82, 706), (150, 706))
+    d.text(82, 710, "1 University of Somewhere, London", size=8)
+    d.text(82, 720, "2 Institute of Things, Paris", size=8)
+    y = d.para(322, 110, 208, " ".join(lines[k:])) + 10
+    d.text(312, y, "1 Introduction", "tibo", 12)
+    d.para(312, y + 20, 228, SENT * 2)
+    return {"abstract": first + " " + second, "headings": ["Introduction"]}
+
+
+def _defect_revtex_abstract(d: _Pages) -> dict:
+    """REVTeX: an unlabelled abstract across the page over two-column text; one of its lines
+    justified with a wide space at the page's middle (it must not be cut into two columns)."""
+    d.centre(72, "Atomic Potentials for Carbon Chains", size=14)
+    d.centre(92, "Alice Martin and Bob Chen", "tiro", 10)
+    lines = _wrap(ABSTRACT + " " + SENT, "tiro", 10, 396)
+    y = 120
+    for k, line in enumerate(lines):
+        if k == 2:  # "... first half." + wide space + "Second half ..."
+            words = line.split()
+            half = len(words) // 2
+            d.text(108, y, " ".join(words[:half]))
+            right = " ".join(words[half:])
+            d.text(504 - _width(right, "tiro", 10), y, right)
+        else:
+            d.text(108, y, line)
+        y += 12
+    d.text(72, y + 20, "I. INTRODUCTION", "tibo", 9)
+    for col in (72, 312):
+        yy = y + 40
+        while yy < 700:
+            yy = d.para(col, yy, 228, SENT) + 4
+    return {"abstract": ABSTRACT + " " + SENT}
+
+
+def _defect_thesis(d: _Pages, plain: bool = False) -> dict:
+    """A thesis: title page, a later abstract page, running chapter heads in a large top
+    margin, chapter openings with "Chapter N" above the title. ``plain``: everything in the
+    body font (some university styles): capitals, centring and numbers mark the headings."""
+    if plain:
+        return _thesis_plain(d)
+    d.centre(200, "Learning Latent Structure", "tibo", 24.9)
+    d.centre(240, "from Noisy Observations", "tibo", 24.9)
+    d.centre(320, "A thesis submitted for the degree of", "tiro", 12)
+    d.centre(338, "Doctor of Philosophy", "tiro", 12)
+    d.centre(400, "Alice Martin", "tiro", 14)
+    d.new()  # a table of contents naming the abstract, then front matter: the abstract is late
+    d.centre(120, "Contents", "tibo", 20)
+    d.text(90, 170, "Abstract", "tiro", 12)
+    d.text(200, 170, ". . . . . . . . . . . . . . . . . . . . . . . . . . .", "tiro", 12)
+    d.text(500, 170, "11", "tiro", 12)
+    for what in ("Declaration", "Dedication", "Acknowledgements", "Preface", "Publications",
+                 "Notation", "Glossary", "Funding"):
+        d.new()
+        d.centre(120, what, "tibo", 20)
+        d.para(90, 170, 432, SENT, size=12, lead=1.5)
+    d.new()
+    d.centre(120, "Abstract", "tibo", 20)
+    abstract = ABSTRACT + " " + SENT
+    d.para(90, 170, 432, abstract, size=12, lead=1.5)
+    heads = []
+    for n, (chapter, sections) in enumerate([("Introduction", ["Motivation", "Outline",
+                                                               "Contributions"]),
+                                             ("Background", ["Prior Work", "Notation",
+                                                             "Data Sets"])], 1):
+        d.new()
+        d.text(90, 140, f"Chapter {n}", "tibo", 20.7)
+        d.text(90, 180, chapter, "tibo", 24.9)
+        heads.append((0, chapter))
+        y = d.para(90, 240, 432, SENT * 3, size=12, lead=1.5)
+        for k, sec in enumerate(sections, 1):
+            if y > 560:
+                d.new()
+                d.text(90, 108, f"CHAPTER {n}. {chapter.upper()}", "tiit", 12)
+                d.text(510, 108, str(d.page.number + 1), "tiro", 12)
+                y = 160
+            d.text(90, y + 14, f"{n}.{k} {sec}", "tibo", 14.4)
+            heads.append((1, sec))
+            y = d.para(90, y + 44, 432, SENT * 4, size=12, lead=1.5) + 10
+    return {"title": "Learning Latent Structure from Noisy Observations", "abstract": abstract,
+            "sections": heads}
+
+
+def _thesis_plain(d: _Pages) -> dict:
+    d.centre(150, "LEARNING LATENT STRUCTURE FROM", "tiro", 12)
+    d.centre(170, "NOISY OBSERVATIONS", "tiro", 12)
+    d.centre(220, "Alice Martin, B.S., M.S.", "tiro", 12)
+    d.centre(300, "Dissertation Prepared for the Degree of", "tiro", 12)
+    d.centre(320, "DOCTOR OF PHILOSOPHY", "tiro", 12)
+    heads = []
+    for n, (chapter, sections) in enumerate([("INTRODUCTION", ["Light and Sound", "Outline"]),
+                                             ("REDIRECTION OF SOUND IN A FLUID CHANNEL WITH",
+                                              ["Prior Work", "Notation"])], 1):
+        d.new()
+        d.centre(72, f"CHAPTER {n}", "tiro", 12)
+        d.centre(100, chapter, "tiro", 12)
+        title = chapter
+        if n == 2:
+            d.centre(118, "ELASTIC WALLS", "tiro", 12)
+            title += " ELASTIC WALLS"
+        heads.append((0, title))
+        y = 150
+        for k, sec in enumerate(sections, 1):
+            if y > 520:
+                d.new()
+                d.text(90, 95, f"CHAPTER {n}. {chapter.split()[0]}", "tiro", 12)
+                d.text(510, 95, str(d.page.number + 1), "tiro", 12)
+                y = 150
+            d.text(72, y + 10, f"{n}.{k}. {sec}", "tiro", 12)
+            heads.append((1, sec))
+            y = d.para(72, y + 38, 468, SENT * 5, size=12, lead=1.9) + 10
+    return {"title": "LEARNING LATENT STRUCTURE FROM NOISY OBSERVATIONS", "sections": heads}
+
+
+def _defect_plain_subsections(d: _Pages) -> dict:
+    """Subsection headings in the body size, not bold, in sentence case (Type 3 fonts hide
+    their weight): a multi-level number, another font, space above and below."""
+    d.centre(72, "Headings Without Weight", size=16)
+    d.centre(100, "Abstract", size=11)
+    y = d.para(100, 118, 412, ABSTRACT)
+    d.text(72, y + 10, "1 Background", "tibo", 12)
+    y = d.para(72, y + 30, 468, SENT)
+    heads = [(1, "Background")]
+    for k, sub in enumerate(("Agent leakage surfaces", "The control-plane privacy paradox"), 1):
+        d.text(72, y + 12, f"1.{k} {sub}", "helv", 10)
+        heads.append((2, sub))
+        y = d.para(72, y + 32, 468, SENT * 2)
+    return {"sections": heads}
+
+
+def _defect_formula_digits(d: _Pages) -> dict:
+    """No line numbers, but a table whose first column counts 1, 2, 3... at the left edge."""
+    d.centre(72, "Ranked Models Without Line Numbers", size=16)
+    d.centre(100, "Abstract", size=11)
+    y = d.para(100, 118, 412, ABSTRACT)
+    d.text(72, y + 10, "1 Results", "tibo", 12)
+    y = d.para(72, y + 30, 468, SENT * 2) + 8
+    rows = []
+    for k in range(1, 10):
+        d.text(90, y, str(k))
+        d.text(130, y, f"Model {chr(64 + k)} reaches a score of {90 - k}.5 on the test data")
+        rows.append(f"{k} Model {chr(64 + k)}")
+        y += 12.2
+    d.para(72, y + 8, 468, SENT)
+    return {"kept": rows}
+
+
+def _defect_references(d: _Pages, heading: bool = True, small: bool = False) -> dict:
+    """References followed by a page of figures; or a numbered list with no heading; or
+    (``small``) an unheaded "[1]" list set small at the foot of the page, like footnotes."""
+    d.centre(72, "Figures After the References", size=16)
+    d.centre(100, "Abstract", size=11)
+    y = d.para(100, 118, 412, ABSTRACT)
+    d.text(72, y + 10, "1 Introduction", "tibo", 12)
+    y = d.para(72, y + 30, 468, SENT * 4) + 10
+    if heading:
+        d.text(72, y, "References", "tibo", 12)
+        y += 20
+    refs = [f"{f'[{k}]' if small else f'{k}.'} {a} ({yr}). {t}. Journal of Things, "
+            f"{k + 3}:{10 * k + 1}." for k, (a, yr, t) in enumerate(REFS, 1)]
+    if small:  # on a later page, under the text, labels set smaller than the entries
+        d.new()
+        y = d.para(72, 72, 468, SENT * 22) + 20
+        for k, ref in enumerate(refs, 1):
+            label = f"[{k}]"
+            d.text(72, y + 1, label, size=6)
+            y = d.para(72 + _width(label, "tiro", 6) + 3, y, 440, ref.split(" ", 1)[1],
+                       size=8) + 2
+    for ref in refs if not small else []:
+        y = d.para(72, y, 468, ref, size=9) + 2
+    d.new()
+    d.page.draw_rect(pymupdf.Rect(150, 100, 460, 300), color=(0, 0, 0))
+    for k, tick in enumerate(("0", "20", "40", "60")):
+        d.text(140 + 100 * k, 304, tick, "helv", 7)
+    caps = ["Training loss of every model over sixty epochs of training.",
+            "Test accuracy of every model over sixty epochs of training."]
+    d.para(72, 330, 468, "Figure 5: " + caps[0], size=9)
+    d.page.draw_rect(pymupdf.Rect(150, 380, 460, 580), color=(0, 0, 0))
+    d.para(72, 600, 468, "Figure 6: " + caps[1], size=9)
+    return {"n_references": len(refs), "captions": caps}
+
+
+def _defect_captions(d: _Pages) -> dict:
+    """REVTeX captions ("FIG. 1.") set in the body font right under a figure, and a body
+    sentence opening "Figure 8.5 depicts" that is no caption."""
+    d.centre(72, "Captions That Look Like Text", size=16)
+    y = d.para(100, 110, 412, ABSTRACT)
+    d.text(250, y + 10, "I. INTRODUCTION", "tiro", 10)
+    y = d.para(72, y + 30, 468, SENT * 2) + 4
+    d.page.draw_rect(pymupdf.Rect(200, y, 400, y + 90), color=(0, 0, 0))
+    y += 96
+    cap = "Scaling of the error with the number of samples; the dashed line is the theory."
+    y = d.para(72, y, 468, "FIG. 1. " + cap) + 12
+    body = "Figure 8.5 depicts the same scaling for the larger data set, where the error " \
+           "falls faster than the theory predicts."
+    y = d.para(72, y, 468, body)
+    d.para(72, y, 468, SENT)
+    return {"captions": [cap], "body": body}
+
+
+DEFECTS = {
+    "wrapfigure": _defect_wrapfigure,
+    "column_float": _defect_column_float,
+    "title_sizes_subtitle": _defect_title,
+    "title_caps_hyphen": lambda d: _defect_title(d, caps=True),
+    "authors_marks": _defect_authors,
+    "authors_blocks": lambda d: _defect_authors(d, blocks=True),
+    "abstract_two_paragraphs_two_columns": _defect_abstract,
+    "abstract_revtex_split_line": _defect_revtex_abstract,
+    "thesis": _defect_thesis,
+    "thesis_body_font": lambda d: _defect_thesis(d, plain=True),
+    "table_counting_column": _defect_formula_digits,
+    "subsections_without_weight": _defect_plain_subsections,
+    "references_then_figures": _defect_references,
+    "references_no_heading": lambda d: _defect_references(d, heading=False),
+    "references_small_no_heading": lambda d: _defect_references(d, heading=False, small=True),
+    "captions_revtex_and_body": _defect_captions,
+}
+
+
+def write_defect(path: str | Path, name: str) -> dict:
+    """Draw the paper for defect class ``name`` (a key of :data:`DEFECTS`); return what the
+    parser must find in it."""
+    d = _Pages()
+    expect = DEFECTS[name](d)
+    d.save(path)
+    return expect

@@ -73,7 +73,7 @@ def test_review_with_openai_backend(sample_pdf, tmp_path, capsys):
         srv.responder = lambda body: neurips_answer(3, "reject", table="Table 4")
         out = tmp_path / "review.json"
         code, _, err = run_cli(["review", sample_pdf, "--base-url", srv.base_url, "--model", "m",
-                                "-t", "neurips", "-o", out, "--run-dir", tmp_path / "llm"], capsys)
+                                "-t", "neurips", "--method", "zero-shot", "-o", out, "--run-dir", tmp_path / "llm"], capsys)
     assert code == 0, err
     rec = json.loads(out.read_text())
     assert rec["status"] == "ok" and rec["review"]["overall"] == 3 and rec["decision"] == "reject"

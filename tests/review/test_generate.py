@@ -44,7 +44,7 @@ def config(srv, tmp_path, **kw):
 
 
 def test_no_backend_gives_offline_analysis_only():
-    rec = review_paper(papers.paper("no-ablation"), EngineConfig(), ReviewOptions())
+    rec = review_paper(papers.paper("no-ablation"), EngineConfig(), ReviewOptions(method="zero-shot"))
     assert rec.status == "skipped" and rec.review is None
     assert [f.rule for f in rec.findings] == ["no-ablation"]
     md = to_markdown(rec)
@@ -55,7 +55,7 @@ def test_neurips_review_is_validated_grounded_and_hidden_text_left_out(server, t
     server.answer = lambda body: neurips_answer(6, "accept", table="Table 7")
     paper = papers.paper("hidden-text").model_copy(deep=True)
     paper.sections[0].text += " " + INJECTION  # even if a parser leaked it into the body
-    rec = review_paper(paper, config(server, tmp_path), ReviewOptions(template="neurips"))
+    rec = review_paper(paper, config(server, tmp_path), ReviewOptions(method="zero-shot", template="neurips"))
     assert rec.status == "ok", rec.error
     assert rec.review["overall"] == 6 and rec.rating == 6 and rec.decision == "accept"
     prompt = json.dumps(server.seen[0]["messages"])
@@ -79,7 +79,7 @@ def test_ensemble_sends_separate_requests_and_averages_scores(server, tmp_path):
 
     server.answer = answer
     rec = review_paper(papers.paper(), config(server, tmp_path),
-                       ReviewOptions(template="neurips", ensemble=3))
+                       ReviewOptions(method="zero-shot", template="neurips", ensemble=3))
     assert rec.status == "ok", rec.error
     assert all(b.get("n", 1) == 1 for b in server.seen)
     assert len(server.seen) == 4  # 3 members + 1 meta-review
@@ -92,7 +92,7 @@ def test_reflection_round_mentions_invented_references(server, tmp_path):
     server.answer = lambda body: neurips_answer(
         5, "reject", table="Table 1" if len(body["messages"]) > 2 else "Table 9")
     rec = review_paper(papers.paper(), config(server, tmp_path),
-                       ReviewOptions(template="neurips", reflections=1))
+                       ReviewOptions(method="zero-shot", template="neurips", reflections=1))
     assert rec.status == "ok" and rec.metadata["reflections"] == 1
     critique = server.seen[-1]["messages"][-1]["content"]
     assert "Table 9" in critique and server.seen[-1]["messages"][-2]["role"] == "assistant"
@@ -102,7 +102,7 @@ def test_reflection_round_mentions_invented_references(server, tmp_path):
 def test_schema_failure_keeps_offline_analysis_and_says_what_failed(server, tmp_path):
     server.answer = lambda body: '{"summary": "only a summary"}'
     rec = review_paper(papers.paper("no-limitations"), config(server, tmp_path, max_reasks=0),
-                       ReviewOptions(template="neurips"))
+                       ReviewOptions(method="zero-shot", template="neurips"))
     assert rec.status == "failed" and "strengths" in rec.error
     assert [f.rule for f in rec.findings] == ["no-limitations"]
     md = to_markdown(rec)
@@ -111,7 +111,7 @@ def test_schema_failure_keeps_offline_analysis_and_says_what_failed(server, tmp_
 
 def test_context_too_small_says_so(server, tmp_path):
     rec = review_paper(papers.paper(), config(server, tmp_path, max_context=900),
-                       ReviewOptions(template="stanford", max_tokens=256))
+                       ReviewOptions(method="zero-shot", template="stanford", max_tokens=256))
     assert rec.status == "failed" and "too small" in rec.error and not server.seen
     assert rec.findings == []  # the clean paper: analysis still ran
 
@@ -120,7 +120,7 @@ def test_long_paper_is_cut_by_section_priority(server, tmp_path):
     paper = papers.paper().model_copy(deep=True)
     paper.sections[1].text += " filler words here." * 2000
     rec = review_paper(paper, config(server, tmp_path, max_context=4000),
-                       ReviewOptions(template="stanford", max_tokens=512))
+                       ReviewOptions(method="zero-shot", template="stanford", max_tokens=512))
     assert rec.status == "ok", rec.error
     assert rec.metadata["truncated"] == ["2 Method"]
     assert "shortened" in to_markdown(rec)
@@ -154,7 +154,7 @@ def test_four_aspect_prompted_exactly_as_in_training(server, tmp_path):
 
     server.answer = lambda body: BRACKET
     rec = review_paper(papers.paper(), config(server, tmp_path),
-                       ReviewOptions(template="four-aspect"))
+                       ReviewOptions(method="zero-shot", template="four-aspect"))
     assert rec.status == "ok", rec.error
     (msg,) = server.seen[0]["messages"]
     assert msg["role"] == "user"
@@ -173,7 +173,7 @@ def test_four_aspect_ensemble_meta_review_uses_aggregate_template(server, tmp_pa
 
     server.answer = answer
     rec = review_paper(papers.paper(), config(server, tmp_path),
-                       ReviewOptions(template="four-aspect", ensemble=2))
+                       ReviewOptions(method="zero-shot", template="four-aspect", ensemble=2))
     assert rec.status == "ok", rec.error
     assert rec.metadata["meta_review"] == "model"
     assert set(rec.review) == {"significance_and_novelty", "reasons_for_acceptance",
@@ -196,7 +196,7 @@ def test_sea_trained_format_gives_rating_and_decision(server, tmp_path):
     from paperreview.dataset.instructions import default_instruction
 
     server.answer = lambda body: _sea_answer(6, "accept")
-    rec = review_paper(papers.paper(), config(server, tmp_path), ReviewOptions(template="sea"))
+    rec = review_paper(papers.paper(), config(server, tmp_path), ReviewOptions(method="zero-shot", template="sea"))
     assert rec.status == "ok", rec.error
     assert server.seen[0]["messages"][0]["content"].startswith(default_instruction("sea") + "\n")
     assert rec.rating == 6.0 and rec.decision == "accept"
@@ -214,7 +214,7 @@ def test_sea_ensemble_averages_rating_and_keeps_the_decision_shape(server, tmp_p
 
     server.answer = answer
     rec = review_paper(papers.paper(), config(server, tmp_path),
-                       ReviewOptions(template="sea", ensemble=2))
+                       ReviewOptions(method="zero-shot", template="sea", ensemble=2))
     assert rec.status == "ok", rec.error
     assert rec.rating == 7.0 and rec.decision == "reject"
     assert rec.review["decision"]["decision"] == "reject"

@@ -24,7 +24,7 @@ def test_tiny_model_answer_fails_schema_and_keeps_offline_analysis(tiny_llama_di
     cfg = EngineConfig(backend="transformers", local_model=str(tiny_llama_dir),
                        run_dir=str(tmp_path / "llm"))
     rec = review_paper(papers.paper("no-ablation"), cfg,
-                       ReviewOptions(template="four-aspect", max_tokens=24))
+                       ReviewOptions(method="zero-shot", template="four-aspect", max_tokens=24))
     assert rec.status == "failed"
     assert "none of the headings [Significance and novelty]" in rec.error
     assert rec.metadata["context"] == 2048 and 0 < rec.metadata["paper_tokens"] < 2048
@@ -38,7 +38,7 @@ def test_tiny_model_answer_fails_schema_and_keeps_offline_analysis(tiny_llama_di
 def test_tiny_model_context_too_small_for_prompted_template(tiny_llama_dir, tmp_path):
     cfg = EngineConfig(backend="transformers", local_model=str(tiny_llama_dir),
                        run_dir=str(tmp_path / "llm"), max_context=600)
-    rec = review_paper(papers.paper(), cfg, ReviewOptions(template="neurips", max_tokens=64))
+    rec = review_paper(papers.paper(), cfg, ReviewOptions(method="zero-shot", template="neurips", max_tokens=64))
     assert rec.status == "failed" and "context (600 tokens) is too small" in rec.error
 
 

@@ -162,3 +162,19 @@ def _done(res: dict) -> None:
         summary.write(Path(out) / "summary.json")
     if summary.failed:  # exit 1: some input rows failed (the report covers the rest)
         sys.exit(1)
+
+
+def _register() -> None:
+    from .calibrate_command import calibrate_cmd
+
+    evaluate.add_command(calibrate_cmd)
+
+
+_register()
+
+
+from .perturb.commands import perturb as _perturb  # noqa: E402 - issue 14: error injection
+from .scorecard_command import scorecard_cmd as _scorecard  # noqa: E402 - issue 14
+
+evaluate.add_command(_perturb)
+evaluate.add_command(_scorecard)

@@ -56,7 +56,9 @@ class EngineConfig(StageConfig):
     """
 
     env_vars: dict[str, str] = {"model": "PAPERREVIEW_MODEL",  # noqa: RUF012 - a pydantic field
-                                "base_url": "PAPERREVIEW_BASE_URL", "run_dir": "PAPERREVIEW_RUN_DIR"}
+                                "base_url": "PAPERREVIEW_BASE_URL", "run_dir": "PAPERREVIEW_RUN_DIR",
+                                "num_nodes": "PAPERREVIEW_NUM_NODES",
+                                "node_rank": "PAPERREVIEW_NODE_RANK"}
 
     backend: Literal["openai", "transformers"] = "openai"
     model: str = Field(default_factory=_env_default("PAPERREVIEW_MODEL", "gpt-4o-mini"))
@@ -64,6 +66,10 @@ class EngineConfig(StageConfig):
     api_key_env: str = "OPENAI_API_KEY"
     keys_file: str | None = None
     endpoints: list[EndpointConfig] = Field(default_factory=list)
+    # several engines (one per node) sharing one account: this engine is node_rank of num_nodes
+    # and takes its share of the keys, or of each key's limits (see llm.pool.node_share)
+    num_nodes: int = Field(1, ge=1)
+    node_rank: int = Field(0, ge=0)
     # limits per endpoint/key (None = unknown: learnt from x-ratelimit-* headers)
     rpm: int | None = None
     tpm: int | None = None
@@ -113,10 +119,21 @@ class EngineConfig(StageConfig):
         if self.backend == "transformers" or self.local_model:
             return bool(self.local_model or self.adapter)
         return bool(
-            os.environ.get(self.api_key_env) or self.base_url or self.keys_file
-            or any(e.base_url or (e.api_key_env and os.environ.get(e.api_key_env))
+            env_key(self.api_key_env) or self.base_url or self.keys_file
+            or any(e.base_url or (e.api_key_env and env_key(e.api_key_env))
                    for e in self.endpoints)
         )
+
+
+#: keys held in memory only (a web job's own key): name -> key, looked up before the environment
+MEMORY_KEYS: dict[str, str] = {}
+
+
+def env_key(name: str | None) -> str | None:
+    """The API key called ``name``: from :data:`MEMORY_KEYS`, else the environment."""
+    if not name:
+        return None
+    return MEMORY_KEYS.get(name) or os.environ.get(name)
 
 
 class Request(BaseModel):

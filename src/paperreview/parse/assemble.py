@@ -49,17 +49,24 @@ def _paragraph_text(lines: list[Line], col_left: dict) -> str:
     return out.strip()
 
 
-FIRST_REF = re.compile(r"^\s*\[1\]\s+\S")
+FIRST_REF = re.compile(r"^\s*(\[1\]|1\.)\s+\S")
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def _unheaded_references(lines: list[Line], start: int) -> int | None:
     """Where a reference list without a heading starts (REVTeX, some Elsevier builds): the
-    last line opening with "[1]" in the second half, followed closely by "[2]" and "[3]"."""
+    last line opening with "[1]" (or "1.") in the second half, followed closely by "[2]" and
+    "[3]" ("2.", "3."), the entries citing years."""
     for i in range(len(lines) - 1, max(start, len(lines) // 2) - 1, -1):
-        if lines[i].kind == "body" and FIRST_REF.match(lines[i].text):
-            window = " ".join(f"\n{ln.text.lstrip()}" for ln in lines[i + 1:i + 40])
-            if "\n[2]" in window and "\n[3]" in window:
-                return i
+        m = FIRST_REF.match(lines[i].text) if lines[i].kind in ("body", "footnote") else None
+        if not m:
+            continue
+        window = lines[i:i + 40]
+        joined = " ".join(f"\n{ln.text.lstrip()}" for ln in window[1:])
+        two, three = ("\n[2]", "\n[3]") if m.group(1) == "[1]" else ("\n2.", "\n3.")
+        if two in joined and three in joined and len(YEAR.findall(
+                " ".join(ln.text for ln in window[:12]))) >= 3:
+            return i
     return None
 
 
@@ -111,18 +118,26 @@ def assemble(state: ParseState) -> None:
             in_refs, cur = True, None
             ref_lines.append(ln)
         elif in_refs:
-            if ln.kind == "body":
+            if ln.kind in ("body", "footnote"):  # a list set small can look like notes
                 ref_lines.append(ln)
-        elif ln.kind == "body":
+        elif ln.kind in ("body", "table_text"):
             if cur is None:
                 cur = {"heading": "", "level": 1, "lines": [], "appendix": appendix}
                 sections.append(cur)
-            cur["lines"].append(ln)
+            cur.setdefault("tables" if ln.kind == "table_text" else "lines", []).append(ln)
     state.references = split_references(ref_lines)
     state.sections = _merge_chapter_labels([
         {"heading": s["heading"], "level": s["level"],
-         "text": _paragraph_text(s["lines"], col_left), "appendix": s["appendix"]}
+         "text": _with_tables(_paragraph_text(s["lines"], col_left), s.get("tables", [])),
+         "appendix": s["appendix"]}
         for s in sections])
+
+
+def _with_tables(text: str, rows: list[Line]) -> str:
+    """The section's text, then the cells of its tables as one paragraph (out of the
+    sentences, still there for whoever reads results)."""
+    cells = " ".join(clean(ln.text) for ln in rows).strip()
+    return f"{text}\n{cells}".strip() if cells else text
 
 
 def _merge_chapter_labels(sections: list[dict]) -> list[dict]:

@@ -23,6 +23,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ..config import StageConfig
+from ..errors import InputError
 from ..io import JsonlWriter, atomic_write_text
 from ..stage import Summary, progress, timed
 from .provider import DEFAULT_MAX_PAGES
@@ -43,8 +44,12 @@ def collect_inputs(paths: Iterable[str | Path], suffix: str = ".pdf") -> list[Pa
     """Files as given (whatever their extension: a non-PDF is reported, not ignored) and
     ``*.pdf`` (``suffix``) files found under directories, sorted, without duplicates."""
     out: list[Path] = []
+    from .latex import is_latex_input
+
     for p in map(Path, paths):
-        if p.is_dir():
+        if p.is_dir() and not any(p.rglob(f"*{suffix}")) and is_latex_input(p):
+            out.append(p)  # a LaTeX source folder is one paper
+        elif p.is_dir():
             out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() == suffix))
         else:
             out.append(p)
@@ -58,7 +63,7 @@ def output_paths(inputs: list[Path], out_dir: Path, fmt: str) -> list[Path]:
     out = []
     for p in inputs:
         base = p.name
-        for suffix in (".json", ".pdf"):  # PeerRead names its files <id>.pdf.json
+        for suffix in (".json", ".pdf", ".tex", ".tar.gz", ".tgz", ".tar"):  # PeerRead: <id>.pdf.json
             if base.lower().endswith(suffix) and len(base) > len(suffix):
                 base = base[: -len(suffix)]
         n = used.get(base.lower(), 0) + 1
@@ -74,8 +79,9 @@ def _one_line(text: str) -> str:
 
 
 def parse_to_file(pdf: str, out: str, fmt: str, max_pages: int) -> dict[str, Any]:
-    """Parse one PDF and write its output; never raises (a failure is a row)."""
-    from .pipeline import parse_pdf
+    """Parse one paper (PDF or LaTeX source) and write its output; never raises (a failure
+    is a row)."""
+    from . import load_paper as parse_pdf
     from .provider import ParseInputError
 
     t0 = time.perf_counter()
@@ -92,6 +98,9 @@ def parse_to_file(pdf: str, out: str, fmt: str, max_pages: int) -> dict[str, Any
                    hidden_phrases=sum(len(h.text.split()) >= 3 for h in paper.hidden_text))
     except ParseInputError as exc:
         row.update(status="failed", reason=exc.status, error=_one_line(exc.message),
+                   hint=exc.hint)
+    except InputError as exc:  # LaTeX input: no main file, not an archive
+        row.update(status="failed", reason="bad_input", error=_one_line(exc.message),
                    hint=exc.hint)
     except Exception as exc:  # noqa: BLE001 - MuPDF and our processors: any error fails this PDF only
         row.update(status="failed", reason="parser_error",

@@ -18,8 +18,10 @@ KINDS = {"fig": "figure", "figure": "figure", "table": "table", "tab": "table",
          "chart": "other", "plate": "other", "box": "other"}
 CAPTION = re.compile(
     r"^\s*(?:supplementary\s+)?(fig(?:ure)?|tab(?:le)?|alg(?:orithm)?|listing|scheme|chart|plate)"
-    r"\.?\s*((?:[A-Z]\.?)?\d+(?:\.\d+)*[a-z]?|[IVXL]+)\s*(?:[:.|—–]|-\s)\s*(.*)$", re.IGNORECASE)
+    r"\.?\s*((?:[A-Z]\.?)?\d+(?:\.\d+)*[a-z]?|[IVXL]+)\s*(?:[:|—–]|\.(?!\d)|-\s)\s*(.*)$",
+    re.IGNORECASE)  # "Figure 8.5 depicts" is a sentence: "8" + "." + "5 depicts" is no label
 LABEL_ONLY = re.compile(r"^\s*(table|figure|algorithm)\s+([IVXL]+|[A-Z]?\d+(?:\.\d+)?)\s*$", re.IGNORECASE)
+MENTION = re.compile(r"^\s*(?:fig(?:ure)?|table)\.?\s*\d", re.IGNORECASE)  # no caption line
 SUBCAPTION = re.compile(r"^\s*\(([a-h])\)\s+(\S.*)$")
 
 
@@ -56,7 +58,8 @@ def _table_row(lines: list[Line], j: int) -> bool:
     joined with wide gaps, or a cell with the next cell of its row beside it."""
     ln = lines[j]
     nxt = lines[j + 1] if j + 1 < len(lines) else None
-    return tabular(ln) or (nxt is not None and nxt.page == ln.page and nxt.col == ln.col
+    return tabular(ln) or (nxt is not None and nxt.kind != "float_text" and nxt.page == ln.page
+                           and nxt.col == ln.col
                            and abs(nxt.y0 - ln.y0) < 0.5 * ln.height)
 
 
@@ -72,15 +75,21 @@ def _continuation(lines: list[Line], i: int, first: str) -> int:
     j = i + 1
     if not first.strip() and j < len(lines):  # "FIG. 1." alone: the text sets the size
         size = lines[j].size
+    last = lines[i]
     while j < len(lines):
         nxt = lines[j]
+        if nxt.kind == "float_text":  # a plot's label set beside the caption's lines
+            j += 1
+            continue
         if (nxt.kind != "body" or CAPTION.match(nxt.text) or SUBCAPTION.match(nxt.text)
+                or MENTION.match(nxt.text)
                 or _table_row(lines, j)
-                or gap_above(lines[j - 1], nxt) > 0.5 * nxt.height
+                or gap_above(last, nxt) > 0.5 * nxt.height
                 or (abs(nxt.size - size) > 0.6 and (j > i + 1 or first.strip()))
                 or j - i > 25):
             break
         nxt.kind = "caption"
+        last = nxt
         j += 1
     return j
 

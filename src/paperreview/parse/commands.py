@@ -10,7 +10,6 @@ import click
 from ..cli_options import config_option, deprecated_aliases, output_option
 from ..config import resolve_config, save_resolved
 from ..errors import ConfigError
-from ..executors.options import executor_options
 
 
 def _echo_row(row: dict) -> None:
@@ -24,7 +23,7 @@ def _echo_row(row: dict) -> None:
 
 
 def _to_stdout(path: str, fmt: str, max_pages: int) -> None:
-    from .pipeline import parse_pdf
+    from . import load_paper as parse_pdf
     from .render import render
 
     paper = parse_pdf(path, max_pages)
@@ -35,7 +34,7 @@ def _to_stdout(path: str, fmt: str, max_pages: int) -> None:
 
 @deprecated_aliases({"--out": "--output"})
 @click.command("parse")
-@click.argument("inputs", nargs=-1, type=click.Path())  # str: fsspec URLs (s3://...) stay intact
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @output_option("out_dir", help="Output directory (one file per paper + parse_log.jsonl); '-' "
                                "prints one paper to stdout.")
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown", "tagged"]),
@@ -49,19 +48,23 @@ def _to_stdout(path: str, fmt: str, max_pages: int) -> None:
               help="Seconds per PDF before its worker is stopped.  [default: 300]")
 @click.option("--from-science-parse", "science_dir", type=click.Path(path_type=Path),
               default=None, help="Convert PeerRead parsed_pdfs/*.json in this directory instead.")
-@executor_options
+@click.option("--executor", type=click.Choice(["local", "ray"]), default="local",
+              show_default=True,
+              help="ray: resumable shards as Ray tasks (inputs/outputs may be s3://, gs:// URLs; "
+                   "docs/scale.md).")
+@click.option("--ray-address", default=None,
+              help="Ray cluster to join (default: start a local Ray with --workers CPUs).")
+@click.option("--shards", type=click.IntRange(1), default=None,
+              help="Shards for --executor ray (default: 4 per worker).")
 @config_option()
 def parse(inputs, out_dir, fmt, workers, overwrite, max_pages, timeout, science_dir,
-          executor, ray_address, config_file) -> None:
-    """Parse paper PDFs (files or directories) into structured papers.
+          executor, ray_address, shards, config_file) -> None:
+    """Parse paper PDFs or LaTeX sources (.tex, source folder, arXiv .tar.gz) into papers.
 
     \b
     Writes OUT/<pdf stem>.json (.md, .txt) per paper and appends one row per input to
     OUT/parse_log.jsonl (status, pages, seconds, error). Exit code 1 when any input failed.
     Example: paperreview parse papers/ -o parsed/ --format tagged
-    \b
-    Inputs and -o may be fsspec URLs (s3://, gs://, file://); with --executor ray (or any URL)
-    the work is sharded with completion markers in OUT/_shards (docs/scale.md).
     """
     from .batch import ParseConfig, run
 
@@ -72,8 +75,8 @@ def parse(inputs, out_dir, fmt, workers, overwrite, max_pages, timeout, science_
         raise ConfigError("give either PDF files/directories or --from-science-parse DIR",
                           "e.g. paperreview parse papers/ -o parsed/")
     if out_dir == "-":
-        if science_dir or len(inputs) != 1 or Path(inputs[0]).is_dir():
-            raise ConfigError("-o - prints one paper: give exactly one PDF file")
+        if science_dir or len(inputs) != 1:
+            raise ConfigError("-o - prints one paper: give exactly one PDF or LaTeX source")
         _to_stdout(str(inputs[0]), config.format, config.max_pages)
         return
     if science_dir:
@@ -82,21 +85,25 @@ def parse(inputs, out_dir, fmt, workers, overwrite, max_pages, timeout, science_
         files = science_parse_files(science_dir)
         summary = run(files, out_dir, config.model_copy(update={"workers": 0}),
                       on_row=_echo_row, fn=convert_to_file, suffix=".json")
-    elif executor == "ray" or ray_address or any("://" in str(p) for p in (*inputs, out_dir)):
-        from ..executors import parse as sharded
-        from ..executors.options import make_executor
+    elif executor == "ray":
+        from ..executors import ExecutorOptions
+        from ..executors.stages import parse_sharded
 
-        ex = make_executor(executor, ray_address, config.workers, config.timeout * 16)
-        summary = sharded.run(inputs, out_dir, config, ex, on_row=_echo_row)
-        sharded.write_stage_files(out_dir, config, summary)
-        summary.print()
-        sys.exit(1 if summary.failed else 0)
+        opts = ExecutorOptions(executor="ray", ray_address=ray_address,
+                               workers=max(1, config.workers), shards=shards)
+        summary = parse_sharded([str(p) for p in inputs], str(out_dir), config, opts,
+                                on_row=_echo_row)
     else:
         summary = run(inputs, out_dir, config, on_row=_echo_row)
     # paper files own the plain names here (a paper.pdf named summary.pdf -> summary.json), so
     # parse's stage files carry a prefix: parse_config.json and parse_summary.json
-    save_resolved(config, out_dir, "parse_config.json")
-    summary.write(Path(out_dir) / "parse_summary.json")
+    if "://" in str(out_dir):  # object storage: the summary beside the shards
+        from ..executors import fs
+
+        fs.write_text(fs.join(str(out_dir), "parse_summary.json"), summary.model_dump_json())
+    else:
+        save_resolved(config, out_dir, "parse_config.json")
+        summary.write(Path(out_dir) / "parse_summary.json")
     summary.print()
     if summary.failed:
         sys.exit(1)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from .authors import _names as find_names
+from .authors import find_authors
 from .captions import gap_above
 from .model import Line, ParseState
 from .text import clean, join_lines
@@ -28,6 +30,7 @@ JUNK = re.compile(r"draft version|typeset using|preprint|submitted|accepted|rece
                   r"journal|proceedings|copyright|licen[cs]e|manuscript|vol\.|volume|doi|"
                   r"http|www\.|conference|workshop|published|running head|\bpages?\b", re.IGNORECASE)
 FIELD_LABEL = re.compile(r"^\s*(authors?|affiliations?|key\s?words|correspondence)\s*:", re.IGNORECASE)
+LEADERS = re.compile(r"(?:\.\s?){6,}")  # dot leaders of a contents line; "x_1, ..., x_n" is math
 TITLE_LABEL = re.compile(r"^\s*title\s*:\s*", re.IGNORECASE)
 
 
@@ -59,33 +62,51 @@ def find_title(state: ParseState) -> int:
         return 0
     best = max(_title_score(lines[i]) for i in cands)
     start = next(i for i in cands if _title_score(lines[i]) >= best - 0.01)
+    while start - 1 in cands and _same_title_style(lines[start], lines[start - 1]):
+        start -= 1  # an earlier line a fraction of a point smaller (a math glyph, rounding)
     block = [start]
     for i in range(start + 1, min(start + 6, len(lines))):
         ln, prev = lines[i], lines[block[-1]]
-        if (ln.page != 0 or abs(ln.size - prev.size) > 0.6 or ln.bold != prev.bold
-                or JUNK.search(ln.text) or ABSTRACT.match(ln.text) or FIELD_LABEL.match(ln.text)
-                or ln.y0 - prev.y1 > 1.5 * max(ln.height, prev.height)):
+        if (ln.page != 0 or not _same_title_style(ln, prev) or JUNK.search(ln.text)
+                or ABSTRACT.match(ln.text) or FIELD_LABEL.match(ln.text)):
             break
         block.append(i)
+    nxt = block[-1] + 1
+    if nxt < len(lines) and _subtitle(lines[nxt], lines[block[-1]], state.body_size):
+        block.append(nxt)
     for i in block:
         lines[i].kind = "title"
     state.title = TITLE_LABEL.sub("", join_lines(lines[i].text for i in block))
     return block[-1] + 1
 
 
-def _authors(lines: list[Line], body: float) -> list[str]:
-    names: list[str] = []
-    for ln in lines:
-        text = re.sub(r"[\d∗*†‡§¶,]+(?=\s|$|,)", ",", ln.text)
-        if NOT_AUTHOR.search(text) or JUNK.search(text) or ln.size < body - 1.5:
-            continue  # affiliations, and journal lines ("Received ... / Accepted ...")
-        text = re.sub(r"^\s*authors?\s*:\s*", "", text, flags=re.IGNORECASE)  # "Authors: ..."
-        for part in re.split(r",|\band\b|&|;|·", text):
-            part = clean(part).strip(" .∗*†‡§¶")
-            words = part.split()
-            if 2 <= len(words) <= 5 and all(w[0].isupper() for w in words if w[0].isalpha()):
-                names.append(part)
-    return names[:30]
+def _same_title_style(ln: Line, prev: Line) -> bool:
+    """Two lines of one title: same weight, sizes within a point (6%), no wide gap."""
+    caps = [_caps_line(x) for x in (ln, prev)]
+    return (ln.page == prev.page and ln.bold == prev.bold and caps[0] == caps[1]
+            and abs(ln.size - prev.size) <= max(0.6, 0.06 * max(ln.size, prev.size))
+            and ln.y0 - prev.y1 <= 1.5 * max(ln.height, prev.height) and ln.y0 > prev.y0)
+
+
+def _caps_line(ln: Line) -> bool:
+    letters = [c for c in ln.text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def _subtitle(ln: Line, last: Line, body: float) -> bool:
+    """A subtitle right under the title: display size (1.3x the body, 3/4 of the title),
+    close below it, words (no e-mail, affiliation or journal line)."""
+    return (ln.page == last.page and ln.y0 > last.y0 and ln.size >= 1.3 * body
+            and ln.size >= 0.75 * last.size and ln.y0 - last.y1 <= 1.0 * last.height
+            and len(ln.text.split()) >= 2 and not NOT_AUTHOR.search(ln.text)
+            and not JUNK.search(ln.text) and ln.text.count(",") < 2
+            and not find_names(ln.text))  # the authors, set large
+
+
+def _authors(state: ParseState, lines: list[Line]) -> list[str]:
+    """Fill ``state.author_details``; return the names."""
+    state.author_details = find_authors(lines, state.body_size, JUNK)
+    return [p["name"] for p in state.author_details]
 
 
 def find_abstract(state: ParseState, after_title: int) -> int:
@@ -93,15 +114,18 @@ def find_abstract(state: ParseState, after_title: int) -> int:
     lines = state.lines
     limit = next((i for i, ln in enumerate(lines) if ln.page >= 2), len(lines))
     label = next((i for i in range(after_title, limit) if ABSTRACT.match(lines[i].text)
-                  and lines[i].kind == "body"), None)
+                  and lines[i].kind == "body" and _prose_follows(lines, i)), None)
     if label is None:  # theses put the abstract after a title page, a declaration...
-        far = next((i for i, ln in enumerate(lines) if ln.page >= 8), len(lines))
+        # after the title page, declarations, acknowledgements and a table of contents: up to
+        # page 12, or a fifth of a long thesis (page 30 at most)
+        last = min(30, max(12, len(state.pages) // 5))
+        far = next((i for i, ln in enumerate(lines) if ln.page >= last), len(lines))
         label = next((i for i in range(limit, far) if THESIS_ABSTRACT.match(lines[i].text)
-                      and lines[i].kind == "body"), None)
+                      and lines[i].kind == "body" and _prose_follows(lines, i)), None)
         if label is not None:
             limit = far
     if label is not None:
-        state.authors = _authors(lines[after_title:label], state.body_size)
+        state.authors = _authors(state, lines[after_title:label])
         first = ABSTRACT.sub("", lines[label].text, count=1)
         lines[label].kind = "abstract_label"
         parts = [first] if first.strip() else []
@@ -110,7 +134,7 @@ def find_abstract(state: ParseState, after_title: int) -> int:
         i = _first_paragraph(state, after_title, limit)
         if i is None:
             return after_title
-        state.authors = _authors(lines[after_title:i], state.body_size)
+        state.authors = _authors(state, lines[after_title:i])
         parts = []
     while i < len(lines) and not parts and lines[i].page <= 1 and (
             (NOT_AUTHOR.search(lines[i].text) and lines[i].size < state.body_size - 0.5)
@@ -121,6 +145,9 @@ def find_abstract(state: ParseState, after_title: int) -> int:
         ln = lines[i]
         if parts and re.fullmatch(r"\s*\d{1,3}\s*", ln.text):
             i += 1  # a page number or footnote mark between two parts of the abstract
+            continue
+        if parts and ln.kind in ("footnote", "float_text", "table_text"):
+            i += 1  # notes under page 1's text, or a float, between two parts of the abstract
             continue
         gap = gap_above(lines[i - 1], ln) if parts else 0.0
         if STOP.match(ln.text) or ln.kind != "body" or 1.5 * ln.height < gap < 1e5:
@@ -136,6 +163,14 @@ def find_abstract(state: ParseState, after_title: int) -> int:
         i += 1
     state.abstract = join_lines(parts)
     return i
+
+
+def _prose_follows(lines: list[Line], i: int) -> bool:
+    """The "Abstract" label is followed by text, not by dot leaders or a page number (the
+    entry in a table of contents)."""
+    rest = ABSTRACT.sub("", lines[i].text, count=1)
+    nxt = [rest] if len(rest.split()) >= 6 else [ln.text for ln in lines[i + 1:i + 4]]
+    return any(len(t.split()) >= 6 and not LEADERS.search(t) for t in nxt)
 
 
 def _heading_like(ln: Line, body: float) -> bool:

@@ -95,6 +95,7 @@ def _centered(ln: Line, geo: Geometry) -> bool:
             and ln.width < 0.8 * (right - left))
 
 
+FLOAT_KINDS = ("float_text", "table_text")  # see parse.floats
 STOPWORDS = {"by", "of", "the", "a", "an", "and", "or", "to", "in", "for", "with", "on", "at",
              "from", "as", "is", "are", "that", "which", "where", "we"}
 
@@ -133,6 +134,8 @@ def _raw_style(ln: Line, body: float, geo: Geometry | None, num: str, rest: str,
         return "bold"
     if _caps(rest) and (num or rest.lower() in COMMON):
         return "caps"
+    if n_words <= 3 and CHAPTER.match(rest) and not CHAPTER.match(rest).group(3):
+        return "chapter"  # "CHAPTER 2" on its own line, its title below
     if not num or n_words > 14 or not rest[:1].isupper() or rest.endswith((".", ",", ";")):
         return None
     if ln.italic and ln.size >= body - 1.6 and not _run_in(ln, 1):
@@ -148,7 +151,7 @@ def _numeric(ln: Line) -> bool:
 
 
 def _is_candidate(prev: Line | None, ln: Line, body: float, geo: Geometry,
-                  nxt: Line | None = None) -> bool:
+                  nxt: Line | None = None, body_font: str = "") -> bool:
     if ln.kind != "body":
         return False
     style = _style(ln, body, geo)
@@ -156,6 +159,8 @@ def _is_candidate(prev: Line | None, ln: Line, body: float, geo: Geometry,
     if (style is None and words and words[-1].lower() in STOPWORDS and nxt is not None
             and _continues(ln, nxt, body, geo)):  # "... Sufficient to" + "Establish Trust"
         style = _style(ln, body, geo, open_end=True)
+    if style is None and _spaced(prev, ln, nxt, body_font):
+        style = "spaced"
     if style is None or _tabular(ln):
         return False
     if nxt is not None and nxt.page == ln.page and (_numeric(nxt) or _tabular(nxt)):
@@ -177,11 +182,40 @@ def _is_candidate(prev: Line | None, ln: Line, body: float, geo: Geometry,
     return starts_block(prev, ln) or (prev is not None and _style(prev, body) != style)
 
 
+def _spaced(prev: Line | None, ln: Line, nxt: Line | None, body_font: str) -> bool:
+    """A heading in the body size without bold (thesis styles; Type 3 fonts that hide their
+    weight): a multi-level number ("1.3.", "2.1.1"), a few words, space above, and Title Case,
+    or a font other than the running text's, or space below too."""
+    num, rest = split_number(ln.text.strip())
+    if not re.fullmatch(r"\d{1,2}(?:\.\d{1,2}){1,3}", num) or rest.endswith((".", ",", ";", ":")):
+        return False
+    if not (1 <= len(rest.split()) <= 12 and rest[:1].isupper()) or ". " in rest:
+        return False  # ". " inside: a run-in heading and its paragraph ("1.2. Flags. The")
+    if prev is not None and gap_above(prev, ln) <= 0.6 * ln.height:
+        return False
+    words = [w for w in rest.split() if len(w) > 3]
+    return (sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+            or bool(body_font and ln.font != body_font)
+            or (nxt is not None and 0.4 * ln.height < gap_above(ln, nxt) < 1e5))
+
+
+def _neighbours(lines: list[Line], i: int) -> tuple[Line | None, Line | None]:
+    """The lines before and after ``lines[i]``, passing over float labels."""
+    j = i - 1
+    while j >= 0 and lines[j].kind in FLOAT_KINDS:
+        j -= 1
+    k = i + 1
+    while k < len(lines) and lines[k].kind in FLOAT_KINDS:
+        k += 1
+    return (lines[j] if j >= 0 else None), (lines[k] if k < len(lines) else None)
+
+
 def _beside(ln: Line, o: Line | None) -> bool:
     """``o`` is a short fragment on ``ln``'s baseline a few words away (not merged into it:
     a wide gap), as table cells are; a line of the other column (when the page was not seen
     as two columns) is long or far."""
-    if o is None or o.page != ln.page or o.col != ln.col or abs(o.y0 - ln.y0) >= 0.5 * ln.height:
+    if (o is None or o.page != ln.page or o.col != ln.col or o.kind in FLOAT_KINDS
+            or abs(o.y0 - ln.y0) >= 0.5 * ln.height):
         return False
     gap = o.x0 - ln.x1 if o.x0 >= ln.x0 else ln.x0 - o.x1
     return len(o.text.strip()) < 40 and gap < 6 * ln.size
@@ -237,6 +271,8 @@ def find_headings(state: ParseState, start: int) -> None:
     body = state.body_size
     lines = state.lines
     geo = column_extents(lines)
+    fonts: Counter = Counter(ln.font for ln in lines if len(ln.text) >= 40)
+    body_font = fonts.most_common(1)[0][0] if fonts else ""
     i = start
     style_levels: dict[tuple, int] = {}
     pending: list[tuple[Line, tuple]] = []
@@ -244,7 +280,10 @@ def find_headings(state: ParseState, start: int) -> None:
     while i < len(lines):
         ln, prev = lines[i], lines[i - 1] if i else None
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if not _is_candidate(prev, ln, body, geo, nxt):
+        if ln.kind == "body" and (prev is not None and prev.kind in FLOAT_KINDS
+                                  or nxt is not None and nxt.kind in FLOAT_KINDS):
+            prev, nxt = _neighbours(lines, i)  # a plot's labels between the text lines
+        if not _is_candidate(prev, ln, body, geo, nxt, body_font):
             split = _split_run_in(ln) if ln.kind == "body" and starts_block(prev, ln) else None
             if split is not None:
                 lines[i:i + 1] = split
@@ -263,6 +302,9 @@ def find_headings(state: ParseState, start: int) -> None:
         group = lines[i:j]
         for k, g in enumerate(group):
             g.kind = "heading" if k == 0 else "heading_cont"
+        label = CHAPTER.match(ln.text)
+        if label and not label.group(3) and j < len(lines):
+            j = _chapter_title(lines, j, body, geo)
         num, _ = split_number(ln.text)
         key = (round(ln.size), ln.bold, _style(ln, body))
         roman = bool(re.fullmatch(r"[IVX]+", num))
@@ -285,6 +327,20 @@ def find_headings(state: ParseState, start: int) -> None:
         i = j
     _style_levels(pending, style_levels)
     _chapters(lines, start, body)
+
+
+def _chapter_title(lines: list[Line], j: int, body: float, geo: Geometry) -> int:
+    """The title under a "Chapter N" label (up to three lines in capitals, centred, bold or
+    large) becomes a level-0 heading; returns the index after it."""
+    k = j
+    while (k < len(lines) and k - j < 3 and lines[k].kind == "body"
+           and lines[k].page == lines[j].page and not split_number(lines[k].text)[0]
+           and (_caps(lines[k].text) or _centered(lines[k], geo) or lines[k].bold
+                or lines[k].size >= body + 0.9)):
+        lines[k].kind = "heading" if k == j else "heading_cont"
+        lines[k].level = 0
+        k += 1
+    return k
 
 
 def _chapters(lines: list[Line], start: int, body: float) -> None:

@@ -151,9 +151,12 @@ def split_hidden(page: Any, blocks: list[dict], page_rect: Any
                     reason = None if ocr_page else "invisible_render"
                 elif not (px0 <= (x0 + x1) / 2 <= px1 and py0 <= (y0 + y1) / 2 <= py1):
                     reason = "outside_page"
-                elif covers or s.get("color", 0):
-                    # black text can only hide under or behind a rectangle (covers); with
-                    # none on the page it is visible: skips the lookup for most spans
+                elif covers or ((color := s.get("color", 0)) and color & 0x808080 == 0x808080
+                                and (color >> 16) & 255 >= 153 and (color >> 8) & 255 >= 153
+                                and color & 255 >= 153):
+                    # dark text (a channel under 0.6) can only hide under or behind a
+                    # rectangle (covers); with none on the page it is visible: skips the
+                    # lookup for most spans, black and coloured (links)
                     reason = _color_or_cover(page, bi, s, (covers, fills), cache)
                 if reason is None:
                     keep.append(s)
@@ -189,16 +192,20 @@ def _drop_doubles(hidden: list[dict], visible: list[list[dict]]) -> list[dict]:
 def _color_or_cover(page: Any, bi: int, span: dict, both: tuple, cache: dict) -> str | None:
     bbox = span["bbox"]
     covers, fills = both
-    for fi, fb, _ in covers:
-        if fi > bi and _inside(bbox, fb):
-            return None if _ink(page, bbox, cache) else "covered"
+    bx0, by0, bx1, by1 = bbox[0] + 1.5, bbox[1] + 1.5, bbox[2] - 1.5, bbox[3] - 1.5
+    under = None  # the last rectangle drawn before the span, under it
+    for fi, fb, color in covers:  # in drawing order; _inside() inlined: runs per span
+        if fb[0] <= bx0 and fb[1] <= by0 and fb[2] >= bx1 and fb[3] >= by1:
+            if fi > bi:  # drawn after the text, over it
+                return None if _ink(page, bbox, cache) else "covered"
+            under = color
     if not span.get("char_flags", FILLED) & FILLED:
         # outline-only glyphs: label halos in diagrams, where MuPDF merged the filled copy drawn
         # on top into this span; the colour is the halo's, not what the reader sees
         return None
     r, g, b = _rgb(span.get("color", 0))
     if min(r, g, b) < 0.6:  # dark text: visible on the white page and on any pale fill
-        bg = _background(bi, bbox, covers)  # rectangles only: a curve's box is not under it
+        bg = None if under is None else _rgb(under)  # rectangles only: a curve's box is not under it
         if bg is None or max(abs(r - bg[0]), abs(g - bg[1]), abs(b - bg[2])) >= CONTRAST:
             return None
         return "background_color"

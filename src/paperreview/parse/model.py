@@ -81,6 +81,7 @@ class ParseState:
     body_start: int = 0  # index in ``lines`` where the body starts (after title/abstract)
     title: str = ""
     authors: list[str] = field(default_factory=list)
+    author_details: list[dict[str, Any]] = field(default_factory=list)  # {name, affiliations, emails}
     abstract: str = ""
     sections: list[dict[str, Any]] = field(default_factory=list)
     captions: list[dict[str, Any]] = field(default_factory=list)

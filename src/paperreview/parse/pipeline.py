@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..records import Caption, HiddenText, Paper, Section
+from ..records import Author, Caption, HiddenText, Paper, Section
 from .assemble import assemble
 from .captions import find_captions
+from .floats import mark_float_text, mark_footnotes, mark_tiny_labels
 from .front import find_abstract, find_title
 from .furniture import remove_headers_footers, remove_line_numbers
 from .headings import body_size, find_headings
@@ -43,7 +44,10 @@ PROCESSORS: list[Callable[[ParseState], None]] = [
     remove_headers_footers,
     order_lines,
     set_body_size,
+    mark_tiny_labels,
     find_captions,
+    mark_float_text,
+    mark_footnotes,
     front_matter,
     headings,
     assemble,
@@ -62,6 +66,7 @@ def to_paper(state: ParseState) -> Paper:
         n_pages=len(state.pages),
         title=state.title,
         authors=state.authors,
+        author_details=[Author(**a) for a in state.author_details],
         abstract=state.abstract,
         sections=[Section(**s) for s in state.sections],
         captions=[Caption(**c) for c in state.captions],

@@ -4,6 +4,8 @@
 'We ran experiments on two data sets.'
 >>> join_lines(["a state-of-the-", "art model"])
 'a state-of-the-art model'
+>>> join_lines(["ROBUST DE-", "NOISING AND SELF-", "SUPERVISION"])
+'ROBUST DENOISING AND SELF-SUPERVISION'
 """
 
 from __future__ import annotations
@@ -58,6 +60,12 @@ def join_two(left: str, right: str) -> str:
         if "-" in word[:-1]:  # "state-of-the-" + "art": a compound, keep its hyphen
             return left + right
         return left[:-1] + right
+    if left.endswith(_HYPHENS) and len(left) > 1 and left[-2].isupper() and right[0].isupper():
+        # "DE-" + "NOISING" in an all-caps title: a break inside a word when one piece is a
+        # short syllable, else a compound ("SELF-" + "SUPERVISED"): keep its hyphen, no space
+        word, nxt = left.rsplit(" ", 1)[-1][:-1], right.split(" ", 1)[0]
+        if word.isupper() and nxt.isupper() and word.isalpha():
+            return left[:-1] + right if min(len(word), len(nxt.rstrip(".,:;"))) <= 3 else left + right
     return f"{left} {right}"
 
 

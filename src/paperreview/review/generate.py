@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -45,19 +45,22 @@ class ReviewOptions(BaseModel):
     temperature: float | None = None
     checklist_notes: bool = True  # give the checklist findings to prompted models as hints
     rules: list[str] | None = None
+    # progressive: section passes + cross-checks + verification + precision, then the form;
+    # zero-shot: one prompt in the chosen form (the 2023 Stanford / AI Scientist way)
+    method: Literal["progressive", "zero-shot"] = "progressive"
+    calibration: str | None = None  # a file from `evaluate calibrate`: rating on the venue's scale
+    # related work for the novelty pass (progressive): searched on the paper's title
+    related: Literal["arxiv", "semantic-scholar"] | None = None
+    related_limit: int = Field(5, ge=1, le=20)
 
 
 def parse_paper(path: str | Path) -> Paper:
     """Parse a PDF (or a parsed-paper JSON) with the parse stage; its errors pass through."""
     p = Path(path)
     if p.suffix.lower() == ".json" and p.is_file():
-        import json
+        from ..parse.science_parse import load_paper_json  # a Paper record or science-parse JSON
 
-        try:
-            return Paper.model_validate(json.loads(p.read_text(encoding="utf-8")))
-        except ValueError as exc:
-            raise InputError(f"{p}: not a parsed paper JSON ({exc.__class__.__name__})",
-                             "give a PDF or the JSON written by `paperreview parse`") from None
+        return load_paper_json(p)
     from ..parse import parse_pdf
 
     return parse_pdf(p)
@@ -77,8 +80,55 @@ def offline_review(paper: Paper, options: ReviewOptions) -> GeneratedReview:
     return GeneratedReview(
         id=paper.id, paper_id=paper.id, source=paper.source, template=options.template,
         status="skipped", findings=findings,
+        comments=checklist_comments(paper, findings) + screen_comments(paper),
         hidden_text=paper.hidden_text,
         metadata={"mode": "offline", "note": HOW_TO_ADD_LLM, "title": paper.title})
+
+
+def _related(paper: Paper, options: ReviewOptions, cfg: Any, rec: GeneratedReview,
+             log: Callable[[str], None]) -> list:
+    """``--related``: the top works from arXiv / Semantic Scholar, cached in the LLM run dir."""
+    if not options.related:
+        return []
+    from .related import find_related
+
+    log(f"[progressive] searching {options.related} for related work")
+    works = find_related(paper, options.related, cfg.run_dir, options.related_limit)
+    rec.metadata["related"] = {"source": options.related,
+                               "works": [w.model_dump() for w in works]}
+    log(f"[progressive] {len(works)} related work(s) for the novelty pass")
+    return works
+
+
+def screen_comments(paper: Paper) -> list:
+    """Visible sentences addressed to LLM reviewers (:mod:`.screen`), page located."""
+    from .screen import visible_instructions
+    from .verify import PaperIndex
+
+    comments = visible_instructions(remove_hidden(paper)[0])  # hidden text is reported apart
+    if comments:
+        index = PaperIndex.from_paper(paper)
+        for c in comments:
+            m = index.find(c.evidence.quote)
+            c.verified = m.ok
+            c.evidence.page = m.page if m.ok else None
+    return comments
+
+
+def checklist_comments(paper: Paper, findings: list) -> list:
+    """The checklist findings as comments (``source="checklist"``), each quote verified."""
+    from .annotate import comment_of_finding
+    from .verify import PaperIndex
+
+    comments = [comment_of_finding(f, i) for i, f in enumerate(findings)]
+    if any(c.evidence.quote for c in comments):
+        index = PaperIndex.from_paper(paper)
+        for c in comments:
+            m = index.find(c.evidence.quote)
+            c.verified = m.ok
+            if m.ok and c.evidence.page is None:
+                c.evidence.page = m.page
+    return comments
 
 
 def review_paper(paper: Paper, config: Any | None, options: ReviewOptions | None = None,
@@ -87,6 +137,11 @@ def review_paper(paper: Paper, config: Any | None, options: ReviewOptions | None
     """Review ``paper`` with the engine ``config`` (``EngineConfig``; None = offline only)."""
     options = options or ReviewOptions()
     template = get_review_template(options.template)  # bad names fail before any work
+    calibration = None
+    if options.calibration:  # a bad file fails before any work too
+        from ..evaluate.calibrate import Calibration
+
+        calibration = Calibration.load(options.calibration)
     rec = offline_review(paper, options)
     if engine is None and (config is None or not config.is_configured()):
         return rec
@@ -97,24 +152,46 @@ def review_paper(paper: Paper, config: Any | None, options: ReviewOptions | None
         f"+{cfg.adapter}" if cfg.adapter else "")
     rec.metadata = {"mode": "llm", "title": paper.title, "backend": "transformers" if cfg.local_model else cfg.backend,
                     "template_version": template.prompt_version, "errors": []}
-    try:
-        messages = _prompt(paper, rec, template, cfg, options)
-    except InputError as exc:
-        return _failed(rec, f"{exc.message} ({exc.hint})" if exc.hint else exc.message)
+    rec.metadata["method"] = options.method
     own = engine is None
     engine = engine or Engine(cfg)
     try:
-        return _run_llm(engine, paper, rec, template, messages, options, log)
+        extra = ""
+        if options.method == "progressive":
+            from .context import remove_hidden
+            from .progressive import final_notes, run_progressive
+
+            clean, _ = remove_hidden(paper)  # hidden text never reaches the model
+            related = _related(clean, options, cfg, rec, log)
+            llm_comments = run_progressive(engine, clean, rec, log, options.max_tokens,
+                                           related, options.related or "")
+            rec.comments += llm_comments
+            extra = final_notes(llm_comments)
+            log("[progressive] writing the review from the verified comments")
+        try:
+            messages = _prompt(paper, rec, template, cfg, options, extra)
+        except InputError as exc:
+            return _failed(rec, f"{exc.message} ({exc.hint})" if exc.hint else exc.message)
+        rec = _run_llm(engine, paper, rec, template, messages, options, log)
+        if calibration is not None and rec.rating is not None:
+            value, low, high = calibration.apply(rec.rating)
+            rec.metadata["calibrated_rating"] = {"raw": rec.rating, "value": value, "low": low,
+                                                 "high": high, "venue": calibration.venue}
+            log(f"rating {rec.rating:g} (raw) -> {value:g} on {calibration.venue}'s human scale "
+                f"[{low:g}, {high:g}]")
+        return rec
     finally:
         if own:
             engine.close()
 
 
 def _prompt(paper: Paper, rec: GeneratedReview, template: ReviewTemplate, cfg: Any,
-            options: ReviewOptions) -> list[dict]:
+            options: ReviewOptions, extra_notes: str = "") -> list[dict]:
     """The messages of one review, with the paper fitted into the model's context."""
     clean, cut = remove_hidden(paper)
     notes = _notes(rec) if options.checklist_notes and template.kind == "json" else ""
+    if template.kind == "json":
+        notes += extra_notes
     count = token_counter(cfg.local_model)
     context = context_window(cfg.model, cfg.local_model, cfg.max_context,
                              getattr(cfg, "adapter", None))

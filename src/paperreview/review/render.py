@@ -90,6 +90,13 @@ def to_markdown(rec: GeneratedReview, title: str = "") -> str:
         head.append(f"> **⚠ WARNING: hidden instructions to LLM reviewers found** (page {pages}): "
                     f"\"{injections[0].text.strip()[:200]}\" -- invisible to human readers, "
                     "and left out of the model's prompt.\n")
+    visible = [c for c in rec.comments if c.rule == "visible-llm-instruction"]
+    if visible:
+        pages = ", ".join(sorted({str(c.evidence.page) for c in visible if c.evidence.page}))
+        head.append(f"> **⚠ WARNING: visible text addressed to LLM reviewers** "
+                    f"({'page ' + pages if pages else visible[0].evidence.section}): "
+                    f"\"{visible[0].evidence.quote}\" -- given to the model only as fenced "
+                    "paper text.\n")
     if rec.status == "failed":
         head.append(f"> **The LLM review failed:** {rec.error}  \n> The offline checklist "
                     "analysis below is still complete.\n")
@@ -102,7 +109,12 @@ def to_markdown(rec: GeneratedReview, title: str = "") -> str:
             means = ", ".join(f"{k} {v:g}" for k, v in e["scores_mean"].items())
             body.append(f"_Meta-review of {e['n']} independent reviews"
                         + (f"; scores are their means ({means})" if means else "") + "._\n")
+        if meta.get("calibrated_rating"):
+            c = meta["calibrated_rating"]
+            body.append(f"_Rating {c['raw']:g} (model's scale) = **{c['value']:g}** on "
+                        f"{c['venue']}'s human scale (80% interval {c['low']:g}-{c['high']:g})._\n")
         body += _grounding(rec.grounding)
+    body += _comments(rec)
     body += _checklist(rec.findings)
     body += _hidden(rec)
     if meta.get("truncated"):
@@ -111,6 +123,24 @@ def to_markdown(rec: GeneratedReview, title: str = "") -> str:
     if meta.get("mode") == "offline":
         body.append(f"---\n{meta['note']}\n")
     return "\n".join(head + body).rstrip() + "\n"
+
+
+def _comments(rec: GeneratedReview) -> list[str]:
+    """The model's kept, verified comments, severest first, each with its quote and place."""
+    shown = [c for c in rec.comments if c.source != "checklist" and c.status == "kept"
+             and c.verified]
+    if not shown:
+        return []
+    n_rej = sum(c.source != "checklist" and c.status == "rejected" for c in rec.comments)
+    out = [f"## Comments ({len(shown)} verified against the paper"
+           + (f"; {n_rej} rejected, kept in the JSON" if n_rej else "") + ")"]
+    for c in shown:
+        where = ", ".join(x for x in (c.evidence.section, c.evidence.page and
+                                      f"p. {c.evidence.page}") if x)
+        out.append(f"- **[{c.severity}] {c.category}** ({c.id}{'; ' + where if where else ''}): "
+                   f"{c.text}" + (f" _Suggestion:_ {c.suggestion}" if c.suggestion else "")
+                   + (f"\n  > {c.evidence.quote}" if c.evidence.quote else ""))
+    return out + [""]
 
 
 def _grounding(checks: list[GroundingCheck]) -> list[str]:

@@ -19,13 +19,15 @@ from .render import to_json, to_markdown
 
 
 def review_many(papers: list[str], cfg: Any, opts: ReviewOptions, output: str | None, fmt: str,
-                log: Callable[[str], None]) -> int:
+                log: Callable[[str], None], annotate: str | None = None) -> int:
     """Review ``papers``; returns how many failed."""
     if fmt != "jsonl":
         paper = parse_paper(papers[0])  # a bad PDF raises parse's own error, before anything
         _say_offline(cfg, log)
         rec = review_paper(paper, cfg, opts, log=log)
         _write_one(rec, output, fmt, log)
+        if annotate:
+            write_annotated(paper, rec, annotate, log)
         return int(rec.status == "failed")
     _say_offline(cfg, log)
     if not output:
@@ -52,6 +54,24 @@ def review_many(papers: list[str], cfg: Any, opts: ReviewOptions, output: str | 
     summary.outputs["reviews"] = str(output)
     summary.print()
     return summary.failed
+
+
+def expand_inputs(papers: list[str] | tuple[str, ...]) -> list[str]:
+    """PDFs and paper JSON files as given; a directory (``paperreview parse -o DIR``) becomes its
+    paper JSON files, without parse's bookkeeping files."""
+    from ..io import record_files
+
+    out: list[str] = []
+    for p in papers:
+        if Path(p).is_dir():
+            files = record_files(p)
+            if not files:
+                raise InputError(f"{p}: no paper *.json files in this directory",
+                                 "run `paperreview parse PDF_DIR -o DIR` first and review DIR")
+            out += [str(f) for f in files]
+        else:
+            out.append(str(p))
+    return out
 
 
 def _say_offline(cfg: Any, log: Callable[[str], None]) -> None:
@@ -96,3 +116,53 @@ def _write_one(rec: GeneratedReview, output: str | None, fmt: str, log: Callable
     n_bad = sum(not g.found for g in rec.grounding)
     if rec.grounding:
         log(f"grounding: {len(rec.grounding)} reference(s) checked, {n_bad} not found in the paper")
+
+
+def write_annotated(paper: Any, rec: GeneratedReview, out: str, log: Callable[[str], None]
+                    ) -> None:
+    """The PDF with a highlight per verified comment (needs the paper's PDF)."""
+    from .annotate import annotate_pdf
+
+    src = Path(paper.source or "")
+    if src.suffix.lower() != ".pdf" or not src.is_file():
+        raise InputError(f"--annotate needs the paper's PDF; {paper.source or 'this record'} "
+                         "is not one", "review the PDF itself to annotate it")
+    n = annotate_pdf(src, rec, out)
+    log(f"wrote {out} ({n} highlighted comment(s))")
+
+
+def dry_run(papers: list[str], cfg: Any, opts: ReviewOptions, log: Callable[[str], None]) -> None:
+    """Print, per paper, the calls, tokens and estimated cost of ``opts.method``; call nothing."""
+    from ..llm.pricing import cost
+    from .context import context_window, remove_hidden, token_counter
+    from .generate import _prompt
+    from .progressive import estimate
+    from .templates import get_review_template
+
+    count = token_counter(cfg.local_model)
+    template = get_review_template(opts.template)
+    total = {"calls": 0, "prompt_tokens": 0, "max_new_tokens": 0}
+    for path in papers:
+        paper = parse_paper(path)
+        rec = GeneratedReview(id=paper.id, findings=[])
+        final = sum(count(m["content"]) for m in _prompt(paper, rec, template, cfg, opts))
+        n_final = opts.ensemble + (opts.ensemble > 1)
+        if opts.method == "progressive":
+            clean, _ = remove_hidden(paper)
+            rows = estimate(clean, count, opts.max_tokens, final, opts.ensemble,
+                            opts.related_limit if opts.related else 0)
+        else:
+            rows = [{"pass": "zero-shot review", "calls": n_final,
+                     "prompt_tokens": final * n_final, "max_new_tokens": opts.max_tokens * n_final}]
+        log(f"{path}: {opts.method}, model {cfg.local_model or cfg.model}, context "
+            f"{context_window(cfg.model, cfg.local_model, cfg.max_context)} tokens")
+        for r in rows:
+            log(f"  {r['pass']:42} {r['calls']:4} call(s) {r['prompt_tokens']:9,} prompt tokens"
+                f"  <= {r['max_new_tokens']:8,} new")
+            for k in total:
+                total[k] += r[k]
+    usd = cost(cfg.model, total["prompt_tokens"], total["max_new_tokens"], overrides=cfg.prices)
+    price = f"at most ${usd:.4f}" if usd is not None else "no price known for this model"
+    log(f"total: {total['calls']} call(s), {total['prompt_tokens']:,} prompt tokens, at most "
+        f"{total['max_new_tokens']:,} new tokens; {price} "
+        "(nothing was sent; answers are usually far shorter than the maximum)")

@@ -66,11 +66,13 @@ def load_model_with_adapter(adapter_dir: str | Path, base_model: str | None = No
     from peft import PeftModel
     from transformers import AutoModelForCausalLM
 
+    from ..llm.gguf import gguf_kwargs, resolve_model
     from .checks import load_model_config
 
-    base = base_model or base_model_of(adapter_dir)
-    cfg = load_model_config(base)  # a clear error when the base is missing
+    base, gguf = resolve_model(base_model or base_model_of(adapter_dir))  # a GGUF base too
+    cfg = load_model_config(base, gguf_file=gguf)  # a clear error when the base is missing
     for key, value in read_overrides(adapter_dir).items():
         setattr(cfg, key, value)
-    model = AutoModelForCausalLM.from_pretrained(base, config=cfg, dtype=dtype, **kwargs)
+    model = AutoModelForCausalLM.from_pretrained(base, config=cfg, dtype=dtype, **kwargs,
+                                                 **gguf_kwargs(gguf, model=True))
     return PeftModel.from_pretrained(model, str(adapter_dir), is_trainable=trainable)

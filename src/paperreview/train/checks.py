@@ -25,20 +25,25 @@ CHAT_NAME = re.compile(r"(chat|instruct|\bit\b|-it\b|sft|dpo|rlhf|assistant)", r
 TEMPLATE_MARKER = re.compile(r"<\|[a-zA-Z_]+\|>|<start_of_turn>|<end_of_turn>")
 
 
-def load_model_config(base_model: str, trust_remote_code: bool = False):
-    """The model's ``config.json``; InputError when ``base_model`` is not a model."""
+def load_model_config(base_model: str, trust_remote_code: bool = False,
+                      gguf_file: str | None = None):
+    """The model's ``config.json`` (or a GGUF file's metadata); InputError when ``base_model``
+    is not a model."""
     from transformers import AutoConfig
+
+    from ..llm.gguf import gguf_kwargs
 
     p = Path(base_model).expanduser()
     if p.exists():
-        if not p.is_dir() or not (p / "config.json").exists():
+        if not p.is_dir() or not ((p / "config.json").exists() or gguf_file):
             raise InputError(f"{p}: not a model directory (no config.json)",
                              "pass a folder saved with save_pretrained() or a Hugging Face hub id")
     elif base_model.startswith((".", "/", "~")) or os.sep in base_model.strip("/").replace("/", "", 1):
         raise InputError(f"{base_model}: no such model directory", "check the --base-model path")
     try:
         cfg = AutoConfig.from_pretrained(str(p) if p.exists() else base_model,
-                                         trust_remote_code=trust_remote_code)
+                                         trust_remote_code=trust_remote_code,
+                                         **gguf_kwargs(gguf_file))
     except (OSError, ValueError) as exc:
         raise InputError(f"{base_model}: cannot load a model config ({str(exc).splitlines()[0]})",
                          "check the hub id, log in with `hf auth login`, or download the model "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 
 import click
 
@@ -23,7 +24,9 @@ def _config_options(fn):
     """Flags shared by training and the LLaMA-Factory export (None = not given: keep file/default)."""
     opts = [
         click.option("--data", type=click.Path(), help="Dir with train.jsonl/validation.jsonl."),
-        click.option("--base-model", help="Local model dir or Hugging Face hub id."),
+        click.option("--base-model", help="Local model dir, Hugging Face hub id, or a .gguf file."),
+        click.option("--gguf-file", help="GGUF checkpoint inside --base-model DIR (default: the "
+                                         "one .gguf there when it has no config.json)."),
         output_option("output_dir", required=False, help="Where the adapter goes."),
         click.option("--format", "format_", type=click.Choice(["auto", "alpaca", "sharegpt",
                                                                "messages"]), default=None),
@@ -94,7 +97,15 @@ def train() -> None:
 @train.command("fit")
 @_config_options
 @click.option("--resume", is_flag=True, default=None, help="Continue from the last checkpoint.")
-def fit(**kwargs) -> None:
+@click.option("--launcher", type=click.Choice(["none", "accelerate"]), default="none",
+              show_default=True,
+              help="accelerate: run --num-processes processes (one per GPU; DDP, or the strategy "
+                   "of --accelerate-config); without GPUs, CPU processes over gloo (torchrun).")
+@click.option("--num-processes", type=click.IntRange(1, 1024), default=1, show_default=True,
+              help="Processes for --launcher accelerate.")
+@click.option("--accelerate-config", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="accelerate config YAML (see `train export-accelerate-config`).")
+def fit(launcher, num_processes, accelerate_config, **kwargs) -> None:
     """Fine-tune a reviewer model (LoRA, QLoRA or full) with the loss on the review only.
 
     \b
@@ -102,10 +113,23 @@ def fit(**kwargs) -> None:
         -o runs/reviewer --max-seq-tokens 12288 --method qlora
     """
     cfg = _resolve(**kwargs)
+    from .launch import launched, relaunch
+
+    if launcher == "accelerate" and not launched():
+        from ..cli import ARGV
+
+        code = relaunch(ARGV or sys.argv[1:], num_processes, accelerate_config)
+        if code:
+            sys.exit(code)
+        return
     from .sft import run_training
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     summary = run_training(cfg)
+    from .launch import is_main_process
+
+    if not is_main_process():
+        return
     summary.print()
     click.echo(f"train_loss={summary.extra.get('train_loss')} "
                f"eval_loss={summary.extra.get('eval_loss')} steps={summary.extra['global_step']}")
@@ -150,5 +174,64 @@ def export_llamafactory(template: str | None, longlora: bool, **kwargs) -> None:
 
     cfg = _resolve(**kwargs)
     paths = export(cfg, template=template, longlora=longlora)
+    from .llamafactory import export_warnings
+
+    for w in export_warnings(cfg, longlora):
+        click.echo(f"warning: {w}", err=True)
     for k, v in paths.items():
         click.echo(f"{k}: {v}")
+
+
+@train.command("export-accelerate-config")
+@click.option("--strategy", type=click.Choice(["ddp", "fsdp", "zero3"]), default="ddp",
+              show_default=True, help="DDP (adapter training), FSDP or DeepSpeed ZeRO-3 (full "
+                                      "fine-tuning of models that do not fit one GPU).")
+@click.option("--num-processes", type=click.IntRange(1, 1024), default=8, show_default=True,
+              help="GPUs on the machine.")
+@click.option("--mixed-precision", type=click.Choice(["bf16", "fp16", "no"]), default="bf16",
+              show_default=True)
+@output_option("output", help="The accelerate config YAML to write.")
+@config_option()
+def export_accelerate_config(strategy, num_processes, mixed_precision, output, config_file):
+    """Write an accelerate config for `train fit --launcher accelerate --accelerate-config FILE`.
+
+    \b
+    paperreview train export-accelerate-config --strategy fsdp --num-processes 8 -o fsdp.yaml
+    paperreview train fit --data data/sft --base-model BASE -o runs/r \\
+        --launcher accelerate --num-processes 8 --accelerate-config fsdp.yaml
+    """
+    import yaml
+
+    from ..io import atomic_write_text
+    from .launch import accelerate_config
+
+    doc = accelerate_config(strategy, num_processes, mixed_precision)
+    atomic_write_text(output, yaml.safe_dump(doc, sort_keys=False))
+    click.echo(f"wrote {output} ({strategy}, {num_processes} processes)", err=True)
+
+
+@train.command("export-vllm")
+@click.argument("adapter", type=click.Path(exists=True, file_okay=False))
+@output_option("output", help="Directory for vllm_config.yaml and serve_vllm.sh.")
+@click.option("--name", default="reviewer", show_default=True,
+              help="The model name clients ask for (--model NAME).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--max-loras", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Adapters vLLM keeps loaded at once (multi-LoRA).")
+@click.option("--base-model", default=None,
+              help="Override the base recorded in adapter_config.json.")
+@config_option()
+def export_vllm_cmd(adapter, output, name, port, max_loras, base_model, config_file):
+    """Write the vLLM command and config that serve the base model with ADAPTER.
+
+    \b
+    paperreview train export-vllm runs/reviewer -o runs/serve
+    bash runs/serve/serve_vllm.sh      # on the GPU machine (pip install vllm)
+    paperreview review paper.pdf --base-url http://127.0.0.1:8000/v1 --model reviewer -t four-aspect
+    """
+    from .vllm import export_vllm
+
+    res = export_vllm(adapter, output, name, port, max_loras, base_model)
+    click.echo(f"wrote {res['config']} and {res['script']}", err=True)
+    click.echo(res["command"])
+    click.echo(f"then: {res['review']}", err=True)

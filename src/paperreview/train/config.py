@@ -21,7 +21,8 @@ from ..errors import ConfigError
 class TrainConfig(StageConfig):
     # what to train on and where to write
     data: str                      # dir with train.jsonl / validation.jsonl from `paperreview dataset build`
-    base_model: str                # local dir or Hugging Face hub id
+    base_model: str                # local dir or Hugging Face hub id (or DIR/NAME.gguf)
+    gguf_file: str | None = None   # GGUF checkpoint in base_model's dir (None: auto-detected)
     output_dir: str
     format: Literal["auto", "alpaca", "sharegpt", "messages"] = "auto"
     eval: bool = True              # evaluation loss on validation.jsonl (required when True)
@@ -80,6 +81,17 @@ class TrainConfig(StageConfig):
         if isinstance(v, str):
             v = [m.strip() for m in v.split(",") if m.strip()]
         return v or None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gguf(cls, data):
+        # DIR/NAME.gguf, or a folder holding one .gguf and no config.json: a GGUF base model
+        if isinstance(data, dict) and isinstance(data.get("base_model"), str):
+            from ..llm.gguf import resolve_model
+
+            base, gguf = resolve_model(data["base_model"], data.get("gguf_file"))
+            data = {**data, "base_model": base, "gguf_file": gguf}
+        return data
 
     @model_validator(mode="after")
     def _check(self) -> TrainConfig:

@@ -4,14 +4,29 @@ Writes ``OUT/dataset_info.json`` (registers the train and validation JSONL files
 format: alpaca or sharegpt, with the column/tag mapping LLaMA-Factory documents in data/README.md)
 and ``OUT/train_<method>.yaml`` with the same hyper-parameters ``paperreview train`` would use.
 
-Limits, all LLaMA-Factory's: ``shift_attn`` (LongLoRA's shifted sparse attention) patches Llama
-models only; ``cutoff_len`` silently truncates longer records (build the dataset with the same
-budget); ``rope_scaling`` takes no factor (it is derived from ``cutoff_len``); ``template`` must
-name one of its registered templates for the model family.
+What LLaMA-Factory (0.9.x) cannot do as we do, and what the export does about it:
+
+* ``template`` must name one of its registered chat templates; a template that differs from the
+  model's own chat template trains on a prompt that ``paperreview review`` will not send (and it
+  overwrites the saved chat template). The export maps the model to its template by name and by
+  ``config.json``'s ``model_type``, and **refuses** (ConfigError) to guess for a model it does not
+  know: pass ``--template`` after checking it matches the model's chat template.
+* ``cutoff_len`` cuts records silently, and its template's token count differs slightly from ours:
+  it is written with a margin (5%, at least 64 tokens) over the dataset's budget, so the assistant
+  turn is never cut.
+* ``--rope-scaling`` / ``--rope-factor`` and ``--longlora`` (``shift_attn``) are **not exported**:
+  LLaMA-Factory 0.9.5 fails on them (its rope patch and LongLoRA patch no longer load); the YAML
+  says so, and training at long context needs ``paperreview train fit`` instead.
+* ``--precision auto`` is resolved on the exporting machine (bf16 where CUDA supports it, else
+  fp16 on CUDA, else fp32), never written as ``bf16: true`` blindly.
 
 >>> from paperreview.train.llamafactory import guess_template
 >>> guess_template("mistralai/Mistral-7B-Instruct-v0.2"), guess_template("meta-llama/Llama-2-7b-chat-hf")
 ('mistral', 'llama2')
+>>> guess_template("deepseek-ai/DeepSeek-R1-Distill-Qwen-7B"), guess_template("google/gemma-3-4b-it")
+('deepseekr1', 'gemma3')
+>>> guess_template("my-lab/unknown-7b") is None
+True
 """
 
 from __future__ import annotations
@@ -25,11 +40,21 @@ from ..io import atomic_write_json, atomic_write_text
 from .config import TrainConfig
 from .data import detect_format, read_build_report, split_path
 
-# (substring of the model name, LLaMA-Factory template), first match wins
-TEMPLATES = [("llama-3", "llama3"), ("llama3", "llama3"), ("llama-2", "llama2"),
-             ("llama2", "llama2"), ("mistral", "mistral"), ("mixtral", "mistral"),
-             ("qwen3", "qwen3"), ("qwen", "qwen"), ("gemma", "gemma"), ("phi-3", "phi"),
-             ("yi-", "yi"), ("deepseek", "deepseek")]
+# (substring of the model name, LLaMA-Factory template), first match wins: specific names first
+# (DeepSeek-R1-Distill-Qwen is a Qwen architecture with DeepSeek-R1's chat template)
+TEMPLATES = [("deepseek-r1", "deepseekr1"), ("llama-3", "llama3"), ("llama3", "llama3"),
+             ("llama-2", "llama2"), ("llama2", "llama2"), ("mistral", "mistral"),
+             ("mixtral", "mistral"), ("qwen3", "qwen3"), ("qwen", "qwen"),
+             ("gemma-3", "gemma3"), ("gemma3", "gemma3"), ("gemma-2", "gemma"),
+             ("gemma2", "gemma"), ("gemma", "gemma"), ("phi-4", "phi4"), ("phi4", "phi4"),
+             ("phi-3", "phi"), ("yi-", "yi"), ("deepseek", "deepseek")]
+# config.json model_type -> template, for local directories whose name says nothing
+MODEL_TYPES = {"mistral": "mistral", "mixtral": "mistral", "qwen2": "qwen", "qwen3": "qwen3",
+               "gemma": "gemma", "gemma2": "gemma", "gemma3": "gemma3", "gemma3_text": "gemma3",
+               "phi3": "phi", "phi4": "phi4"}
+MARGIN = 0.05  # cutoff_len = budget * (1 + MARGIN), at least budget + 64
+UNSUPPORTED_NOTE = ("LLaMA-Factory 0.9.5 fails on {what}; not exported. Train at long context "
+                    "with `paperreview train fit` instead.")
 
 FORMATS: dict[str, dict[str, Any]] = {
     "alpaca": {"formatting": "alpaca",
@@ -43,9 +68,33 @@ FORMATS: dict[str, dict[str, Any]] = {
 }
 
 
-def guess_template(base_model: str) -> str:
+def guess_template(base_model: str) -> str | None:
+    """LLaMA-Factory's template for ``base_model`` (name, else config.json's model_type)."""
     name = base_model.lower()
-    return next((t for key, t in TEMPLATES if key in name), "default")
+    found = next((t for key, t in TEMPLATES if key in name), None)
+    if found:
+        return found
+    cfg = Path(base_model) / "config.json"
+    if cfg.exists():
+        return MODEL_TYPES.get(json.loads(cfg.read_text(encoding="utf-8")).get("model_type"))
+    return None
+
+
+def resolve_precision(precision: str) -> str:
+    """``auto`` -> bf16 / fp16 / fp32 on this machine's hardware."""
+    if precision != "auto":
+        return precision
+    try:
+        import torch
+    except ImportError:
+        return "fp32"
+    if torch.cuda.is_available():
+        return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+    return "fp32"
+
+
+def cutoff_for(budget: int) -> int:
+    return max(budget + 64, int(budget * (1 + MARGIN)))
 
 
 def _is_llama(base_model: str) -> bool:
@@ -73,13 +122,21 @@ def export_llamafactory(cfg: TrainConfig, template: str | None = None, longlora:
     if longlora and not _is_llama(cfg.base_model):
         raise ConfigError("LLaMA-Factory's LongLoRA switch (shift_attn) supports Llama models only",
                           "drop --longlora, or use --rope-scaling for other models")
+    template = template or guess_template(cfg.base_model)
+    if not template:
+        raise ConfigError(
+            f"no LLaMA-Factory template is known for {cfg.base_model}; its `default` template "
+            "would train on a prompt the model is never served with",
+            "pass --template NAME (one of LLaMA-Factory's registered templates whose format "
+            "matches the model's own chat template)")
+    precision = resolve_precision(cfg.precision)
     registry = {f"{name}_{s}": {"file_name": str(p), **FORMATS[fmt]} for s, p in splits.items()}
     doc: dict[str, Any] = {
         "model_name_or_path": cfg.base_model, "trust_remote_code": cfg.trust_remote_code,
         "stage": "sft", "do_train": True,
         "finetuning_type": "full" if cfg.method == "full" else "lora",
         "dataset_dir": str(Path(cfg.output_dir).resolve()), "dataset": f"{name}_train",
-        "template": template or guess_template(cfg.base_model), "cutoff_len": cfg.max_length,
+        "template": template, "cutoff_len": cutoff_for(cfg.max_length),
         "train_on_prompt": False, "overwrite_cache": True, "preprocessing_num_workers": 4,
         "output_dir": str(Path(cfg.output_dir).resolve() / "llamafactory-output"),
         "logging_steps": cfg.logging_steps, "save_steps": cfg.save_steps, "plot_loss": True,
@@ -87,8 +144,8 @@ def export_llamafactory(cfg: TrainConfig, template: str | None = None, longlora:
         "per_device_train_batch_size": cfg.batch_size,
         "gradient_accumulation_steps": cfg.grad_accum, "learning_rate": cfg.lr,
         "num_train_epochs": cfg.epochs, "lr_scheduler_type": cfg.lr_scheduler,
-        "warmup_ratio": cfg.warmup_ratio, "bf16": cfg.precision in ("auto", "bf16"),
-        "fp16": cfg.precision == "fp16", "seed": cfg.seed,
+        "warmup_ratio": cfg.warmup_ratio, "bf16": precision == "bf16",
+        "fp16": precision == "fp16", "seed": cfg.seed,
         "flash_attn": {"flash_attention_2": "fa2", "sdpa": "sdpa", "eager": "disabled"}.get(
             cfg.attn_implementation, "auto"),
         "disable_gradient_checkpointing": not cfg.gradient_checkpointing,
@@ -100,10 +157,6 @@ def export_llamafactory(cfg: TrainConfig, template: str | None = None, longlora:
         # quantization_method is left at its default (bitsandbytes): its spelling changed
         # across versions ("bitsandbytes" -> "bnb"), so naming it breaks one or the other
         doc.update(quantization_bit=4)
-    if cfg.rope_scaling:
-        doc["rope_scaling"] = cfg.rope_scaling
-    if longlora:
-        doc["shift_attn"] = True
     if cfg.max_steps > 0:
         doc["max_steps"] = cfg.max_steps
     if "validation" in splits:
@@ -112,24 +165,37 @@ def export_llamafactory(cfg: TrainConfig, template: str | None = None, longlora:
     out = Path(cfg.output_dir)
     info_path, yaml_path = out / "dataset_info.json", out / f"train_{cfg.method}.yaml"
     atomic_write_json(info_path, registry)
-    header = _header(cfg, doc["template"], read_build_report(data))
+    header = _header(cfg, doc["template"], read_build_report(data), precision, longlora)
     atomic_write_text(yaml_path, header + yaml.safe_dump(doc, sort_keys=False))
     return {"dataset_info": str(info_path), "yaml": str(yaml_path)}
 
 
-def _header(cfg: TrainConfig, template: str, report: dict[str, Any] | None) -> str:
+def export_warnings(cfg: TrainConfig, longlora: bool) -> list[str]:
+    """What the export leaves out, to print and to write into the YAML."""
+    out = []
+    if cfg.rope_scaling or cfg.rope_factor:
+        out.append(UNSUPPORTED_NOTE.format(what=f"rope_scaling ({cfg.rope_scaling})"))
+    if longlora:
+        out.append(UNSUPPORTED_NOTE.format(what="shift_attn (LongLoRA)"))
+    return out
+
+
+def _header(cfg: TrainConfig, template: str, report: dict[str, Any] | None, precision: str,
+            longlora: bool) -> str:
     lines = ["# Written by `paperreview train export-llamafactory`.",
              "# Run: llamafactory-cli train " + f"train_{cfg.method}.yaml",
-             "# cutoff_len truncates longer records silently: keep it equal to the dataset budget."]
-    if cfg.rope_factor:
-        lines.append(f"# NOTE: LLaMA-Factory derives the RoPE factor from cutoff_len; "
-                     f"--rope-factor {cfg.rope_factor} is not passed on.")
-    if template == "default":
-        lines.append("# WARNING: no LLaMA-Factory template known for this model; set `template`.")
+             (f"# cutoff_len = the dataset budget {cfg.max_length} + a margin, since "
+              "LLaMA-Factory's template counts a few tokens differently: records are never cut."),
+             (f"# template {template}: check it is the model's own chat template, or served "
+              "prompts will differ from trained ones.")]
+    if cfg.precision == "auto":
+        lines.append(f"# precision auto resolved on the exporting machine: {precision} "
+                     "(set bf16: true on a GPU that supports it).")
+    lines += [f"# WARNING: {w}" for w in export_warnings(cfg, longlora)]
     longest = _max_tokens(report)
-    if longest and longest > cfg.max_length:
+    if longest and longest > cutoff_for(cfg.max_length):
         lines.append(f"# WARNING: the dataset has records of {longest} tokens > cutoff_len "
-                     f"{cfg.max_length}; LLaMA-Factory will cut them.")
+                     f"{cutoff_for(cfg.max_length)}; LLaMA-Factory will cut them.")
     return "\n".join(lines) + "\n"
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from ..config import save_resolved
 from ..errors import ConfigError, InputError
 from ..io import atomic_write_json
+from ..llm.gguf import gguf_kwargs
 from ..stage import Summary, timed
 from . import artifacts, checks
 from .config import TrainConfig
@@ -59,7 +60,8 @@ def _warn(prep_warnings: list[str], msg: str) -> None:
 def load_tokenizer(cfg: TrainConfig, warnings: list[str]):
     from transformers import AutoTokenizer
 
-    tok = AutoTokenizer.from_pretrained(cfg.base_model, trust_remote_code=cfg.trust_remote_code)
+    tok = AutoTokenizer.from_pretrained(cfg.base_model, trust_remote_code=cfg.trust_remote_code,
+                                        **gguf_kwargs(cfg.gguf_file))
     own = tok.chat_template
     if cfg.chat_template:
         p = Path(cfg.chat_template)
@@ -69,7 +71,7 @@ def load_tokenizer(cfg: TrainConfig, warnings: list[str]):
         if own and own != tok.chat_template:
             _warn(warnings, f"--chat-template differs from {cfg.base_model}'s own template; it is "
                             "saved with the adapter and must be used at inference too")
-    for msg in checks.chat_warnings(cfg.base_model, tok, tok.chat_template):
+    for msg in checks.chat_warnings(cfg.gguf_file or cfg.base_model, tok, tok.chat_template):
         _warn(warnings, msg)
     if not tok.chat_template:
         tok.chat_template = FALLBACK_TEMPLATE
@@ -84,7 +86,7 @@ def prepare(cfg: TrainConfig) -> Prepared:
     train_convs = load_split(cfg.data, "train", cfg.format)
     val_convs = load_split(cfg.data, "validation", cfg.format) if cfg.eval else None
     checks.check_method(cfg)
-    model_cfg = checks.load_model_config(cfg.base_model, cfg.trust_remote_code)
+    model_cfg = checks.load_model_config(cfg.base_model, cfg.trust_remote_code, cfg.gguf_file)
     precision = checks.resolve_precision(cfg)
     attention = checks.resolve_attention(cfg, precision)
     rope = checks.rope_parameters(model_cfg, cfg)
@@ -141,6 +143,12 @@ def load_model(cfg: TrainConfig, prep: Prepared):
         # 4-bit weights are placed while loading and cannot be moved later: this process's GPU
         # (LOCAL_RANK under torchrun / accelerate launch)
         kwargs["device_map"] = {"": int(os.environ.get("LOCAL_RANK", "0"))}
+    # a GGUF base is de-quantized to ``dtype`` on load (then trained like any other)
+    if cfg.gguf_file:
+        if cfg.method == "qlora":
+            raise ConfigError("QLoRA cannot start from a GGUF checkpoint",
+                              "use --method lora (the GGUF weights are de-quantized on load)")
+        kwargs |= gguf_kwargs(cfg.gguf_file, model=True)
     model = AutoModelForCausalLM.from_pretrained(cfg.base_model, **kwargs)
     model.config.use_cache = False  # the KV cache is useless in training and costs memory
     return model
@@ -168,8 +176,9 @@ def sft_args(cfg: TrainConfig, prep: Prepared):
         max_steps=cfg.max_steps, learning_rate=cfg.lr, lr_scheduler_type=cfg.lr_scheduler,
         warmup_steps=cfg.warmup_ratio, weight_decay=cfg.weight_decay, seed=cfg.seed,
         bf16=prep.precision == "bf16", fp16=prep.precision == "fp16",
-        activation_checkpointing=cfg.gradient_checkpointing,  # transformers 5 name
+        **checkpointing_kwargs(cfg.gradient_checkpointing),
         dataloader_pin_memory=torch.cuda.is_available(),  # pinning only helps a GPU
+        use_cpu=not torch.cuda.is_available(),  # several CPU processes: DDP over gloo
         logging_steps=cfg.logging_steps, logging_first_step=True,
         eval_strategy=per_epoch if prep.validation else "no", eval_steps=cfg.eval_steps,
         save_strategy="steps", save_steps=cfg.save_steps, save_total_limit=cfg.save_total_limit,
@@ -213,7 +222,8 @@ def run_training(cfg: TrainConfig, callbacks: list | None = None) -> Summary:
         prep = prepare(cfg)
         out = Path(cfg.output_dir)
         out.mkdir(parents=True, exist_ok=True)
-        save_resolved(cfg, out, "train_config.json")
+        if _rank0():
+            save_resolved(cfg, out, "train_config.json")
         try:
             model = load_model(cfg, prep)
             trainer = build_trainer(cfg, prep, model, callbacks)
@@ -223,9 +233,10 @@ def run_training(cfg: TrainConfig, callbacks: list | None = None) -> Summary:
                 metrics.update(final_eval(trainer))
         except torch.OutOfMemoryError:
             raise checks.oom_advice(cfg) from None
-        trainer.save_model(str(out))
-        prep.tokenizer.save_pretrained(str(out))
-        _write_info(cfg, prep, trainer, metrics, resume_from)
+        trainer.save_model(str(out))  # rank 0 only, under several processes
+        if _rank0():
+            prep.tokenizer.save_pretrained(str(out))
+            _write_info(cfg, prep, trainer, metrics, resume_from)
     summary.count("ok", n=len(prep.train.rows))
     if prep.train.overlong:
         summary.count("skipped", "longer than --max-length", n=len(prep.train.overlong))
@@ -251,7 +262,7 @@ def _write_info(cfg: TrainConfig, prep: Prepared, trainer, metrics: dict, resume
                      "max_position_embeddings": prep.model_config.max_position_embeddings}
         atomic_write_json(out / artifacts.OVERRIDES, overrides)
     info = {
-        "base_model": cfg.base_model, "method": cfg.method, "precision": prep.precision,
+        "base_model": cfg.base_model, "gguf_file": cfg.gguf_file, "method": cfg.method, "precision": prep.precision,
         "attn_implementation": prep.attention, "rope_parameters": prep.rope,
         "global_step": trainer.state.global_step, "resumed_from": resumed,
         "metrics": metrics, "memory_preflight": prep.memory, "warnings": prep.warnings,
@@ -263,3 +274,25 @@ def _write_info(cfg: TrainConfig, prep: Prepared, trainer, metrics: dict, resume
         "log_history": trainer.state.log_history,
     }
     atomic_write_json(out / "training_info.json", info)
+
+
+<<<<<<< HEAD
+def checkpointing_kwargs(enabled: bool) -> dict[str, bool]:
+    """The trainer argument for gradient checkpointing under this transformers version: newer
+    releases call it ``activation_checkpointing``, older ones (5.17 and before, 4.x)
+    ``gradient_checkpointing``."""
+    import inspect
+
+    from transformers import TrainingArguments
+
+    params = inspect.signature(TrainingArguments).parameters
+    name = "activation_checkpointing" if "activation_checkpointing" in params else (
+        "gradient_checkpointing")
+    return {name: enabled}
+=======
+def _rank0() -> bool:
+    """True in a single process and in rank 0 of several (only it writes the outputs)."""
+    import os
+
+    return os.environ.get("RANK", "0") == "0"
+>>>>>>> lead19

@@ -38,11 +38,17 @@ class TransformersBackend(Backend):
         if not model_path:
             raise ConfigError("the transformers backend needs a local model",
                               "pass --local-model DIR (a saved transformers model)")
+        from ..gguf import resolve_model
+
+        # a GGUF checkpoint (DIR/NAME.gguf, or a folder holding one) is de-quantized on load
+        model_path, self.gguf_file = resolve_model(model_path)
         local = Path(model_path).expanduser()
         if (local.exists() or model_path.startswith((".", "/", "~"))) and not (
-                local / "config.json").is_file():
-            raise ConfigError(f"{model_path}: not a transformers model directory (no config.json)",
-                              "pass --local-model DIR saved with save_pretrained(), or a hub id")
+                (local / "config.json").is_file() or self.gguf_file):
+            raise ConfigError(f"{model_path}: not a transformers model directory (no config.json "
+                              "and no .gguf file)",
+                              "pass --local-model DIR saved with save_pretrained(), a folder with "
+                              "one .gguf file, the .gguf file itself, or a hub id")
         self.model_path, self.adapter, self.device = model_path, adapter, device
         self._model = self._tok = None
         self._lock = threading.Lock()
@@ -53,6 +59,8 @@ class TransformersBackend(Backend):
         another base or another (or retrained) adapter never reuses the journal's answers."""
         base = Path(self.model_path).expanduser()
         out = f"local:{base.resolve() if base.exists() else self.model_path}"
+        if self.gguf_file:
+            out += f"/{self.gguf_file}"
         if self.adapter:
             ad = Path(self.adapter).resolve()
             weights = [ad / f for f in ("adapter_model.safetensors", "adapter_model.bin")
@@ -65,14 +73,19 @@ class TransformersBackend(Backend):
         torch = require("torch", "train", "the local transformers backend")
         transformers = require("transformers", "train", "the local transformers backend")
         device = self.device or ("cuda" if torch.cuda.is_available() else "cpu")
+        from ..gguf import gguf_kwargs
+
+        gguf = gguf_kwargs(self.gguf_file)
         try:
-            config = transformers.AutoConfig.from_pretrained(self.model_path)
+            config = transformers.AutoConfig.from_pretrained(self.model_path, **gguf)
             # an adapter trained with --rope-scaling changed the base config: apply it the same way
             for key, value in self._overrides().items():
                 setattr(config, key, value)
-            tok = transformers.AutoTokenizer.from_pretrained(self._tokenizer_dir())
+            tok_dir = self._tokenizer_dir()
+            tok = transformers.AutoTokenizer.from_pretrained(
+                tok_dir, **(gguf if tok_dir == self.model_path else {}))
             model = transformers.AutoModelForCausalLM.from_pretrained(
-                self.model_path, config=config,
+                self.model_path, config=config, **gguf_kwargs(self.gguf_file, model=True),
                 dtype=torch.bfloat16 if device.startswith("cuda") else None)
         except (OSError, ValueError) as exc:
             raise ConfigError(f"cannot load local model {self.model_path}: {exc}",

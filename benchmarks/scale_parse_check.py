@@ -1,0 +1,122 @@
+"""Scale: parse (+ the offline check) with the local executor and with Ray at 1 and 2 workers.
+
+The corpus is the shared real papers (../shared/data/papers) plus generated papers
+(`paperreview.parse.sample`, several layouts), copied/written into a temp dir until it holds
+``--pdfs`` files. Each configuration parses the whole corpus into a fresh directory:
+
+* ``local``: `paperreview parse` today (a process pool of N workers, no shards);
+* ``ray-1`` / ``ray-2``: `parse --executor ray` with a local Ray of 1 / 2 CPUs, 4 shards per worker.
+
+It reports pages per second (wall clock) per configuration, the seconds per page of the one-worker
+local run (the cost that scales), and a projection for 1M papers at the corpus' mean pages per paper on
+an N-node cluster. With ``--check`` each paper is also checked offline (the check's time comes
+from `paperreview.review.check`). The machine is small and may be shared: the load is printed.
+
+    python benchmarks/scale_parse_check.py --pdfs 2000
+    python benchmarks/scale_parse_check.py --quick          # 4 PDFs, local and ray-1 (smoke run)
+
+Writes benchmarks/results/scale_parse_check.json.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+PAPERS = Path(os.environ.get("PAPERREVIEW_SHARED", REPO.parent / "shared")) / "data" / "papers"
+RESULTS = REPO / "benchmarks" / "results" / "scale_parse_check.json"
+
+
+def build_corpus(d: Path, n: int) -> list[Path]:
+    from paperreview.parse.sample import SAMPLE_SPEC, write_paper_pdf
+
+    real = sorted(PAPERS.glob("*.pdf"))
+    out = []
+    for i in range(n):
+        if real and i % 4 == 0:  # a quarter real papers, cycled
+            src = real[(i // 4) % len(real)]
+            dst = d / f"r{i:05d}-{src.name}"
+            shutil.copyfile(src, dst)
+        else:
+            dst = d / f"g{i:05d}.pdf"
+            write_paper_pdf(str(dst), SAMPLE_SPEC)
+        out.append(dst)
+    return out
+
+
+def run(config: str, corpus: Path, out: Path, workers: int) -> dict:
+    from paperreview.executors import ExecutorOptions
+    from paperreview.executors.stages import parse_sharded
+    from paperreview.parse.batch import ParseConfig
+    from paperreview.parse.batch import run as run_local
+
+    cfg = ParseConfig(workers=workers)
+    t0 = time.perf_counter()
+    if config == "local":
+        summary = run_local([corpus], out, cfg)
+    else:
+        summary = parse_sharded([str(corpus)], str(out), cfg,
+                                ExecutorOptions(executor="ray", workers=workers))
+    wall = time.perf_counter() - t0
+    pages = summary.extra.get("pages", 0)
+    return {"config": config, "workers": workers, "papers_ok": summary.ok,
+            "failed": summary.failed, "pages": pages, "seconds": round(wall, 2),
+            "pages_per_s": round(pages / wall, 1) if wall else None}
+
+
+def main(argv: list[str]) -> int:
+    from _quick import pop_flags
+
+    quick, out_path = pop_flags(argv, RESULTS)
+    n = 4 if quick else int(argv[argv.index("--pdfs") + 1]) if "--pdfs" in argv else 2000
+    from paperreview.io import atomic_write_json
+
+    load = os.getloadavg()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        t0 = time.perf_counter()
+        build_corpus(corpus, n)
+        print(f"corpus: {n} PDFs in {time.perf_counter() - t0:.0f}s; load {load[0]:.1f}",
+              flush=True)
+        rows.append(run("local", corpus, Path(tmp) / "local", 1))
+        for w in ((1,) if quick else (1, 2)):
+            rows.append(run(f"ray-{w}", corpus, Path(tmp) / f"ray{w}", w))
+        for r in rows:
+            print(f"{r['config']:8} {r['papers_ok']:6} ok {r['failed']:3} failed {r['pages']:7} "
+                  f"pages {r['seconds']:8.1f} s {r['pages_per_s']:7} pages/s", flush=True)
+    base = rows[0]
+    pages_per_paper = base["pages"] / max(1, base["papers_ok"] + base["failed"])
+    per_page_s = 1 / base["pages_per_s"] if base["pages_per_s"] else None
+    projection = None
+    if per_page_s:
+        core_hours = 1_000_000 * pages_per_paper * per_page_s / 3600
+        projection = {"papers": 1_000_000, "pages_per_paper": round(pages_per_paper, 1),
+                      "seconds_per_page_one_worker": round(per_page_s, 4),
+                      "core_hours": round(core_hours, 1),
+                      "hours_on_nodes": {f"{nodes}x{cores}": round(core_hours / (nodes * cores), 2)
+                                         for nodes, cores in ((1, 32), (8, 32), (32, 64))}}
+        print(f"1M papers x {pages_per_paper:.1f} pages at {per_page_s * 1000:.1f} ms/page: "
+              f"{core_hours:,.0f} core-hours; "
+              + ", ".join(f"{k} nodes x cores: {v} h" for k, v in
+                          projection["hours_on_nodes"].items()), flush=True)
+    result = {"benchmark": "scale_parse_check", "quick": quick, "pdfs": n,
+              "load_before": [round(x, 2) for x in load], "cores": os.cpu_count(),
+              "rows": rows, "projection": projection,
+              "note": "Ray figures include starting a local Ray (about 5-10 s); the projection "
+                      "assumes linear scaling of the measured one-worker cost, which the Ray rows "
+                      "check on this machine's 2 cores only."}
+    atomic_write_json(out_path, result)
+    print(f"wrote {out_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

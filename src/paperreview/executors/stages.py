@@ -1,0 +1,82 @@
+"""The per-paper stages on an executor: each one's plain per-item function, run in shards.
+
+``parse_sharded`` runs :func:`paperreview.parse.batch.parse_to_file` (the function the local
+process pool runs) for every input, so the paper files are the same; inputs and the output
+directory may be fsspec URLs (the PDF is copied to a temp dir, the paper file written back).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..stage import Summary, timed
+from . import fs
+from .sharded import ExecutorOptions, run_sharded
+
+LOG_NAME = "parse_log.jsonl"
+SUFFIX = {"json": ".json", "markdown": ".md", "tagged": ".txt"}
+
+
+def parse_one(pdf: str, out: str, fmt: str, max_pages: int) -> dict[str, Any]:
+    """``parse_to_file`` for paths or URLs: never raises (a failure is a row)."""
+    from ..parse.batch import parse_to_file
+
+    if not fs.is_url(pdf) and not fs.is_url(out):
+        return parse_to_file(pdf, out, fmt, max_pages)
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            local = fs.local_copy(pdf, tmp)
+        except Exception as exc:  # noqa: BLE001 - an unreadable object is this item's failure
+            return {"input": pdf, "output": None, "status": "failed", "reason": "unreadable",
+                    "error": f"{pdf}: {type(exc).__name__}: {exc}"}
+        local_out = str(Path(tmp) / ("out" + Path(out).suffix))
+        row = parse_to_file(local, local_out, fmt, max_pages)
+        row["input"] = pdf
+        if row["status"] == "ok":
+            fs.write_text(out, Path(local_out).read_text(encoding="utf-8"))
+            row["output"] = out
+        return row
+
+
+def parse_sharded(inputs: list[str], out_dir: str, config: Any, opts: ExecutorOptions,
+                  on_row: Callable[[dict], None] | None = None) -> Summary:
+    """Parse ``inputs`` (files, directories or URLs) into ``out_dir`` with ``opts.executor``."""
+    from ..io import JsonlWriter
+
+    files = [f for p in inputs for f in fs.list_files(str(p), ".pdf")]
+    seen: dict[str, int] = {}
+    tasks = []
+    for f in sorted(dict.fromkeys(files)):
+        stem = Path(f.split("://", 1)[-1]).stem
+        seen[stem] = seen.get(stem, 0) + 1
+        name = stem if seen[stem] == 1 else f"{stem}-{seen[stem]}"
+        tasks.append((f, fs.join(out_dir, name + SUFFIX[config.format]), config.format,
+                      config.max_pages))
+    summary = Summary(stage="parse")
+    fs.makedirs(out_dir)
+    with timed(summary):
+        rows = list(run_sharded(parse_one, tasks, out_dir, opts))
+    log_path = fs.join(out_dir, LOG_NAME)
+    if fs.is_url(out_dir):
+        import json
+
+        fs.write_text(log_path, "".join(json.dumps(r) + "\n" for r in rows))
+    else:
+        with JsonlWriter(log_path) as log:
+            stamp = datetime.now(UTC).isoformat(timespec="seconds")
+            for r in rows:
+                log.write({**r, "time": stamp})
+    for r in rows:
+        summary.count(r["status"], r.get("reason"))
+        if r.get("pages"):
+            summary.extra["pages"] = summary.extra.get("pages", 0) + r["pages"]
+        if on_row is not None:
+            on_row(r)
+    summary.extra["executor"] = opts.executor
+    summary.outputs = {"dir": str(out_dir), "log": log_path,
+                       "shards": fs.join(out_dir, "shards")}
+    return summary
