@@ -46,6 +46,13 @@ def parse_one(pdf: str, out: str, fmt: str, max_pages: int) -> dict[str, Any]:
         return row
 
 
+def check_row(path: str, options: dict) -> dict[str, Any]:
+    """``review.check.check_one`` as a row (never raises: a bad PDF is a failed record)."""
+    from ..review.check import CheckOptions, check_one
+
+    return check_one(path, CheckOptions(**options)).model_dump(mode="json")
+
+
 def _set_source(path: str, source: str) -> None:
     from ..io import atomic_write_text
     from ..parse.render import render
