@@ -75,3 +75,66 @@ def test_a_poison_item_under_ray_fails_alone(tmp_path):
     assert by["a"]["status"] == by["c"]["status"] == "ok"
     assert by["boom"]["reason"] == "worker_crashed"
     assert len(list((tmp_path / SHARD_DIR).glob("*.done"))) == 1  # the shard is complete
+
+
+PID_DIR = ""  # set by the kill test; this module is pickled by value into the Ray workers
+
+
+def slow_parse(pdf: str, out: str, fmt: str, max_pages: int) -> dict:
+    """The real per-paper function, slowed so that its worker can be killed while it works."""
+    import time
+    from pathlib import Path
+
+    from paperreview.executors.stages import parse_one
+
+    assert PID_DIR, "slow_parse must be pickled by value, with PID_DIR set"
+    Path(PID_DIR, f"{os.getpid()}-{Path(pdf).stem}").touch()
+    time.sleep(1.0)
+    return parse_one(pdf, out, fmt, max_pages)
+
+
+@pytest.mark.slow
+def test_killing_a_ray_worker_by_pid_loses_and_duplicates_nothing(tmp_path):
+    import signal
+    import threading
+    import time
+
+    ray = pytest.importorskip("ray", reason="the scale extra is not installed")
+    from paperreview.parse.sample import SAMPLE_SPEC, write_paper_pdf
+
+    global PID_DIR
+    PID_DIR = str(tmp_path / "pids")
+    os.makedirs(PID_DIR)
+    pdfs = []
+    for i in range(4):
+        pdfs.append(str(tmp_path / f"p{i}.pdf"))
+        write_paper_pdf(pdfs[-1], SAMPLE_SPEC)
+    out = tmp_path / "out"
+    tasks = [(p, str(out / f"p{i}.json"), "json", 300) for i, p in enumerate(pdfs)]
+    killed: list[int] = []
+
+    def killer() -> None:  # kill the first worker seen working, from outside, by its pid
+        deadline = time.monotonic() + 120
+        while not killed and time.monotonic() < deadline:
+            seen = os.listdir(PID_DIR)
+            if seen:
+                killed.append(int(seen[0].split("-")[0]))
+                os.kill(killed[0], signal.SIGKILL)
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=killer, daemon=True)
+    thread.start()
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    try:
+        rows = list(run_sharded(slow_parse, tasks, str(out),
+                                ExecutorOptions(executor="ray", workers=2, shards=2)))
+    finally:
+        ray.cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+        thread.join(timeout=5)
+    assert killed, "no worker was killed"
+    assert sorted(r["input"] for r in rows) == pdfs  # none lost, none twice
+    assert all(r["status"] == "ok" for r in rows)
+    assert len(list(out.glob("p*.json"))) == 4
+    marks = os.listdir(PID_DIR)
+    victim = next(m.split("-", 1)[1] for m in marks if m.startswith(f"{killed[0]}-"))
+    assert any(m.endswith(f"-{victim}") and not m.startswith(f"{killed[0]}-") for m in marks)

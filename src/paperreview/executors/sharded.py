@@ -52,15 +52,7 @@ def _name(i: int, tasks: list[tuple]) -> str:
 
 def run_shard(fn: Callable[..., dict], shard_id: int, tasks: list[tuple], out_dir: str) -> int:
     """Run ``fn(*task)`` for each task; write the rows, then the marker. Returns the row count."""
-    hook = os.environ.get("PAPERREVIEW_TEST_KILL_SHARD")  # tests: die once, mid-shard
-    rows = []
-    for k, task in enumerate(tasks):
-        if hook == str(shard_id) and k == 1:
-            flag = fs.join(out_dir, SHARD_DIR, f"{_name(shard_id, tasks)}.killed")
-            if not fs.exists(flag):
-                fs.write_text(flag, "killed once by the test hook\n")
-                os.kill(os.getpid(), 9)
-        rows.append(fn(*task))
+    rows = [fn(*task) for task in tasks]
     write_shard(out_dir, _name(shard_id, tasks), rows)
     return len(rows)
 
