@@ -34,13 +34,20 @@ ACL_PYTHON = os.environ.get("ACLPUBCHECK_PYTHON", "/tmp/acl-venv/bin/python")
 
 # runs inside aclpubcheck's environment: one PDF, its error log as JSON on the last line
 RUNNER = r'''
-import contextlib, io, json, signal, sys, time, traceback
+import contextlib, io, json, os, signal, sys, time, traceback
 from collections import defaultdict
 import pdfplumber
 from aclpubcheck import formatchecker
 formatchecker.args = type("A", (), {"disable_name_check": False})()  # name check off
 class Late(Exception): pass
-def late(*_): raise Late()
+def late(*_):
+    # its margin loop has bare `except:` clauses that would swallow an exception: report what
+    # was found so far and leave
+    out["errors"]["margin"] = f"timeout after {margin_limit} s"
+    out["seconds"]["margin"] = margin_limit
+    out["logs"] = {str(k.value): v for k, v in f.logs.items()}
+    print(json.dumps(out), flush=True)
+    os._exit(0)
 signal.signal(signal.SIGALRM, late)
 f = formatchecker.Formatter()
 f.pdf = pdfplumber.open(sys.argv[1]); f.pdfpath = sys.argv[1]; f.number = "x"

@@ -30,6 +30,7 @@ NEEDS = {
     "serve_load": None,
     "reviews_pipeline": "peerread",
     "reviews_tokens": "peerread",
+    "title_lora": "paper-tasks",
     "train_throughput": None,
     "perturb_speed": "papers",
     "checklist_perturb_recall": "papers",
@@ -37,7 +38,7 @@ NEEDS = {
 #: quick runs over ~10 s on two busy cores (still run by `make test`)
 SLOW = {"evaluate_peerread_hitrate", "train_throughput", "llm_throughput", "dataset_speed",
         "evaluate_accept_baseline", "reviews_pipeline", "scale_parse_check", "review_methods",
-        "serve_load"}
+        "serve_load", "title_lora"}
 
 
 def test_every_benchmark_is_listed():

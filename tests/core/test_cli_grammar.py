@@ -22,6 +22,8 @@ STAGE_COMMANDS = [
     ["review"], ["check"],
     ["evaluate", "hit-rate"], ["evaluate", "scores"], ["evaluate", "decisions"],
     ["evaluate", "judge"], ["evaluate", "accept-baseline"],
+    ["evaluate", "perturb", "make"], ["evaluate", "perturb", "score"], ["evaluate", "scorecard"],
+    ["tasks", "data"], ["tasks", "baseline"], ["tasks", "run"], ["tasks", "evaluate"],
 ]
 IDS = [" ".join(c) for c in STAGE_COMMANDS]
 

@@ -10,6 +10,7 @@ from paperreview.cli import main
 from paperreview.tasks.baseline import BaselineConfig, first_sentence_title, run_baseline
 
 
+@pytest.mark.slow  # ~5-15 s on two busy cores
 def test_classify_on_the_arxiv_sample_beats_majority_clearly(tasks_data, tmp_path):
     src = tasks_data / "arxiv_kaggle_metadata_sample" / "weaviate_data_metadata_1000.json"
     out = tmp_path / "cls"
@@ -56,3 +57,27 @@ def test_classify_needs_two_classes(arxiv_file, tmp_path):
     with pytest.raises(InputError, match="only one class"):
         run_baseline(BaselineConfig(task="classify", source=str(arxiv_file),
                                     out_dir=str(tmp_path), label="any:physics"))
+
+
+def test_challenge_train_csv_label_column_works_unchanged(tmp_path):
+    """The challenge's labelled train.csv (not in the shared data) has a `label` column: it is
+    the default rule for data and baseline alike."""
+    from paperreview.tasks.data import TasksDataConfig, run_data
+
+    med = "Patients with tumour cells were treated in a clinical trial of the drug"
+    cs = "We train a neural network with a new optimizer on image benchmarks"
+    rows = [f'{i},Paper {i},"A B","{med if i % 2 else cs} number {i}.",k1; k2,{i % 2}'
+            for i in range(24)]
+    src = tmp_path / "train.csv"
+    src.write_text("uuid,title,author,abstract,Keywords,label\n" + "\n".join(rows) + "\n",
+                   encoding="utf-8")
+    s = run_data(TasksDataConfig(task="classify", source=str(src), out_dir=str(tmp_path / "d")))
+    assert s.ok == 24
+    rec = json.loads((tmp_path / "d" / "train.jsonl").read_text().splitlines()[0])
+    assert rec["instruction"].startswith("Please judge whether it is a medical field paper")
+    assert rec["output"] == rec["item"]["label"]
+    run_baseline(BaselineConfig(task="classify", source=str(src), out_dir=str(tmp_path / "b"),
+                                folds=3))
+    res = json.loads((tmp_path / "b" / "tasks_classify.json").read_text())
+    assert res["accuracy"] == 1.0 and res["f1_positive"] == 1.0
+    assert res["majority"]["accuracy"] == 0.5

@@ -81,6 +81,9 @@ def test_encrypted_pdf_job_fails_with_parse_message(client, sample_pdf):
 def test_unknown_id_and_bad_options(client, sample_pdf):
     assert client.get("/api/v1/reviews/" + "0" * 32).status_code == 404
     assert client.get("/api/v1/reviews/../../jobs.sqlite").status_code == 404
+    assert client.get("/api/v1/nothing-here").json()["error"]["status"] == 404
+    r = client.post("/api/v1/reviews", data={"venue": "generic"})  # no file part
+    assert r.status_code == 422 and "file" in r.json()["error"]["message"]
     r = _post(client, sample_pdf.read_bytes(), template="no-such-form")
     assert r.status_code == 422 and "unknown template" in r.json()["error"]["message"]
     r = _post(client, sample_pdf.read_bytes(), model="gpt-x")
@@ -188,3 +191,28 @@ def test_venue_profile_changes_the_checks(client, sample_pdf):
         assert job["status"] == "done", job["error"]
         rules[venue] = {c["rule"] for c in job["review"]["comments"]}
     assert rules["neurips"] - rules["generic"], rules  # e.g. anonymity for a double-blind venue
+
+
+def test_a_rejected_pasted_key_fails_the_review_without_being_written(tmp_path, sample_pdf):
+    from fastapi.testclient import TestClient
+
+    from paperreview.llm.types import EngineConfig
+    from paperreview.web.app import ServerSettings, create_app
+    from tests.helpers.fake_openai import FakeOpenAIServer
+
+    secret = "sk-rejected-4b7d-NOT-ON-DISK"
+    with FakeOpenAIServer() as model:
+        model.fail_key(secret, "401")
+        engine = EngineConfig(base_url=model.base_url, model="fake-model", max_retries=0)
+        with TestClient(create_app(ServerSettings(data_dir=str(tmp_path / "d")), engine)) as c:
+            r = _post(c, sample_pdf.read_bytes(), template="neurips", method="zero-shot",
+                      api_key=secret)
+            job = wait_done(c, r.json()["id"])
+            text = c.get(f"/api/v1/reviews/{job['id']}").text
+        assert model.auth_seen[secret] >= 1
+    # the job fails saying what to fix; the key is in no answer and no file
+    assert job["status"] == "failed" and "401" in job["error"] and "API key" in job["error"]
+    assert secret not in text
+    for p in (tmp_path / "d").rglob("*"):
+        if p.is_file():
+            assert secret.encode() not in p.read_bytes(), p

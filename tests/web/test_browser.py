@@ -52,6 +52,8 @@ def test_upload_in_chromium_shows_banner_and_comments(browser, tmp_path, sample_
         browser.get(srv.url + "/")
         wait = WebDriverWait(browser, 90)
         wait.until(lambda d: len(Select(d.find_element(By.ID, "template")).options) > 1)
+        venue = Select(browser.find_element(By.ID, "venue")).first_selected_option
+        assert venue.get_attribute("value") == "generic"  # no venue's rules unless chosen
         for ctl in browser.find_elements(By.CSS_SELECTOR, "input, select, textarea"):
             cid = ctl.get_attribute("id")
             assert cid and browser.find_elements(By.CSS_SELECTOR, f"label[for='{cid}']"), \

@@ -48,3 +48,24 @@ def test_retention_deletes_old_finished_jobs_and_their_files(tmp_path, sample_pd
     assert store.get(old) is None and not store.dir(old).exists()
     assert store.get(fresh)["status"] == "done" and (store.dir(fresh) / "paper.pdf").exists()
     store.close()
+
+
+def _allocate_under_limit(mb: int, alloc_mb: int) -> None:
+    from paperreview.web.worker import _limit_memory
+
+    _limit_memory(mb)
+    try:
+        bytearray(alloc_mb << 20)
+    except MemoryError:
+        raise SystemExit(3) from None
+    raise SystemExit(0)
+
+
+def test_worker_memory_limit_stops_a_runaway_allocation():
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    p = ctx.Process(target=_allocate_under_limit, args=(1024, 2048))
+    p.start()
+    p.join(60)
+    assert p.exitcode == 3  # MemoryError inside the limit, not the machine's memory taken

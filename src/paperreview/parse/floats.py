@@ -60,8 +60,13 @@ def mark_float_text(state: ParseState) -> None:
             continue  # only the first line of each caption
         ext = geo.get((ln.page, ln.col), (ln.x0, ln.x1))
         j = i - 1
-        while j >= 0 and _float_line(lines[j], ln, body, ext, _in_row(lines, j)):
-            lines[j].kind = _float_kind(lines, j)
+        while j >= 0 and _float_line(lines[j], ln, body, ext, _in_row(lines, j) or (
+                lines[j + 1].kind == "table_text" and not NUMBERED.match(lines[j].text)
+                and not _heading_word(lines[j].text))):  # a header spanning a table's columns
+            kind = _float_kind(lines, j)
+            if lines[j + 1].kind == "table_text" and lines[j].bold:
+                kind = "table_text"  # the table's spanning header
+            lines[j].kind = kind
             j -= 1
         k = i + 1
         while k < len(lines) and lines[k].kind == "caption":

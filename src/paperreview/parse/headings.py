@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import pairwise
 
 from .captions import gap_above, starts_block
 from .captions import tabular as _tabular
@@ -199,6 +200,24 @@ def _spaced(prev: Line | None, ln: Line, nxt: Line | None, body_font: str) -> bo
             or (nxt is not None and 0.4 * ln.height < gap_above(ln, nxt) < 1e5))
 
 
+def _over_table(lines: list[Line], i: int) -> bool:
+    """An unnumbered line right above a row of side-by-side cells: a table's spanning header
+    ("VGG Accuracy" over "Dense | Pruned"), not a section heading."""
+    if i + 2 >= len(lines) or split_number(lines[i].text)[0]:
+        return False
+    a = lines[i + 1]
+    if a.page != lines[i].page or a.y0 <= lines[i].y0:
+        return False
+    row = [a]
+    for b in lines[i + 2:i + 12]:
+        if b.page != a.page or b.col != a.col or abs(b.y0 - a.y0) >= 0.5 * a.height:
+            break
+        row.append(b)
+    row.sort(key=lambda x: x.x0)
+    # cells stand far apart; a justified line that MuPDF cut at its stretched spaces does not
+    return len(row) > 1 and max(q.x0 - p.x1 for p, q in pairwise(row)) > 2.5 * a.size
+
+
 def _neighbours(lines: list[Line], i: int) -> tuple[Line | None, Line | None]:
     """The lines before and after ``lines[i]``, passing over float labels."""
     j = i - 1
@@ -283,7 +302,7 @@ def find_headings(state: ParseState, start: int) -> None:
         if ln.kind == "body" and (prev is not None and prev.kind in FLOAT_KINDS
                                   or nxt is not None and nxt.kind in FLOAT_KINDS):
             prev, nxt = _neighbours(lines, i)  # a plot's labels between the text lines
-        if not _is_candidate(prev, ln, body, geo, nxt, body_font):
+        if not _is_candidate(prev, ln, body, geo, nxt, body_font) or _over_table(lines, i):
             split = _split_run_in(ln) if ln.kind == "body" and starts_block(prev, ln) else None
             if split is not None:
                 lines[i:i + 1] = split

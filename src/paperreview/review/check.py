@@ -139,11 +139,21 @@ def check_one(path: str | Path, options: CheckOptions | None = None) -> Generate
         return GeneratedReview(id=str(path), source=str(path), status="failed",
                                error=f"{type(exc).__name__}: {exc}",
                                metadata={**meta, "reason": "parse_crash"})
+    rec = check_parsed(paper, facts, options, venue)
+    rec.source = str(path)
+    rec.metadata["seconds"] = round(time.perf_counter() - t0, 3)
+    return rec
+
+
+def check_parsed(paper: Paper, facts: PdfFacts | None, options: CheckOptions,
+                 venue: Venue | None = None) -> GeneratedReview:
+    """The checking half of :func:`check_one`, on a parsed paper and its PDF facts."""
+    venue = venue or load_venue(options.venue, options.camera_ready)
     findings = check_paper(paper, options.rules, venue=venue, facts=facts)
     if facts:
         findings = drop_found_floats(findings, facts)
         fill_pages(findings, facts)
-    meta.update(title=paper.title, n_pages=paper.n_pages,
-                seconds=round(time.perf_counter() - t0, 3))
-    return GeneratedReview(id=paper.id, paper_id=paper.id, source=str(path), status="ok",
+    meta = {"mode": "check", "venue": venue.label, "title": paper.title,
+            "n_pages": paper.n_pages}
+    return GeneratedReview(id=paper.id, paper_id=paper.id, source=paper.source, status="ok",
                            findings=findings, hidden_text=paper.hidden_text, metadata=meta)

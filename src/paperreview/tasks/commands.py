@@ -6,7 +6,12 @@ import sys
 
 import click
 
-from ..cli_options import MAX_NEW_TOKENS_HELP, config_option, output_option
+from ..cli_options import (
+    MAX_NEW_TOKENS_HELP,
+    config_defaults_option,
+    config_option,
+    output_option,
+)
 from ..config import resolve_config
 from ..dataset.formats import FORMATS
 from ..errors import ConfigError
@@ -125,8 +130,9 @@ def run_cmd(input_, classes, config_file, **kw) -> None:
 @output_option("out_dir", help="Report directory.")
 @click.option("--embed/--no-embed", default=True, help="title: MiniLM similarity [yes].")
 @click.option("--name", help="Report name [tasks_<task>].")
-def evaluate_cmd(task: str, predictions: str, out_dir: str, embed: bool, name: str | None
-                 ) -> None:
+@config_defaults_option()
+def evaluate_cmd(task: str, predictions: str, out_dir: str, embed: bool, name: str | None,
+                 config_file: str | None) -> None:
     """ROUGE-1/2/L + MiniLM (titles), P/R/F1@5/@10 (keywords), accuracy/macro-F1 (classify)."""
     from .evaluate import read_predictions, report, score
 

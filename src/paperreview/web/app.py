@@ -25,9 +25,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .jobs import JobStore
 from .worker import Dispatcher
@@ -112,6 +114,18 @@ def create_app(settings: ServerSettings, engine_config: Any = None,
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError):
         return _json_error(exc.status, exc.message, exc.hint)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        where = "; ".join(f"{'.'.join(str(x) for x in e['loc'][1:]) or 'request'}: {e['msg']}"
+                          for e in exc.errors())
+        return _json_error(422, f"invalid request: {where}",
+                           f"see /docs for {request.method} {request.url.path}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        return _json_error(exc.status_code, str(exc.detail),
+                           "see /docs for the endpoints" if exc.status_code == 404 else None)
 
     # ------------------------------------------------------------------ API
     @app.get(f"{API}/health")

@@ -33,8 +33,8 @@ def available_options(engine: Any) -> dict[str, Any]:
     try:  # venue profiles arrive with the offline-check work (issue 15): generic until then
         from ..review.venues import list_venues  # type: ignore[import-not-found]
 
-        venues = sorted({"generic", *(v if isinstance(v, str) else v.name
-                                      for v in list_venues())})
+        names = {v if isinstance(v, str) else v.name for v in list_venues()}
+        venues = ["generic", *sorted(names - {"generic"})]  # the first is the page's default
     except Exception as exc:  # noqa: BLE001 - optional module: any problem means "generic only"
         log.debug("no venue profiles (%s): offering 'generic' only", exc)
     configured = bool(engine is not None and engine.is_configured())

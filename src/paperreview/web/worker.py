@@ -52,18 +52,20 @@ def _worker_main(conn: Any, memory_mb: int) -> None:
         try:
             out = reviewer.run_job(Path(job_dir), filename, options, engine, api_key, max_pages,
                                    progress, run_dir)
-            conn.send(("result", {"ok": True, **out}))
+            result = {"ok": True, **out}
         except PaperReviewError as exc:
-            msg = exc.message + (f" ({exc.hint})" if exc.hint else "")
-            conn.send(("result", {"ok": False, "error": msg}))
+            result = {"ok": False, "error": exc.message + (f" ({exc.hint})" if exc.hint else "")}
         except MemoryError:
-            conn.send(("result", {"ok": False, "error": f"{filename}: the review needed more "
-                                  f"than the worker memory limit ({memory_mb} MB)"}))
+            result = {"ok": False, "error": f"{filename}: the review needed more than the worker "
+                                            f"memory limit ({memory_mb} MB)"}
         except Exception as exc:  # noqa: BLE001 - one job fails, the worker goes on
-            conn.send(("result", {"ok": False,
-                                  "error": f"{filename}: {type(exc).__name__}: {exc}"}))
-        finally:
-            api_key = None
+            result = {"ok": False, "error": f"{filename}: {type(exc).__name__}: {exc}"}
+        if "error" in result:  # errors name the upload, never the server's paths or the key
+            result["error"] = result["error"].replace(str(Path(job_dir) / "paper.pdf"), filename)
+            if api_key:
+                result["error"] = result["error"].replace(api_key, "***")
+        api_key = None
+        conn.send(("result", result))
 
 
 class _Slot:
