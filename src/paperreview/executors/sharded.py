@@ -42,26 +42,27 @@ def shard_tasks(tasks: list[tuple], n: int) -> list[list[tuple]]:
     return out
 
 
-def _name(i: int) -> str:
-    return f"shard-{i:05d}"
+def _name(i: int, tasks: list[tuple]) -> str:
+    """``shard-NNNNN-<hash of its items>``: a marker left by another shard plan (a rerun with
+    other --workers or --shards) never marks these items done, so none is skipped unparsed."""
+    from ..io import stable_hash
+
+    return f"shard-{i:05d}-{stable_hash([list(t) for t in tasks])[:8]}"
 
 
 def run_shard(fn: Callable[..., dict], shard_id: int, tasks: list[tuple], out_dir: str) -> int:
     """Run ``fn(*task)`` for each task; write the rows, then the marker. Returns the row count."""
-    hook = os.environ.get("PAPERREVIEW_TEST_KILL_SHARD")  # tests: die once, mid-shard
-    rows = []
-    for k, task in enumerate(tasks):
-        if hook == str(shard_id) and k == 1:
-            flag = fs.join(out_dir, SHARD_DIR, f"{_name(shard_id)}.killed")
-            if not fs.exists(flag):
-                fs.write_text(flag, "killed once by the test hook\n")
-                os.kill(os.getpid(), 9)
-        rows.append(fn(*task))
-    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    fs.write_text(fs.join(out_dir, SHARD_DIR, f"{_name(shard_id)}.jsonl"), text)
-    fs.write_text(fs.join(out_dir, SHARD_DIR, f"{_name(shard_id)}.done"),
-                  json.dumps({"rows": len(rows)}) + "\n")
+    rows = [fn(*task) for task in tasks]
+    write_shard(out_dir, _name(shard_id, tasks), rows)
     return len(rows)
+
+
+def write_shard(out_dir: str, name: str, rows: list[dict]) -> None:
+    """The shard's rows, then its marker (a marker means the rows file is complete)."""
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    fs.write_text(fs.join(out_dir, SHARD_DIR, f"{name}.jsonl"), text)
+    fs.write_text(fs.join(out_dir, SHARD_DIR, f"{name}.done"),
+                  json.dumps({"rows": len(rows)}) + "\n")
 
 
 def run_sharded(fn: Callable[..., dict], tasks: list[tuple], out_dir: str,
@@ -71,14 +72,14 @@ def run_sharded(fn: Callable[..., dict], tasks: list[tuple], out_dir: str,
     shards = shard_tasks(tasks, n) if tasks else []
     fs.makedirs(fs.join(out_dir, SHARD_DIR))
     todo = [i for i in range(len(shards))
-            if not fs.exists(fs.join(out_dir, SHARD_DIR, f"{_name(i)}.done"))]
+            if not fs.exists(fs.join(out_dir, SHARD_DIR, f"{_name(i, shards[i])}.done"))]
     if opts.executor == "local":
         for i in todo:
             run_shard(fn, i, shards[i], out_dir)
     else:
         _run_ray(fn, shards, todo, out_dir, opts)
     for i in range(len(shards)):
-        text = fs.read_text(fs.join(out_dir, SHARD_DIR, f"{_name(i)}.jsonl"))
+        text = fs.read_text(fs.join(out_dir, SHARD_DIR, f"{_name(i, shards[i])}.jsonl"))
         for line in text.splitlines():
             if line.strip():
                 yield json.loads(line)
@@ -113,11 +114,39 @@ def _run_ray(fn: Callable[..., dict], shards: list[list[tuple]], todo: list[int]
     try:
         remote = ray.remote(max_retries=opts.max_retries, retry_exceptions=False,
                             num_cpus=1)(run_shard)
-        refs = [remote.remote(fn, i, shards[i], out_dir) for i in todo]
-        pending = list(refs)
+        refs = {remote.remote(fn, i, shards[i], out_dir): i for i in todo}
+        pending, lost = list(refs), []
         while pending:
             done, pending = ray.wait(pending, num_returns=1)
-            ray.get(done)  # a task that failed after its retries raises here
+            try:
+                ray.get(done)
+            except ray.exceptions.RayError as exc:  # its worker died on every retry
+                lost.append((refs[done[0]], _first_line(exc)))
+        for i, error in lost:
+            _isolate(ray, fn, i, shards[i], out_dir, opts, error)
     finally:
         if started:
             ray.shutdown()
+
+
+def _first_line(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}"
+
+
+def _isolate(ray: Any, fn: Callable[..., dict], i: int, tasks: list[tuple], out_dir: str,
+             opts: ExecutorOptions, error: str) -> None:
+    """A shard that killed its worker on every retry (e.g. a PDF that crashes MuPDF) is rerun one
+    item per task, so only the item that kills its worker becomes a ``worker_crashed`` row; the
+    shard is then complete (rows + marker) like any other."""
+    one = ray.remote(max_retries=opts.max_retries, retry_exceptions=False, num_cpus=1)(fn)
+    refs = [one.remote(*task) for task in tasks]
+    rows = []
+    for task, ref in zip(tasks, refs):
+        try:
+            rows.append(ray.get(ref))
+        except ray.exceptions.RayError as exc:
+            rows.append({"input": task[0], "output": None, "status": "failed",
+                         "reason": "worker_crashed",
+                         "error": f"{task[0]}: the worker died on this item every time "
+                                  f"({_first_line(exc)}; its shard failed with {error})"})
+    write_shard(out_dir, _name(i, tasks), rows)

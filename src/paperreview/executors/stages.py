@@ -36,10 +36,30 @@ def parse_one(pdf: str, out: str, fmt: str, max_pages: int) -> dict[str, Any]:
         local_out = str(Path(tmp) / ("out" + Path(out).suffix))
         row = parse_to_file(local, local_out, fmt, max_pages)
         row["input"] = pdf
+        if row.get("error"):
+            row["error"] = row["error"].replace(local, pdf)
         if row["status"] == "ok":
+            if local != pdf and fmt == "json":
+                _set_source(local_out, pdf)  # the paper names its URL, not the temp copy
             fs.write_text(out, Path(local_out).read_text(encoding="utf-8"))
             row["output"] = out
         return row
+
+
+def check_row(path: str, options: dict) -> dict[str, Any]:
+    """``review.check.check_one`` as a row (never raises: a bad PDF is a failed record)."""
+    from ..review.check import CheckOptions, check_one
+
+    return check_one(path, CheckOptions(**options)).model_dump(mode="json")
+
+
+def _set_source(path: str, source: str) -> None:
+    from ..io import atomic_write_text
+    from ..parse.render import render
+    from ..records import Paper
+
+    paper = Paper.model_validate_json(Path(path).read_text(encoding="utf-8"))
+    atomic_write_text(path, render(paper.model_copy(update={"source": source}), "json"))
 
 
 def parse_sharded(inputs: list[str], out_dir: str, config: Any, opts: ExecutorOptions,

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from ..records import GeneratedReview
 from ..stage import Summary, progress, timed
@@ -52,7 +53,19 @@ def done_sources(output: Path, fmt: str) -> set[str]:
     return {str(r.get("source")) for r in read_jsonl(output, skip_bad=True)}
 
 
-def _records(paths: list[Path], options: CheckOptions, workers: int) -> Iterator[GeneratedReview]:
+def _records(paths: list[Path], options: CheckOptions, workers: int,
+             executor: Any = None, shard_dir: str | None = None) -> Iterator[GeneratedReview]:
+    if executor is not None:  # Ray tasks over resumable shards (paperreview.executors)
+        import tempfile
+
+        from ..executors import run_sharded
+        from ..executors.stages import check_row
+
+        tasks = [(str(p), options.model_dump(mode="json")) for p in paths]
+        with tempfile.TemporaryDirectory() as tmp:
+            for row in run_sharded(check_row, tasks, shard_dir or tmp, executor):
+                yield GeneratedReview.model_validate(row)
+        return
     fn = partial(check_one, options=options)
     if workers <= 1 or len(paths) == 1:
         yield from map(fn, paths)
@@ -103,7 +116,7 @@ def rule_table(recs: Iterable[GeneratedReview]) -> tuple[str, dict]:
 
 
 def run_batch(inputs: list[str], output: str | None, fmt: str, options: CheckOptions,
-              workers: int = 1, fail_on: str | None = None) -> int:
+              workers: int = 1, fail_on: str | None = None, executor: Any = None) -> int:
     """Check every PDF under ``inputs``; returns the exit status (0 ok, 1 a PDF failed or a
     finding reached ``fail_on``)."""
     from ..parse.batch import collect_inputs
@@ -127,7 +140,9 @@ def run_batch(inputs: list[str], output: str | None, fmt: str, options: CheckOpt
     hit = False
     try:
         with timed(summary):
-            for rec in progress(_records(todo, options, workers), total=len(todo), desc="check"):
+            shard_dir = str(out) + ".shards" if out is not None else None
+            recs_in = _records(todo, options, workers, executor, shard_dir)
+            for rec in progress(recs_in, total=len(todo), desc="check"):
                 recs.append(rec)
                 summary.count("ok" if rec.status == "ok" else "failed",
                               rec.metadata.get("reason") if rec.status == "failed" else None)

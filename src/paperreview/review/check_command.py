@@ -37,11 +37,17 @@ SEVERITIES = ("info", "minor", "major", "critical")
 @click.option("--list-venues", is_flag=True, help="List the venue profiles and exit.")
 @click.option("--workers", type=click.IntRange(0, 256), default=1, show_default=True,
               help="Worker processes for a batch (0 = in this process).")
+@click.option("--executor", type=click.Choice(["local", "ray"]), default="local",
+              show_default=True,
+              help="ray: a batch as Ray tasks over resumable shards (OUTPUT.shards/; "
+                   "docs/scale.md).")
+@click.option("--ray-address", default=None,
+              help="Ray cluster to join (default: start a local Ray with --workers CPUs).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit with status 1 when a finding is at least this severe (for CI).")
 @config_defaults_option()
 def check(papers, output, fmt, venue, camera_ready, rules, list_rules, list_venues, workers,
-          fail_on, config_file):
+          executor, ray_address, fail_on, config_file):
     """Offline checks of paper PDFs (no model): venue rules, anonymity, undefined references,
     hidden text, experiment checklist; findings with evidence.
 
@@ -78,10 +84,16 @@ def check(papers, output, fmt, venue, camera_ready, rules, list_rules, list_venu
     else:
         out_fmt = "csv" if output.lower().endswith(".csv") else _fmt(output, None)
     single = len(papers) == 1 and not Path(papers[0]).is_dir() and out_fmt in (None, "md", "json")
-    if not single:
+    if not single or executor == "ray":
         from .check_batch import run_batch
 
-        sys.exit(run_batch(papers, output, out_fmt or "md", options, workers, fail_on))
+        opts = None
+        if executor == "ray":
+            from ..executors import ExecutorOptions
+
+            opts = ExecutorOptions(executor="ray", ray_address=ray_address,
+                                   workers=max(1, workers))
+        sys.exit(run_batch(papers, output, out_fmt or "md", options, workers, fail_on, opts))
     rec = check_one(papers[0], options)
     if rec.status == "failed":
         raise InputError(rec.error or f"{papers[0]}: could not be checked")
