@@ -136,6 +136,11 @@ def explain(row: dict) -> str:
     return "; ".join(why)
 
 
+def _secs(value: float | dict | None) -> float:
+    """Seconds of one run: a dict per check, or one number for a run that timed out."""
+    return sum(value.values()) if isinstance(value, dict) else float(value or 0)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="6 papers")
@@ -180,7 +185,7 @@ def main() -> None:
            "agree_on_page_limit": sum(r["aclpubcheck"]["page_limit"] == r["ours"]["page_limit"]
                                       for r in ok),
            "compared": len(ok),
-           "aclpubcheck_seconds": round(sum(sum((r["aclpubcheck"].get("seconds") or {}).values())
+           "aclpubcheck_seconds": round(sum(_secs(r["aclpubcheck"].get("seconds"))
                                             for r in rows), 1),
            "aclpubcheck_check_errors": {r["paper"]: r["aclpubcheck"].get("errors")
                                         for r in rows if r["aclpubcheck"].get("errors")},
