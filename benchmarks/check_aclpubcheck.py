@@ -46,7 +46,8 @@ def late(*_):
     out["errors"]["margin"] = f"timeout after {margin_limit} s"
     out["seconds"]["margin"] = margin_limit
     out["logs"] = {str(k.value): v for k, v in f.logs.items()}
-    print(json.dumps(out), flush=True)
+    sys.__stdout__.write(json.dumps(out) + "\n")  # not into the redirect around the check
+    sys.__stdout__.flush()
     os._exit(0)
 signal.signal(signal.SIGALRM, late)
 f = formatchecker.Formatter()
