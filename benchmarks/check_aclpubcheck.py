@@ -46,7 +46,8 @@ def late(*_):
     out["errors"]["margin"] = f"timeout after {margin_limit} s"
     out["seconds"]["margin"] = margin_limit
     out["logs"] = {str(k.value): v for k, v in f.logs.items()}
-    print(json.dumps(out), flush=True)
+    sys.__stdout__.write(json.dumps(out) + "\n")  # not into the redirect around the check
+    sys.__stdout__.flush()
     os._exit(0)
 signal.signal(signal.SIGALRM, late)
 f = formatchecker.Formatter()
@@ -136,6 +137,11 @@ def explain(row: dict) -> str:
     return "; ".join(why)
 
 
+def _secs(value: float | dict | None) -> float:
+    """Seconds of one run: a dict per check, or one number for a run that timed out."""
+    return sum(value.values()) if isinstance(value, dict) else float(value or 0)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="6 papers")
@@ -180,7 +186,7 @@ def main() -> None:
            "agree_on_page_limit": sum(r["aclpubcheck"]["page_limit"] == r["ours"]["page_limit"]
                                       for r in ok),
            "compared": len(ok),
-           "aclpubcheck_seconds": round(sum(sum((r["aclpubcheck"].get("seconds") or {}).values())
+           "aclpubcheck_seconds": round(sum(_secs(r["aclpubcheck"].get("seconds"))
                                             for r in rows), 1),
            "aclpubcheck_check_errors": {r["paper"]: r["aclpubcheck"].get("errors")
                                         for r in rows if r["aclpubcheck"].get("errors")},
