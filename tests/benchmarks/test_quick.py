@@ -34,7 +34,7 @@ NEEDS = {
 }
 #: quick runs over ~10 s on two busy cores (still run by `make test`)
 SLOW = {"evaluate_peerread_hitrate", "train_throughput", "llm_throughput", "dataset_speed",
-        "evaluate_accept_baseline", "reviews_pipeline"}
+        "evaluate_accept_baseline", "reviews_pipeline", "perturb_speed", "checklist_perturb_recall"}
 
 
 def test_every_benchmark_is_listed():

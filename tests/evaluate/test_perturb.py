@@ -54,7 +54,7 @@ def test_manifest_matches_the_pdfs(made):
 
 
 def test_same_seed_same_manifest(made, tmp_path):
-    out, _, rows = made
+    _out, _, rows = made
     from tests.conftest import SHARED
 
     make_perturbations([SHARED / "papers" / PAPERS[0]], tmp_path, ["surface"], per_paper=3,

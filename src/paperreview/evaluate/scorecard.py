@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..io import atomic_write_json, atomic_write_text, write_jsonl
+from ..io import write_jsonl
 from ..records import GeneratedReview, Paper
 
 NO_MODEL = "not run: no model configured"
@@ -225,9 +225,11 @@ def perturb_section(pdfs: list[Path], out: Path, engine: Any, per_paper: int, se
         for c in copies:
             path = Path(c["file"]) if c.get("clean") else pdir / c["file"]
             try:
-                todo.append((c["copy_id"], parse_pdf(path)))
-            except Exception:  # noqa: BLE001 - counted below as a copy without review
-                continue
+                paper = parse_pdf(path)
+            except Exception:  # noqa: BLE001 - scored as a copy without review (counted)
+                paper = None
+            if paper is not None:
+                todo.append((c["copy_id"], paper))
         reviews, _ = run_reviewer(todo, engine)
         write_jsonl(pdir / "reviews.jsonl", reviews)
         generated = [pdir / "reviews.jsonl"]
