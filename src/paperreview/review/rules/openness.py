@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from ...records import Finding, Paper
-from ..text import evidence, find_sentence, is_ml, sentences, units
+from ..text import evidence, find_sentence, units
+from . import cached_sentences as sentences
 from . import finding, rule
-from .experiments import applies, results_unit
+from .experiments import applies, ml_paper, results_unit
 
 _LIMITS = re.compile(r"\blimitations?\b|\bshortcomings?\b|\bfailure (?:cases|modes)\b"
                      r"|\bbroader impacts?\b|\bcaveats?\b", re.IGNORECASE)
@@ -18,7 +19,7 @@ _BACKGROUND = re.compile(r"intro|related|background|prior work|abstract", re.IGN
 @rule("no-limitations", aspect="limitations")
 def no_limitations(paper: Paper) -> list[Finding]:
     """No limitations section or paragraph (asked of ML papers by NeurIPS/ICLR checklists)."""
-    if not paper.sections or not is_ml(paper):
+    if not paper.sections or not ml_paper(paper):
         return []
     if any(_LIMITS.search(s.heading) for s in paper.sections):
         return []
@@ -52,10 +53,9 @@ def no_code_availability(paper: Paper) -> list[Finding]:
     everything = list(units(paper, captions=True))
     # "code is available upon request" is not availability: only an unconditional statement is
     if any(_AVAILABLE.search(s) and not _ON_REQUEST.search(s)
-           for u in everything for s in sentences(u.text)):
+           for u in everything if _AVAILABLE.search(u.text) for s in sentences(u.text)):
         return []
-    if any(_AVAILABLE.search(r) for r in paper.references):
-        return []
+    # a GitHub link in the reference list is someone else's code: it says nothing about ours
     hit = find_sentence(_ON_REQUEST, everything)
     msg = ("Code and data are only offered on request; " if hit else
            "The paper does not say whether code or data will be released; ")
@@ -76,10 +76,23 @@ _COMPUTE = re.compile(
     r"|\bcores?\b|\bmemory\b", re.IGNORECASE)
 
 
+# the paper trains (or fine-tunes) something itself; using a pre-trained model does not count
+TRAINS = re.compile(
+    r"\bwe (?:\w+ )?(?:train|fine-?tune|pre-?train|re-?train|optimi[sz]e)(?:d)?\b(?! on human)"
+    r"|\b(?:is|are|was|were) (?:then )?(?:trained|fine-?tuned|pre-?trained from scratch)\b"
+    r"|\btraining (?:details|procedure|setup|loss|objective|runs?|schedule|set-?up)\b"
+    r"|\btrained (?:for|with|using|from scratch)\b|\b\d+ (?:training )?epochs\b"
+    r"|\blearning rate\b|\bbatch size\b", re.IGNORECASE)
+
+
+def trains(paper: Paper) -> bool:
+    return find_sentence(TRAINS, list(units(paper, captions=True))) is not None
+
+
 @rule("missing-reproducibility", aspect="reproducibility")
 def missing_reproducibility(paper: Paper) -> list[Finding]:
-    """Hyperparameters or compute resources are not reported."""
-    if not applies(paper):
+    """Hyperparameters or compute resources are not reported (papers that train something)."""
+    if not applies(paper) or not trains(paper):
         return []
     everything = list(units(paper, captions=True))
     missing = [what for what, pat in ((("hyperparameters (learning rate, batch size, epochs, "

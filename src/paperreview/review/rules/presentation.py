@@ -7,15 +7,17 @@ import re
 from collections import Counter
 
 from ...records import Finding, Paper
-from ..text import evidence, sentences, units
+from ..text import evidence, units
+from . import cached_sentences as sentences
 from . import finding, rule
 
 # "Figure 2", "fig. 2a", "Tables 1 and 3", "Figs. 2-4", "Table A.1", "Table IV", "Figure 4.1"
 _FIRST = r"(?:[A-Z]\.?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)*[a-zA-Z]?|[IVX]{1,5})(?![\w])"
 _NEXT = r"(?:\d+(?:\.\d+)*[a-zA-Z]?|[IVX]{1,5})(?![\w])"  # in a list: no "T3" from "Figure 1, T3"
 _SEP = r"\s*(?:,\s*and|,|and|&|-|–|—|to)\s*"
-_MENTION = re.compile(r"\b(?i:(fig(?:ure)?s?\.?|tab(?:le)?s?\.?))\s*(" + _FIRST
-                      + r"(?:" + _SEP + _NEXT + r")*)(?!\s*:)")
+# also glued to the word before, as some PDFs print it ("inTable10.2"): then capitalised
+_MENTION = re.compile(r"(?:\b(?i:(fig(?:ure)?s?\.?|tab(?:le)?s?\.?))|(?<=[a-z])(Fig(?:ure)?s?\.?"
+                      r"|Tab(?:le)?s?\.?))\s*(" + _FIRST + r"(?:" + _SEP + _NEXT + r")*)")
 _ONE_LABEL = re.compile(r"[A-Z]\.?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)*[a-zA-Z]?|[IVX]{1,5}")
 # "Table 3 of (Smith et al., 2018)", "[12], Table 1": another paper's table, not this one's
 _CITED_AFTER = re.compile(r"\s*(?:of|in|from)\s+(?:\(|\[|[A-Z][\w'-]+(?:\s+et al|\s+and\s|,)"
@@ -44,23 +46,42 @@ def mentions(text: str) -> list[tuple[str, str]]:
     """(kind, label) pairs for every reference to one of this paper's figures/tables."""
     found = []
     for m in _MENTION.finditer(text):
+        word, labels = m.group(1) or m.group(2), m.group(3)
         before = text[max(0, m.start() - 16): m.start()]
         if _CITED_AFTER.match(text, m.end()) or _CITED_BEFORE.search(before):
             continue
-        if m.group(1)[0].islower() and not m.group(2)[0].isdigit():
+        if word[0].islower() and not labels[0].isdigit():
             continue  # "this table I believe": only "Table IV" / "Table A.1" are labels
-        kind = "figure" if m.group(1).lower().startswith("fig") else "table"
-        found += [(kind, lab) for lab in _expand(m.group(2))]
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if re.match(r"\s*:", text[m.end():]) and not text[line_start:m.start()].strip():
+            continue  # "Figure 2: ..." opening a line is a caption's label, not a mention
+        kind = "figure" if word.lower().startswith("fig") else "table"
+        found += [(kind, lab) for lab in _expand(labels)]
     return found
 
 
+# a body line that starts with "Figure 8.5 depicts ..." is a sentence, not a caption: its text
+# starts with a verb or a lower-case word where a caption starts with a noun phrase
+_SENTENCE_START = re.compile(
+    r"^(?:depicts|shows|illustrates|presents|compares|gives|plots|summari[sz]es|lists|reports"
+    r"|displays|demonstrates|contains|provides|describes|highlights|is|are|was|were|has|also"
+    r"|and|in|on|we|above|below)\b")
+
+
+def real_captions(paper: Paper) -> list:
+    """Captions that are captions (not body sentences the parser took for captions)."""
+    return [c for c in paper.captions if not _SENTENCE_START.match(c.text.strip())]
+
+
 def body_text(paper: Paper) -> str:
-    """Abstract and sections, with any caption text that leaked into a section cut out."""
+    """Abstract and sections, with any caption text that leaked into a section cut out, and
+    the body sentences the parser took for captions put back as mentions."""
     text = "\n".join(u.text for u in units(paper))
-    for c in paper.captions:
+    for c in real_captions(paper):
         if len(c.text) > 20:
             text = text.replace(c.text, " ")
-    return text
+    fake = [c for c in paper.captions if c not in real_captions(paper)]
+    return text + "".join(f"\n{c.kind.capitalize()} {c.label} {c.text}" for c in fake)
 
 
 @rule("figure-table-references", aspect="presentation")
@@ -69,8 +90,9 @@ def figure_table_references(paper: Paper) -> list[Finding]:
     body = body_text(paper)
     if not body.strip():
         return []
-    cited = set(mentions(body)) | set(mentions("\n".join(c.text for c in paper.captions)))
-    floats = [c for c in paper.captions if c.kind in ("figure", "table") and numbered(c.label)]
+    captions = real_captions(paper)
+    cited = set(mentions(body)) | set(mentions("\n".join(c.text for c in captions)))
+    floats = [c for c in captions if c.kind in ("figure", "table") and numbered(c.label)]
     have = {(c.kind, norm_label(c.label)) for c in floats}
     out = []
     reported = set()
@@ -139,6 +161,7 @@ WELL_KNOWN = {
 }
 _ROMAN = re.compile(r"^[IVXLC]+$")
 _MATH = set("=−+×∈≤≥^_|∑∫·∂∇<>/")
+_MATH_RE = re.compile("[" + re.escape("".join(sorted(_MATH))) + "]")
 _NOT_PROSE_HEADING = re.compile(r"acknowledg|funding|author|affiliation", re.IGNORECASE)
 _CITED = r"\s*(?:\[\d|\((?:[A-Z][\w-]+(?: et al\.?| and [A-Z][\w-]+)?,? \d{4}))"
 
@@ -151,23 +174,39 @@ def prose_sentences(paper: Paper) -> list[str]:
         if _NOT_PROSE_HEADING.search(u.section):
             continue
         for sent in sentences(u.text):
-            words = sent.split()
-            lower = sum(w[:1].islower() for w in words)
-            if len(words) >= 6 and lower >= len(words) / 2 and sum(c in _MATH for c in sent) < 2:
+            n = sent.count(" ") + 1  # sentences are whitespace-normalised: words = spaces + 1
+            if n >= 6 and len(_LOWER_WORD.findall(sent)) >= n / 2 and (
+                    len(_MATH_RE.findall(sent)) < 2):
                 out.append(sent)
     return out
+
+
+_LOWER_WORD = re.compile(r"(?:^|(?<= ))[a-zß-öø-ÿα-ω]")  # a word starting with a lower-case letter
 
 
 def _defined(acr: str, text: str) -> bool:
     """"long form (ACR)", "ACR (long form)", "(hereafter the ACR method)", "ACR: ...", "the
     ACR spectrograph (Smith et al. 2013)" (a cited name), or the long form's initials."""
     a = re.escape(acr)
-    return bool(re.search(
+    pat = _definition_pattern(acr)
+    # every definition form holds the acronym: look only around its occurrences (fast on long
+    # theses); "\x00" keeps "^" from matching at a window start that is not the text's start
+    for m in re.finditer(rf"\b{a}", text):
+        start = max(0, m.start() - 64)
+        window = ("" if start == 0 else "\x00") + text[start:m.end() + 96]
+        if pat.search(window):
+            return True
+    return spelled_out(acr, text)
+
+
+@functools.lru_cache(maxsize=1024)  # the same acronyms come back paper after paper
+def _definition_pattern(acr: str) -> re.Pattern[str]:
+    a = re.escape(acr)
+    return re.compile(
         rf"\(\s*{a}s?\s*[),;]|\b{a}s?\s*\(\s*[a-z]|\b{a}s?,? (?:stands for|short for|i\.e\.)"
         rf"|\b{a}s?\s*[:=]\s*[a-z]|\b{a}s?(?:\s+[a-z][\w-]*){{0,2}}{_CITED}"
         rf"|\((?:hereafter|henceforth|from now on|called|denoted)\b[^()]{{0,40}}\b{a}\b"
-        rf"|(?:^|\n|[.!?]\s+)(?:The\s+)?{a}\s+(?:is|are)\s+an?\s", text)  # "NAPI is a mechanism"
-    ) or spelled_out(acr, text)
+        rf"|(?:^|\n|[.!?]\s+)(?:The\s+)?{a}\s+(?:is|are)\s+an?\s")  # "NAPI is a mechanism"
 
 
 _WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Za-z][a-z'’]*")
@@ -243,5 +282,17 @@ def undefined_acronyms(paper: Paper, limit: int = 5) -> list[Finding]:
 def _inside_defined(acr: str, text: str) -> bool:
     """MHD is defined by "general relativistic magnetohydrodynamic (GRMHD)": an acronym inside
     a longer one that is defined needs no definition of its own."""
-    longer = {m.group(0) for m in re.finditer(rf"\b[A-Z]*{re.escape(acr)}[A-Z]*\b", text)}
+    longer = set()
+    for m in re.finditer(re.escape(acr), text):  # grow each occurrence to its capitals word
+        s, e = m.start(), m.end()
+        while s and "A" <= text[s - 1] <= "Z":
+            s -= 1
+        while e < len(text) and "A" <= text[e] <= "Z":
+            e += 1
+        if (s == 0 or not _WORDCHAR.match(text[s - 1])) and (
+                e == len(text) or not _WORDCHAR.match(text[e])):
+            longer.add(text[s:e])
     return any(x != acr and _defined(x, text) for x in longer)
+
+
+_WORDCHAR = re.compile(r"\w")
