@@ -35,17 +35,19 @@ def _in_text_layer(path: Path) -> bool:
 
 
 def detect(path: Path) -> dict:
-    """What parse and the checklist report about one PDF: hidden text, injection findings."""
-    from ..parse import parse_pdf
-    from ..review.check import check_paper
+    """What parse and ``paperreview check``'s integrity rules report about one PDF."""
+    from ..review.check import CheckOptions, check_parsed
+    from ..review.rules import RULES
+    from ..review.rules.context import facts_from_pdf
 
-    paper = parse_pdf(path)
+    paper, facts = facts_from_pdf(str(path))
     hidden = any(_KEY in _squash(h.text) for h in paper.hidden_text)
-    flagged = [f for f in check_paper(paper, ["hidden-text"])]
+    rules = [r for r in ("hidden-text", "hidden-characters") if r in RULES]
+    found = check_parsed(paper, facts, CheckOptions(rules=rules)).findings
     body = _KEY in _squash(" ".join(s.text for s in paper.sections))
     return {"hidden_text": hidden, "any_hidden_text": bool(paper.hidden_text),
-            "flagged": any(f.severity == "critical" for f in flagged),
-            "any_finding": bool(flagged), "in_body": body}
+            "flagged": any(f.severity == "critical" for f in found),
+            "any_finding": bool(found), "rules": rules, "in_body": body}
 
 
 def hidden_section(pdfs: list[Path], out: Path) -> dict:
