@@ -153,3 +153,31 @@ def test_calibrate_and_review_with_calibration(server, sample_pdf, tmp_path, cap
     cr = rec["metadata"]["calibrated_rating"]
     assert cr["raw"] == 7 and cr["low"] <= cr["value"] <= cr["high"] and cr["venue"] == "DemoConf"
     assert "human scale" in out.with_suffix(".md").read_text()
+
+
+def test_killed_mid_review_rerun_pays_nothing_twice(server, sample_pdf, tmp_path, capsys,  # noqa: F811
+                                                    monkeypatch):
+    """Killed after the reading pass (Ctrl-C before the cross-checks): the rerun reads every
+    part from the journal and asks the server only for what was never answered."""
+    from paperreview.review import progressive
+
+    args = ["review", sample_pdf, "--base-url", server.base_url, "--model", "m", "-o",
+            tmp_path / "r.json", "--run-dir", tmp_path / "llm"]
+    real = progressive.Progressive.crosscut
+
+    def killed(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(progressive.Progressive, "crosscut", killed)
+    try:
+        code = run_cli(args, capsys)[0]  # the CLI turns Ctrl-C into an exit status
+    except KeyboardInterrupt:
+        code = 130
+    assert code not in (0, None)
+    read = sum(server.count_by_key.values())
+    assert read >= 3 and not (tmp_path / "r.json").exists()
+    monkeypatch.setattr(progressive.Progressive, "crosscut", real)
+    code, _, err = run_cli(args, capsys)
+    assert code == 0, err
+    assert sum(server.count_by_key.values()) > read  # the rest was asked ...
+    assert max(server.count_by_key.values()) == 1    # ... and no answer twice

@@ -26,7 +26,7 @@ def _fmt(out: str | None, fmt: str | None) -> str:
 
 @deprecated_aliases({"--max-tokens": "--max-new-tokens"})
 @click.command("review")
-@click.argument("papers", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("papers", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", default=None,
               help="Write here: .md (Markdown), .json (one GeneratedReview), .jsonl (append one "
                    "record per paper; done papers are skipped). Default: Markdown on stdout.")
@@ -70,7 +70,8 @@ def _fmt(out: str | None, fmt: str | None) -> str:
 def review(papers, output, fmt, template, method, annotate, calibration, related, dry_run, ensemble, reflections,
            max_tokens, temperature, max_context, run_dir, no_checklist_notes, config_file,
            **engine_kw):
-    """Review paper PDFs (or parsed-paper JSON): an LLM review when a backend is configured, the
+    """Review paper PDFs, parsed-paper JSON files or `paperreview parse` output dirs (a parsed
+    paper is never parsed again): an LLM review when a backend is configured, the
     offline checklist analysis always.
 
     \b
@@ -81,7 +82,9 @@ def review(papers, output, fmt, template, method, annotate, calibration, related
     paperreview review paper.pdf --base-url http://127.0.0.1:8000/v1 -o r.json --annotate r.pdf
     """
     from .generate import ReviewOptions
-    from .run import review_many
+    from .run import expand_inputs, review_many
+
+    papers = expand_inputs(papers)
 
     cfg = engine_config_from_options(engine_kw, run_dir=run_dir)
     if max_context:

@@ -58,13 +58,9 @@ def parse_paper(path: str | Path) -> Paper:
     """Parse a PDF (or a parsed-paper JSON) with the parse stage; its errors pass through."""
     p = Path(path)
     if p.suffix.lower() == ".json" and p.is_file():
-        import json
+        from ..parse.science_parse import load_paper_json  # a Paper record or science-parse JSON
 
-        try:
-            return Paper.model_validate(json.loads(p.read_text(encoding="utf-8")))
-        except ValueError as exc:
-            raise InputError(f"{p}: not a parsed paper JSON ({exc.__class__.__name__})",
-                             "give a PDF or the JSON written by `paperreview parse`") from None
+        return load_paper_json(p)
     from ..parse import parse_pdf
 
     return parse_pdf(p)
@@ -83,7 +79,8 @@ def offline_review(paper: Paper, options: ReviewOptions) -> GeneratedReview:
         fill_pages(paper.source, findings)
     return GeneratedReview(
         id=paper.id, paper_id=paper.id, source=paper.source, template=options.template,
-        status="skipped", findings=findings, comments=checklist_comments(paper, findings),
+        status="skipped", findings=findings,
+        comments=checklist_comments(paper, findings) + screen_comments(paper),
         hidden_text=paper.hidden_text,
         metadata={"mode": "offline", "note": HOW_TO_ADD_LLM, "title": paper.title})
 
@@ -101,6 +98,21 @@ def _related(paper: Paper, options: ReviewOptions, cfg: Any, rec: GeneratedRevie
                                "works": [w.model_dump() for w in works]}
     log(f"[progressive] {len(works)} related work(s) for the novelty pass")
     return works
+
+
+def screen_comments(paper: Paper) -> list:
+    """Visible sentences addressed to LLM reviewers (:mod:`.screen`), page located."""
+    from .screen import visible_instructions
+    from .verify import PaperIndex
+
+    comments = visible_instructions(remove_hidden(paper)[0])  # hidden text is reported apart
+    if comments:
+        index = PaperIndex.from_paper(paper)
+        for c in comments:
+            m = index.find(c.evidence.quote)
+            c.verified = m.ok
+            c.evidence.page = m.page if m.ok else None
+    return comments
 
 
 def checklist_comments(paper: Paper, findings: list) -> list:

@@ -9,8 +9,9 @@
 3. **verify**: every quote is looked up in the paper (:mod:`.verify`); a quote not found is
    re-asked once with the nearest passage, and a comment still unverifiable is kept as
    ``rejected`` with its reason, never shown.
-4. **merge**: near-duplicate comments (same page, similar text) become one, severest first.
-5. **challenge**: each major/critical comment is put back to the model against its quoted
+4. **merge** (:mod:`.precision`): near-duplicate comments (same page, similar text) become one,
+   severest first.
+5. **challenge** (:mod:`.precision`): each major/critical comment is put back to the model against its quoted
    context; nitpicks are demoted to minor, misreadings rejected (all kept in the JSON).
 6. **render**: the chosen review form, written by the model from the verified comments it cites.
 
@@ -29,14 +30,13 @@ from pydantic import BaseModel, Field
 
 from ..prompting import load_prompt_file, render
 from ..records import Evidence, GeneratedReview, Paper, ReviewComment
+from .precision import MAX_CHALLENGES, ORDER, Verdict, challenge, merge  # noqa: F401
 from .verify import PaperIndex
 
 PROMPTS = "review/progressive.yaml"
 SECTION_CHARS = 12_000   # a longer section is read in parts of about this size
 MIN_SECTION_CHARS = 300  # shorter sections are read together with the next one
 SUMMARY_WORDS = 250      # the running summary's bound
-MAX_CHALLENGES = 12      # precision pass: at most this many major/critical comments challenged
-ORDER = ("critical", "major", "moderate", "minor")
 _RESULTS = re.compile(r"result|experiment|evaluation|empirical|ablation|benchmark", re.IGNORECASE)
 _INTRO = re.compile(r"intro", re.IGNORECASE)
 _CITE = re.compile(r"\[((?:arxiv|s2):[^\]\s]+)\]")
@@ -68,11 +68,6 @@ class ReaskAnswer(BaseModel):
     withdraw: bool = False
     text: str = ""
     quote: str = ""
-
-
-class Verdict(BaseModel):
-    verdict: Literal["valid", "nitpick", "misreading"] = "valid"
-    reason: str = ""
 
 
 def prompts() -> dict[str, Any]:
@@ -252,55 +247,6 @@ class Progressive:
         else:
             rc.metadata["nearest"] = m.passage[:300]
 
-    def challenge(self, comments: list[ReviewComment]) -> None:
-        severe = [c for c in comments if c.status == "kept" and c.severity in ("critical", "major")]
-        severe = severe[:MAX_CHALLENGES]
-        if not severe:
-            return
-        self.log(f"[progressive] challenging {len(severe)} major/critical comment(s)")
-        reqs = [self._ask("precision", render(self.p["precision"], severity=c.severity,
-                                              category=c.category, comment=c.text,
-                                              context=self._context(c)), Verdict, n)
-                for n, c in enumerate(severe)]
-        for c, v in zip(severe, self._run("precision", reqs, Verdict)):
-            if v is None:
-                continue
-            c.metadata["challenge"] = {"verdict": v.verdict, "reason": v.reason}
-            if v.verdict == "nitpick":
-                c.metadata["severity_before_challenge"] = c.severity
-                c.severity = "minor"
-            elif v.verdict == "misreading":
-                c.status, c.reason = "rejected", f"precision pass: misreading ({v.reason})"
-
-    def _context(self, c: ReviewComment) -> str:
-        q = c.evidence.quote or ""
-        for ch in self.index.chunks:
-            if ch.page == c.evidence.page or ch.section == c.evidence.section:
-                raw = ch.raw
-                pos = raw.find(q[:40]) if q else -1
-                return raw[max(0, pos - 1200):pos + 1200] if pos >= 0 else raw[:2400]
-        return q
-
-
-def merge(comments: list[ReviewComment]) -> list[ReviewComment]:
-    """Near-duplicates (same page, similar text or overlapping quote) become one comment, the
-    severest kept; result ranked by severity, then reading order. Rejected ones stay at the end."""
-    from rapidfuzz import fuzz
-
-    kept = [c for c in comments if c.status == "kept"]
-    kept.sort(key=lambda c: ORDER.index(c.severity))
-    out: list[ReviewComment] = []
-    for c in kept:
-        dup = next((o for o in out if o.evidence.page == c.evidence.page and (
-            fuzz.token_set_ratio(o.text, c.text) >= 80
-            or fuzz.partial_ratio(o.evidence.quote or "", c.evidence.quote or "") >= 90)), None)
-        if dup is None:
-            out.append(c)
-        else:
-            dup.metadata.setdefault("merged", []).append(c.id)
-            c.status, c.reason = "rejected", f"duplicate of {dup.id}"
-    return out + [c for c in comments if c.status == "rejected"]
-
 
 def final_notes(comments: list[ReviewComment]) -> str:
     shown = [c for c in comments if c.status == "kept" and c.verified]
@@ -316,7 +262,7 @@ def run_progressive(engine: Any, paper: Paper, rec: GeneratedReview,
     prog = Progressive(engine, paper, rec, log, max_new_tokens, related, related_source)
     found = prog.read() + prog.crosscut()
     comments = merge(prog.verify(found))
-    prog.challenge(comments)
+    challenge(prog, comments)
     comments.sort(key=lambda c: (c.status != "kept", ORDER.index(c.severity)))
     rec.metadata["calls"] = prog.calls
     rec.metadata["prompt_version"] = version()

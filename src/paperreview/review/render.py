@@ -90,6 +90,13 @@ def to_markdown(rec: GeneratedReview, title: str = "") -> str:
         head.append(f"> **⚠ WARNING: hidden instructions to LLM reviewers found** (page {pages}): "
                     f"\"{injections[0].text.strip()[:200]}\" -- invisible to human readers, "
                     "and left out of the model's prompt.\n")
+    visible = [c for c in rec.comments if c.rule == "visible-llm-instruction"]
+    if visible:
+        pages = ", ".join(sorted({str(c.evidence.page) for c in visible if c.evidence.page}))
+        head.append(f"> **⚠ WARNING: visible text addressed to LLM reviewers** "
+                    f"({'page ' + pages if pages else visible[0].evidence.section}): "
+                    f"\"{visible[0].evidence.quote}\" -- given to the model only as fenced "
+                    "paper text.\n")
     if rec.status == "failed":
         head.append(f"> **The LLM review failed:** {rec.error}  \n> The offline checklist "
                     "analysis below is still complete.\n")

@@ -56,6 +56,24 @@ def review_many(papers: list[str], cfg: Any, opts: ReviewOptions, output: str | 
     return summary.failed
 
 
+def expand_inputs(papers: list[str] | tuple[str, ...]) -> list[str]:
+    """PDFs and paper JSON files as given; a directory (``paperreview parse -o DIR``) becomes its
+    paper JSON files, without parse's bookkeeping files."""
+    from ..io import record_files
+
+    out: list[str] = []
+    for p in papers:
+        if Path(p).is_dir():
+            files = record_files(p)
+            if not files:
+                raise InputError(f"{p}: no paper *.json files in this directory",
+                                 "run `paperreview parse PDF_DIR -o DIR` first and review DIR")
+            out += [str(f) for f in files]
+        else:
+            out.append(str(p))
+    return out
+
+
 def _say_offline(cfg: Any, log: Callable[[str], None]) -> None:
     if not cfg.is_configured():
         log("no LLM backend configured: writing the offline checklist analysis "
