@@ -34,13 +34,21 @@ ACL_PYTHON = os.environ.get("ACLPUBCHECK_PYTHON", "/tmp/acl-venv/bin/python")
 
 # runs inside aclpubcheck's environment: one PDF, its error log as JSON on the last line
 RUNNER = r'''
-import contextlib, io, json, signal, sys, time, traceback
+import contextlib, io, json, os, signal, sys, time, traceback
 from collections import defaultdict
 import pdfplumber
 from aclpubcheck import formatchecker
 formatchecker.args = type("A", (), {"disable_name_check": False})()  # name check off
 class Late(Exception): pass
-def late(*_): raise Late()
+def late(*_):
+    # its margin loop has bare `except:` clauses that would swallow an exception: report what
+    # was found so far and leave
+    out["errors"]["margin"] = f"timeout after {margin_limit} s"
+    out["seconds"]["margin"] = margin_limit
+    out["logs"] = {str(k.value): v for k, v in f.logs.items()}
+    sys.__stdout__.write(json.dumps(out) + "\n")  # not into the redirect around the check
+    sys.__stdout__.flush()
+    os._exit(0)
 signal.signal(signal.SIGALRM, late)
 f = formatchecker.Formatter()
 f.pdf = pdfplumber.open(sys.argv[1]); f.pdfpath = sys.argv[1]; f.number = "x"
@@ -129,6 +137,11 @@ def explain(row: dict) -> str:
     return "; ".join(why)
 
 
+def _secs(value: float | dict | None) -> float:
+    """Seconds of one run: a dict per check, or one number for a run that timed out."""
+    return sum(value.values()) if isinstance(value, dict) else float(value or 0)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="6 papers")
@@ -173,7 +186,7 @@ def main() -> None:
            "agree_on_page_limit": sum(r["aclpubcheck"]["page_limit"] == r["ours"]["page_limit"]
                                       for r in ok),
            "compared": len(ok),
-           "aclpubcheck_seconds": round(sum(sum((r["aclpubcheck"].get("seconds") or {}).values())
+           "aclpubcheck_seconds": round(sum(_secs(r["aclpubcheck"].get("seconds"))
                                             for r in rows), 1),
            "aclpubcheck_check_errors": {r["paper"]: r["aclpubcheck"].get("errors")
                                         for r in rows if r["aclpubcheck"].get("errors")},

@@ -159,7 +159,8 @@ def plant_undefined_ref(src: str | Path, dst: str | Path) -> dict:
     for pno in pages:
         words = doc[pno].get_text("words")
         for a, b in itertools.pairwise(words):
-            if _TARGET_WORD.match(a[4]) and _NUMBER.match(b[4]) and a[5:7] == b[5:7]:
+            if (_TARGET_WORD.match(a[4]) and _NUMBER.match(b[4]) and a[5:7] == b[5:7]
+                    and not b[4].endswith(":")):  # "Table 1:" is a caption label
                 spot = (pno, b)
                 break
         if spot:
