@@ -7,7 +7,8 @@ model) on each copy and each clean original, and scores the findings' quotes wit
 perturb score``. Then plants a hidden instruction 8 ways in the first ``--hidden N`` papers
 (default 5) and reports what parse + the checklist flag, and false alarms on the clean papers.
 
-Usage: python benchmarks/checklist_perturb_recall.py [--quick] [--out PATH] [--hidden N] [DIR]
+Usage: python benchmarks/checklist_perturb_recall.py [--quick] [--out PATH] [--hidden N]
+       [--papers N] [DIR]   (--papers: only the first N PDFs, sorted by name)
 Writes benchmarks/results/checklist_perturb_recall.json.
 """
 
@@ -34,12 +35,17 @@ def main(argv: list[str]) -> int:
         i = argv.index("--hidden")
         n_hidden = int(argv[i + 1])
         del argv[i:i + 2]
+    n_papers = None
+    if "--papers" in argv:
+        i = argv.index("--papers")
+        n_papers = int(argv[i + 1])
+        del argv[i:i + 2]
     folder = Path(argv[0]) if argv else DEFAULT_DIR
     pdfs = sorted(folder.glob("*.pdf"))
     if not pdfs:
         print(f"no PDFs in {folder}", file=sys.stderr)
         return 2
-    pdfs = pdfs[:QUICK_ITEMS] if quick else pdfs
+    pdfs = pdfs[:QUICK_ITEMS] if quick else pdfs[:n_papers]
     from paperreview.evaluate.scorecard import perturb_section
     from paperreview.evaluate.scorecard_run import hidden_section
 

@@ -33,7 +33,7 @@ def main(argv: list[str]) -> int:
         print(f"no PDFs in {folder}", file=sys.stderr)
         return 2
     pdfs = pdfs[:QUICK_ITEMS] if quick else pdfs
-    import paperreview.parse as parse
+    from paperreview import parse
     from paperreview.evaluate.perturb.make import make_perturbations
 
     parse_s = [0.0]

@@ -34,11 +34,15 @@ NEEDS = {
     "train_throughput": None,
     "perturb_speed": "papers",
     "checklist_perturb_recall": "papers",
+    "check_planted": "papers",
+    "check_speed": "papers",
+    "check_aclpubcheck": "papers",
 }
 #: quick runs over ~10 s on two busy cores (still run by `make test`)
 SLOW = {"evaluate_peerread_hitrate", "train_throughput", "llm_throughput", "dataset_speed",
         "evaluate_accept_baseline", "reviews_pipeline", "scale_parse_check", "review_methods",
-        "serve_load", "title_lora"}
+        "serve_load", "title_lora", "perturb_speed", "checklist_perturb_recall",
+        "check_planted", "check_speed", "check_aclpubcheck"}
 
 
 def test_every_benchmark_is_listed():

@@ -54,7 +54,7 @@ def test_manifest_matches_the_pdfs(made):
 
 
 def test_same_seed_same_manifest(made, tmp_path):
-    out, _, rows = made
+    _out, _, rows = made
     from tests.conftest import SHARED
 
     make_perturbations([SHARED / "papers" / PAPERS[0]], tmp_path, ["surface"], per_paper=3,
@@ -174,3 +174,16 @@ def test_model_kinds_through_the_engine(tmp_path, monkeypatch):
     for r in rows:
         assert r["perturbed"] in _text(tmp_path / "o" / r["file"])
         assert r["why_wrong"] == "the order of the terms is reversed"
+
+
+def test_offline_checklist_review_lines_are_read(tmp_path):
+    (tmp_path / "g.jsonl").write_text(json.dumps({
+        "id": "x-p1", "paper_id": "x-p1", "status": "skipped",
+        "findings": [{"rule": "r", "aspect": "a", "message": "m",
+                      "evidence": {"quote": "blocks 71.2%"}}]}) + "\n" + json.dumps(
+        {"id": "y", "status": "failed"}) + "\n")
+    revs, errs = load_reviews(tmp_path / "g.jsonl")
+    assert [g.paper_id for g in revs] == ["x-p1"] and len(errs) == 1
+    from paperreview.evaluate.external import review_comments
+
+    assert review_comments(revs[0])[0].evidence.quote == "blocks 71.2%"

@@ -98,3 +98,20 @@ def test_scorecard_with_a_model_runs_every_section(split, tmp_path, monkeypatch)
     fp = card["error_injection"]["precision"]["judge_false_positive_rate"]
     assert not isinstance(fp, str) or "no model" not in fp
     assert "not run: no model configured" not in (out / "scorecard.md").read_text()
+
+
+def test_calibrated_spearman_fits_on_dev_and_tests_on_the_rest():
+    from paperreview.evaluate.scorecard import calibrated
+    from paperreview.records import GeneratedReview, HumanReview, Submission
+
+    subs, gens = [], []
+    for i in range(20):
+        hs = [1 + i % 9, 2 + i % 8]
+        subs.append(Submission(id=f"s{i}", forum=f"s{i}", title=f"t{i}", reviews=[
+            HumanReview(id=f"s{i}/{j}", forum=f"s{i}", rating=h) for j, h in enumerate(hs)]))
+        gens.append(GeneratedReview(id=f"s{i}", paper_id=f"s{i}", rating=6 + (i % 9) / 4))
+    c = calibrated(gens, subs, seed=0)
+    assert c["status"] == "ok", c
+    assert c["mae_calibrated"] < c["mae_raw"]  # the model's bunched 6-8 mapped onto the humans' 1-9
+    assert c["value"] > 0.5
+    assert calibrated(gens[:5], subs, 0)["status"].startswith("not run")

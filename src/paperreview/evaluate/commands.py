@@ -166,15 +166,12 @@ def _done(res: dict) -> None:
 
 def _register() -> None:
     from .calibrate_command import calibrate_cmd
+    from .perturb.commands import perturb  # issue 14
+    from .scorecard_command import scorecard_cmd  # issue 14
 
     evaluate.add_command(calibrate_cmd)
+    evaluate.add_command(perturb)
+    evaluate.add_command(scorecard_cmd)
 
 
 _register()
-
-
-from .perturb.commands import perturb as _perturb  # noqa: E402 - issue 14: error injection
-from .scorecard_command import scorecard_cmd as _scorecard  # noqa: E402 - issue 14
-
-evaluate.add_command(_perturb)
-evaluate.add_command(_scorecard)

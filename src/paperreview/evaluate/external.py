@@ -148,7 +148,9 @@ def load_reviews(path: str | Path) -> tuple[list[GeneratedReview], list[str]]:
             if not isinstance(row, dict):
                 errs.append(row.error)
                 continue
-            if row.get("status", "ok") != "ok":
+            # offline checklist reviews (`review` without a model) are "skipped" with findings
+            if row.get("status", "ok") != "ok" and not (row.get("status") == "skipped"
+                                                        and row.get("findings")):
                 errs.append(f"{path}: review {row.get('id')} has status {row.get('status')}")
                 continue
             out.append(_from_object(row, stem))

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..io import atomic_write_json, atomic_write_text, write_jsonl
+from ..io import write_jsonl
 from ..records import GeneratedReview, Paper
 
 NO_MODEL = "not run: no model configured"
@@ -53,17 +53,20 @@ def as_review(g: GeneratedReview, key: str | None = None) -> GeneratedReview:
     return g
 
 
-def run_reviewer(papers: list[tuple[str, Paper]], engine: Any = None) -> tuple[list, dict]:
-    """Review each ``(key, paper)``: the LLM reviewer with an engine, else the checklist.
-    Returns (reviews, cost section)."""
-    from ..review.generate import ReviewOptions, offline_review, review_paper
+def run_reviewer(papers: list[tuple], engine: Any = None) -> tuple[list, dict]:
+    """Review each ``(key, paper[, pdf_facts])``: the LLM reviewer (``neurips`` template) with an
+    engine, else the offline checklist as ``paperreview check`` runs it. Returns (reviews, cost
+    section)."""
+    from ..review.check import CheckOptions, check_parsed
+    from ..review.generate import ReviewOptions, review_paper
 
     out, secs, tokens, cost = [], [], [], []
-    for key, paper in papers:
+    for key, paper, *facts in papers:
         t0 = time.perf_counter()
-        rec = review_paper(paper, None, ReviewOptions(template="neurips"), engine=engine) \
-            if engine is not None \
-            else offline_review(paper, ReviewOptions())
+        if engine is not None:
+            rec = review_paper(paper, None, ReviewOptions(template="neurips"), engine=engine)
+        else:
+            rec = check_parsed(paper, facts[0] if facts else None, CheckOptions())
         secs.append(time.perf_counter() - t0)
         u = (rec.metadata or {}).get("usage") or {}
         tokens.append(int(u.get("prompt_tokens", 0)) + int(u.get("completion_tokens", 0)))
@@ -219,15 +222,17 @@ def perturb_section(pdfs: list[Path], out: Path, engine: Any, per_paper: int, se
     s = make_perturbations(pdfs, pdir, None, per_paper, 1, seed, engine)
     copies = [r for r in _rows(pdir / "copies.jsonl") if r.get("status") != "failed"]
     if not generated:
-        from ..parse import parse_pdf
+        from ..review.rules.context import facts_from_pdf
 
         todo = []
         for c in copies:
             path = Path(c["file"]) if c.get("clean") else pdir / c["file"]
             try:
-                todo.append((c["copy_id"], parse_pdf(path)))
-            except Exception:  # noqa: BLE001 - counted below as a copy without review
-                continue
+                paper, facts = facts_from_pdf(str(path))
+            except Exception:  # noqa: BLE001 - scored as a copy without review (counted)
+                paper = None
+            if paper is not None:
+                todo.append((c["copy_id"], paper, facts))
         reviews, _ = run_reviewer(todo, engine)
         write_jsonl(pdir / "reviews.jsonl", reviews)
         generated = [pdir / "reviews.jsonl"]

@@ -35,17 +35,19 @@ def _in_text_layer(path: Path) -> bool:
 
 
 def detect(path: Path) -> dict:
-    """What parse and the checklist report about one PDF: hidden text, injection findings."""
-    from ..parse import parse_pdf
-    from ..review.check import check_paper
+    """What parse and ``paperreview check``'s integrity rules report about one PDF."""
+    from ..review.check import CheckOptions, check_parsed
+    from ..review.rules import RULES
+    from ..review.rules.context import facts_from_pdf
 
-    paper = parse_pdf(path)
+    paper, facts = facts_from_pdf(str(path))
     hidden = any(_KEY in _squash(h.text) for h in paper.hidden_text)
-    flagged = [f for f in check_paper(paper, ["hidden-text"])]
+    rules = [r for r in ("hidden-text", "hidden-characters") if r in RULES]
+    found = check_parsed(paper, facts, CheckOptions(rules=rules)).findings
     body = _KEY in _squash(" ".join(s.text for s in paper.sections))
     return {"hidden_text": hidden, "any_hidden_text": bool(paper.hidden_text),
-            "flagged": any(f.severity == "critical" for f in flagged),
-            "any_finding": bool(flagged), "in_body": body}
+            "flagged": any(f.severity == "critical" for f in found),
+            "any_finding": bool(found), "rules": rules, "in_body": body}
 
 
 def hidden_section(pdfs: list[Path], out: Path) -> dict:
@@ -53,12 +55,14 @@ def hidden_section(pdfs: list[Path], out: Path) -> dict:
     (and the checklist flags it critical); false alarm = a hidden-text finding on a clean PDF."""
     hdir = out / "hidden"
     hdir.mkdir(parents=True, exist_ok=True)
-    rows = []
-    clean = []
+    rows: list[dict] = []
+    clean: list[bool] = []
+    unreadable: list[str] = []
     for pdf in pdfs:
         try:
             c = detect(pdf)
-        except Exception:  # noqa: BLE001 - unreadable PDF: not part of the split
+        except Exception as exc:  # noqa: BLE001 - unreadable PDF: left out, named in the report
+            unreadable.append(f"{pdf}: {exc}")
             continue
         clean.append(c["any_finding"])
         for way in WAYS:
@@ -85,7 +89,8 @@ def hidden_section(pdfs: list[Path], out: Path) -> dict:
             "instruction": INSTRUCTION, "by_way": by_way,
             "recall": sum(r["flagged"] for r in planted) / len(planted) if planted else None,
             "false_alarm_rate": sum(clean) / len(clean) if clean else None,
-            "n_clean": len(clean), "anchor": ANCHORS["hidden_instructions"]}
+            "n_clean": len(clean), "unreadable": unreadable,
+            "anchor": ANCHORS["hidden_instructions"]}
 
 
 def run_scorecard(human: Path, out: Path, papers: Path | None = None,
@@ -93,13 +98,12 @@ def run_scorecard(human: Path, out: Path, papers: Path | None = None,
                   engine_cfg: Any = None, limit: int | None = None, pdf_limit: int = 3,
                   per_paper: int = 2, seed: int = 0) -> dict:
     """Run every section; write ``scorecard.json``, ``scorecard.md`` and ``scorecard.png``."""
-    from .external import load_reviews
-    from .perturb.make import find_pdfs
-
     import time
 
     from ..config import redact
     from ..stage import Summary
+    from .external import load_reviews
+    from .perturb.make import find_pdfs
 
     t0 = time.perf_counter()
     out = Path(out)
@@ -198,11 +202,11 @@ def _cal(c: dict) -> str:
 
 def render(card: dict) -> str:
     L = ["# Reviewer scorecard", "",
-         f"Split: `{card['split']['human']}` ({card['split']['n_submissions']} submissions, "
+         (f"Split: `{card['split']['human']}` ({card['split']['n_submissions']} submissions, "
          f"{card['split']['n_with_paper']} with paper text). Reviewer: {card['reviewer']}. "
-         f"Model: {card.get('model') or 'none'}.", "",
-         "Published figures are shown beside ours as **anchors**: other datasets, other "
-         "systems, never measured here.", ""]
+         f"Model: {card.get('model') or 'none'}."), "",
+         ("Published figures are shown beside ours as **anchors**: other datasets, other "
+         "systems, never measured here."), ""]
     h = card["hit_rate"]
     L += ["## Hit rate against human reviews", _status(h),
           "| matcher | hit rate | pairwise | human-human hit rate | human-human pairwise |",
@@ -237,11 +241,11 @@ def render(card: dict) -> str:
               "| kind | recall | errors |", "|---|---|---|"]
         L += [f"| {k} | {_f(v)} | {v['n_errors']} |" for k, v in e["by_kind"].items()]
         p = e["precision"]
-        L += ["", f"Comments per paper: clean {_f(p['clean']['comments_per_paper'], False)}, "
+        L += ["", (f"Comments per paper: clean {_f(p['clean']['comments_per_paper'], False)}, "
                   f"perturbed {_f(p['perturbed']['comments_per_paper'], False)}; quotes found "
                   f"in the paper: {_f(p['perturbed']['verified_quote_share'])}; judge's "
                   f"false-positive rate on clean papers: "
-                  f"{_f(p['judge_false_positive_rate'])}"]
+                  f"{_f(p['judge_false_positive_rate'])}")]
     L += ["", f"Anchor: {ANCHORS['error_injection']}", ""]
     hi = card["hidden_instructions"]
     L += ["## Hidden instructions", _status(hi)]
@@ -250,8 +254,8 @@ def render(card: dict) -> str:
               "|---|---|---|---|---|"]
         L += [f"| {w} | {v['planted']}/{v['n']} | {_f(v['detected'])} | {_f(v['flagged'])} | "
               f"{v['leaked_into_body']} |" for w, v in hi["by_way"].items()]
-        L += ["", f"Recall (flagged, all ways): {_f(hi['recall'])}; false alarms on "
-                  f"{hi['n_clean']} clean papers: {_f(hi['false_alarm_rate'])}"]
+        L += ["", (f"Recall (flagged, all ways): {_f(hi['recall'])}; false alarms on "
+                  f"{hi['n_clean']} clean papers: {_f(hi['false_alarm_rate'])}")]
     L += ["", f"Anchor: {ANCHORS['hidden_instructions']}", ""]
     c = card["cost"]
     L += ["## Cost", _status(c) if c.get("status") != "ok" else "",

@@ -89,7 +89,7 @@ def plan_copies(found: list[Candidate], pages: list[str], per_paper: int, per_co
     by_kind: dict[str, list[Candidate]] = {}
     for c in found:
         by_kind.setdefault(c.kind, []).append(c)
-    kinds = sorted(by_kind)
+    kinds = list(dict.fromkeys(c.kind for c in found))  # shuffled order: no kind always first
     copies: list[list[tuple[Candidate, Edit]]] = []
     used: set[str] = set()
     turn = 0

@@ -88,8 +88,8 @@ def ci(d: dict) -> str:
 
 def render(report: dict) -> str:
     lines = ["# Error-injection benchmark", "",
-             f"Rule: {report['rule']}. Errors scored: {report['n_scored']} of "
-             f"{report['n_errors']} ({report['n_without_review']} copies had no review).", "",
+             (f"Rule: {report['rule']}. Errors scored: {report['n_scored']} of "
+             f"{report['n_errors']} ({report['n_without_review']} copies had no review)."), "",
              f"**Recall: {ci(report['recall'])}** (95% bootstrap over papers)", "",
              "| group | recall | errors |", "|---|---|---|"]
     for key in ("by_category", "by_kind"):
@@ -103,7 +103,7 @@ def render(report: dict) -> str:
         fmt = (lambda x: "–" if x is None else f"{x:.2f}") if name == "comments_per_paper" else pct
         lines.append(f"| {label} | {fmt(p['clean'][name])} | {fmt(p['perturbed'][name])} |")
     fp = p["judge_false_positive_rate"]
-    lines += ["", f"Judge's false-positive rate on clean papers: "
-                  f"{pct(fp) if isinstance(fp, float) else fp}", "",
+    lines += ["", (f"Judge's false-positive rate on clean papers: "
+                  f"{pct(fp) if isinstance(fp, float) else fp}"), "",
               f"Published anchor (not measured here): {report['anchor']}", ""]
     return "\n".join(lines)
