@@ -142,23 +142,31 @@ def _secs(value: float | dict | None) -> float:
     return sum(value.values()) if isinstance(value, dict) else float(value or 0)
 
 
+def _skip(args, reason: str) -> None:
+    print(json.dumps({"skipped": reason}))
+    if args.out:
+        Path(args.out).write_text(json.dumps({"skipped": reason}) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true", help="6 papers")
+    ap.add_argument("--quick", action="store_true", help="2 papers, 20 s per check")
     ap.add_argument("--papers", type=int, default=14, help="how many (the review copies first)")
     ap.add_argument("--timeout", type=float, default=120.0)
+    ap.add_argument("--out", default=None, help="write the JSON here (quick runs write only here)")
     args = ap.parse_args()
     if not Path(ACL_PYTHON).exists():
-        print(json.dumps({"skipped": f"aclpubcheck not installed ({ACL_PYTHON} missing); see "
-                                     "the docstring"}))
+        _skip(args, f"aclpubcheck not installed ({ACL_PYTHON} missing); see the docstring")
         return
     if not PAPERS.is_dir():
-        print(json.dumps({"skipped": f"{PAPERS} not found"}))
+        _skip(args, f"{PAPERS} not found")
         return
     import tempfile
 
     pdfs = sorted(PAPERS.glob("*.pdf"))
-    n = 6 if args.quick else args.papers
+    n = 2 if args.quick else args.papers
+    if args.quick:  # a smoke run: two papers, short per-check limit
+        args.timeout = min(args.timeout, 20.0)
     first = [p for p in pdfs if p.stem.endswith("-review")]
     rest = [p for p in pdfs if p not in first]
     pdfs = (first + rest[::max(1, len(rest) // max(n - len(first), 1))])[:n]
@@ -197,11 +205,11 @@ def main() -> None:
                               "ours": r["ours"]["messages"]} for r in rows if not r["agree"]],
            "timeout_s": args.timeout}
     print(json.dumps(out, indent=1))
-    if not args.quick:
+    if args.out or not args.quick:
         sys.path.insert(0, str(REPO / "src"))
         from paperreview.io import atomic_write_json
 
-        atomic_write_json(REPO / "benchmarks" / "results" / "check_aclpubcheck.json", out)
+        atomic_write_json(args.out or REPO / "benchmarks" / "results" / "check_aclpubcheck.json", out)
 
 
 if __name__ == "__main__":

@@ -72,6 +72,7 @@ def main() -> None:
     ap.add_argument("--venue", default="neurips", help="profile to check with (default neurips: "
                                                          "every rule runs)")
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--out", default=None, help="write the JSON here (quick runs write only here)")
     args = ap.parse_args()
     if not PAPERS.is_dir():
         print(json.dumps({"skipped": f"{PAPERS} not found"}))
@@ -116,11 +117,11 @@ def main() -> None:
                 "the parse-only pass (moves with the machine's load, which is shared)",
         "python": platform.python_version(), "cpus": os.cpu_count(), "repeat": repeat}
     print(json.dumps(out, indent=1))
-    if not args.quick:
+    if args.out or not args.quick:
         sys.path.insert(0, str(REPO / "src"))
         from paperreview.io import atomic_write_json
 
-        atomic_write_json(REPO / "benchmarks" / "results" / "check_speed.json", out)
+        atomic_write_json(args.out or REPO / "benchmarks" / "results" / "check_speed.json", out)
 
 
 if __name__ == "__main__":
