@@ -35,6 +35,13 @@ from .tokens import TokenCounter
 BATCH = 64  # records counted per batch (split over the worker processes)
 
 
+def check_splits(v: list[float]) -> list[float]:
+    """Train/validation/test fractions: three non-negative numbers summing to 1."""
+    if len(v) != 3 or any(x < 0 for x in v) or abs(sum(v) - 1) > 1e-6:
+        raise ValueError("splits must be three non-negative numbers summing to 1, e.g. 0.9,0.05,0.05")
+    return v
+
+
 class BuildConfig(StageConfig):
     papers: str
     reviews: str
@@ -57,9 +64,7 @@ class BuildConfig(StageConfig):
     @field_validator("splits")
     @classmethod
     def _splits(cls, v: list[float]) -> list[float]:
-        if len(v) != 3 or any(x < 0 for x in v) or abs(sum(v) - 1) > 1e-6:
-            raise ValueError("splits must be three non-negative numbers summing to 1, e.g. 0.9,0.05,0.05")
-        return v
+        return check_splits(v)
 
 
 def run(config: BuildConfig) -> Summary:

@@ -119,6 +119,23 @@ def _worker(conn: Any) -> None:
         conn.send(fn(*args))
 
 
+def stop_worker(proc: Any, conn: Any, kill: bool = False) -> None:
+    """End a worker process: ask it to stop (None on its pipe), or kill it; kill it anyway if it
+    has not gone after 5 s; close the pipe."""
+    if kill:
+        proc.kill()
+    else:
+        try:
+            conn.send(None)
+        except OSError:
+            pass
+    proc.join(timeout=5)
+    if proc.is_alive():
+        proc.kill()
+        proc.join(timeout=5)
+    conn.close()
+
+
 class _Slot:
     def __init__(self, ctx: Any, fn: Any):
         self.fn = fn
@@ -134,18 +151,7 @@ class _Slot:
         self.conn.send((self.fn, task))
 
     def stop(self, kill: bool = False) -> None:
-        if kill:
-            self.proc.kill()
-        else:
-            try:
-                self.conn.send(None)
-            except OSError:
-                pass
-        self.proc.join(timeout=5)
-        if self.proc.is_alive():
-            self.proc.kill()
-            self.proc.join(timeout=5)
-        self.conn.close()
+        stop_worker(self.proc, self.conn, kill)
 
 
 def _failed(task: tuple, reason: str, error: str, started: float) -> dict[str, Any]:

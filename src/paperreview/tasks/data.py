@@ -52,9 +52,9 @@ class TasksDataConfig(StageConfig):
     @field_validator("splits")
     @classmethod
     def _splits(cls, v: list[float]) -> list[float]:
-        if len(v) != 3 or any(x < 0 for x in v) or abs(sum(v) - 1) > 1e-6:
-            raise ValueError("splits must be three non-negative numbers summing to 1, e.g. 0.9,0.05,0.05")
-        return v
+        from ..dataset.build import check_splits
+
+        return check_splits(v)
 
     @field_validator("label")
     @classmethod

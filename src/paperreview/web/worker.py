@@ -82,18 +82,9 @@ class _Slot:
         self.conn.send(message)
 
     def stop(self, kill: bool = False) -> None:
-        if kill:
-            self.proc.kill()
-        else:
-            try:
-                self.conn.send(None)
-            except OSError:
-                pass
-        self.proc.join(timeout=5)
-        if self.proc.is_alive():
-            self.proc.kill()
-            self.proc.join(timeout=5)
-        self.conn.close()
+        from ..parse.batch import stop_worker
+
+        stop_worker(self.proc, self.conn, kill)
 
 
 class Dispatcher:
