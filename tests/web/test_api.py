@@ -216,3 +216,16 @@ def test_a_rejected_pasted_key_fails_the_review_without_being_written(tmp_path, 
     for p in (tmp_path / "d").rglob("*"):
         if p.is_file():
             assert secret.encode() not in p.read_bytes(), p
+
+
+def test_suggest_titles_and_keywords_offline(client):
+    pytest.importorskip("yake", reason="the tasks extra is not installed")
+    abstract = ("We introduce a graph neural network for molecular property prediction. "
+                "Pretraining on unlabeled molecules improves accuracy on eight benchmarks.")
+    r = client.post("/api/v1/suggest", json={"abstract": abstract})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["source"] == "offline" and body["titles"] and body["keywords"]
+    assert body["titles"][0].startswith("We introduce a graph neural network")
+    bad = client.post("/api/v1/suggest", json={"abstract": "   "})
+    assert bad.status_code == 422 and "empty" in bad.json()["error"]["message"]

@@ -96,3 +96,30 @@ def test_upload_in_chromium_shows_banner_and_comments(browser, tmp_path, sample_
         assert set(hosts) <= {f"127.0.0.1:{srv.port}"}, hosts
     finally:
         srv.stop()
+
+
+@pytest.mark.slow
+def test_suggest_titles_and_keywords_in_chromium(browser, tmp_path):
+    pytest.importorskip("yake", reason="the tasks extra is not installed")
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    srv = Served(tmp_path / "data", tmp_path / "serve.log", "--workers", "1").start()
+    out = REPO / "build"
+    out.mkdir(exist_ok=True)
+    try:
+        browser.get(srv.url + "/")
+        box = browser.find_element(By.ID, "abstract")
+        box.send_keys("We introduce a graph neural network for molecular property prediction. "
+                      "Pretraining on unlabeled molecules improves accuracy on eight benchmarks.")
+        browser.find_element(By.ID, "suggest-submit").click()
+        WebDriverWait(browser, 60).until(
+            ec.visibility_of_element_located((By.ID, "suggest-result")))
+        titles = browser.find_elements(By.CSS_SELECTOR, "#titles li")
+        assert titles and "graph neural network" in titles[0].text
+        assert browser.find_element(By.ID, "keywords").text.strip()
+        browser.find_element(By.ID, "suggest").location_once_scrolled_into_view  # noqa: B018
+        browser.save_screenshot(str(out / "web-suggest.png"))
+    finally:
+        srv.stop()

@@ -58,6 +58,13 @@ class ServerSettings(BaseModel):
     model_timeout: float = Field(1800.0, gt=0)  # extra seconds a job asking a model may take
 
 
+class SuggestRequest(BaseModel):
+    """``POST /api/v1/suggest``: an abstract to suggest titles and keywords for."""
+
+    abstract: str = Field(..., max_length=20_000)
+    n_titles: int = Field(3, ge=1, le=5)
+
+
 class ApiError(Exception):
     def __init__(self, status: int, message: str, hint: str | None = None):
         self.status, self.message, self.hint = status, message, hint
@@ -140,6 +147,27 @@ def create_app(settings: ServerSettings, engine_config: Any = None,
         """The templates, venues, methods and models this server offers, and its limits."""
         return available_options(engine_config) | {"max_upload_mb": settings.max_upload_mb,
                                                     "max_pages": settings.max_pages}
+
+    @app.post(f"{API}/suggest")
+    def suggest(body: SuggestRequest, request: Request) -> dict[str, Any]:
+        """Titles and keywords for a pasted abstract: the server's model when one is configured,
+        else the offline baselines (first-sentence title, YAKE keywords); ``source`` says which."""
+        if not limiter.allow(_client(request)):
+            raise ApiError(429, "too many requests from this client",
+                           f"wait a minute (limit {settings.rate_per_minute} per minute)")
+        from ..errors import PaperReviewError
+
+        try:
+            from ..tasks import suggest as suggest_for
+        except ImportError:  # pragma: no cover - the tasks package ships with the core
+            raise ApiError(501, "title and keyword suggestions are not in this build") from None
+        try:
+            return suggest_for(body.abstract, engine_config, body.n_titles)
+        except ImportError as exc:
+            raise ApiError(501, f"suggestions need the optional package {exc.name or ''}",
+                           "pip install 'paperreview[tasks]' on the server") from None
+        except PaperReviewError as exc:
+            raise ApiError(422, exc.message, exc.hint) from None
 
     @app.post(f"{API}/reviews", status_code=202)
     async def create_review(request: Request,

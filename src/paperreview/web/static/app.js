@@ -19,7 +19,32 @@ async function errorText(resp) {
 }
 
 // ------------------------------------------------------------------ upload page
+function initSuggest() {
+  const form = $("suggest-form");
+  if (!form) return;
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const err = $("suggest-error"), out = $("suggest-result");
+    err.hidden = true;
+    const abstract = $("abstract").value.trim();
+    if (!abstract) { err.textContent = "Paste an abstract first."; err.hidden = false; $("abstract").focus(); return; }
+    $("suggest-submit").disabled = true;
+    const resp = await fetch(API + "/suggest", {method: "POST", headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({abstract: abstract, n_titles: 3})});
+    $("suggest-submit").disabled = false;
+    if (!resp.ok) { err.textContent = await errorText(resp); err.hidden = false; return; }
+    const j = await resp.json();
+    const list = $("titles");
+    list.replaceChildren(...j.titles.map((t) => el("li", {text: t})));
+    $("keywords").textContent = j.keywords.join(", ");
+    $("suggest-source").textContent = j.source === "model" ? "From the server's model." :
+      "Offline baselines (no model configured): the abstract's first sentence as a title, YAKE keywords.";
+    out.hidden = false;
+  });
+}
+
 async function initUpload() {
+  initSuggest();
   const opts = await (await fetch(API + "/options")).json();
   const fill = (id, values, labels) => {
     const s = $(id);
