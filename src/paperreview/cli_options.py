@@ -24,7 +24,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -46,12 +45,9 @@ def output_option(dest: str = "output", *, required: bool = True, help: str | No
 def _check_config(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     if value is None:
         return None
-    p = Path(value)
-    if p.is_dir():
-        raise ConfigError(f"--config {p}: is a directory, not a config file "
-                          "(give a YAML, JSON or TOML file)")
-    if not p.is_file():
-        raise ConfigError(f"--config {p}: no such file (give a YAML, JSON or TOML file)")
+    from .config import check_config_path
+
+    check_config_path(value)
     return value
 
 

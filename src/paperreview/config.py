@@ -41,14 +41,20 @@ class StageConfig(BaseModel):
     env_vars: dict[str, str] = {}
 
 
-def load_config_file(path: str | os.PathLike) -> dict[str, Any]:
-    """Read a YAML, JSON or TOML config file into a dict."""
+def check_config_path(path: str | os.PathLike) -> Path:
+    """``path`` as a config file; a directory or a missing file is a one-line ConfigError."""
     p = Path(path)
     if p.is_dir():
         raise ConfigError(f"--config {p}: is a directory, not a config file "
                           "(give a YAML, JSON or TOML file)")
-    if not p.exists():
+    if not p.is_file():
         raise ConfigError(f"--config {p}: no such file (give a YAML, JSON or TOML file)")
+    return p
+
+
+def load_config_file(path: str | os.PathLike) -> dict[str, Any]:
+    """Read a YAML, JSON or TOML config file into a dict."""
+    p = check_config_path(path)
     text = p.read_text(encoding="utf-8")
     try:
         if p.suffix in (".yaml", ".yml"):

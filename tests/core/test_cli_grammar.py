@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from paperreview.cli import main
 from paperreview.io import read_jsonl
+from tests.review.test_cli import run_cli as run
 
 #: every command that reads or writes stage records
 STAGE_COMMANDS = [
@@ -26,16 +26,6 @@ STAGE_COMMANDS = [
     ["tasks", "data"], ["tasks", "baseline"], ["tasks", "run"], ["tasks", "evaluate"],
 ]
 IDS = [" ".join(c) for c in STAGE_COMMANDS]
-
-
-def run(args, capsys):
-    try:
-        main([str(a) for a in args])
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.mark.parametrize("cmd", STAGE_COMMANDS, ids=IDS)

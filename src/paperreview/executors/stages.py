@@ -17,9 +17,6 @@ from ..stage import Summary, timed
 from . import fs
 from .sharded import ExecutorOptions, run_sharded
 
-LOG_NAME = "parse_log.jsonl"
-SUFFIX = {"json": ".json", "markdown": ".md", "tagged": ".txt"}
-
 
 def parse_one(pdf: str, out: str, fmt: str, max_pages: int) -> dict[str, Any]:
     """``parse_to_file`` for paths or URLs: never raises (a failure is a row)."""
@@ -66,20 +63,19 @@ def parse_sharded(inputs: list[str], out_dir: str, config: Any, opts: ExecutorOp
                   on_row: Callable[[dict], None] | None = None) -> Summary:
     """Parse ``inputs`` (files, directories or URLs) into ``out_dir`` with ``opts.executor``."""
     from ..io import JsonlWriter
+    from ..parse.batch import output_paths
 
-    files = [f for p in inputs for f in fs.list_files(str(p), ".pdf")]
-    seen: dict[str, int] = {}
-    tasks = []
-    for f in sorted(dict.fromkeys(files)):
-        stem = Path(f.split("://", 1)[-1]).stem
-        seen[stem] = seen.get(stem, 0) + 1
-        name = stem if seen[stem] == 1 else f"{stem}-{seen[stem]}"
-        tasks.append((f, fs.join(out_dir, name + SUFFIX[config.format]), config.format,
-                      config.max_pages))
+    files = sorted(dict.fromkeys(f for p in inputs for f in fs.list_files(str(p), ".pdf")))
+    # the local executor's names (stem, then -2, -3... for a stem used twice)
+    names = output_paths([Path(f.split("://", 1)[-1]) for f in files], Path(), config.format)
+    tasks = [(f, fs.join(out_dir, n.name), config.format, config.max_pages)
+             for f, n in zip(files, names)]
     summary = Summary(stage="parse")
     fs.makedirs(out_dir)
     with timed(summary):
         rows = list(run_sharded(parse_one, tasks, out_dir, opts))
+    from ..parse.batch import LOG_NAME
+
     log_path = fs.join(out_dir, LOG_NAME)
     if fs.is_url(out_dir):
         import json
