@@ -112,19 +112,22 @@ def _ocr_page(blocks: list[dict]) -> bool:
 
 
 def split_hidden(page: Any, blocks: list[dict], page_rect: Any
-                 ) -> tuple[list[list[dict]], list[dict[str, Any]]]:
-    """Split a page's text into visible lines (lists of spans) and hidden runs.
+                 ) -> tuple[list[tuple[list[dict], list[dict]]], list[dict[str, Any]]]:
+    """Split a page's text into visible lines and hidden runs.
 
+    A visible line is ``(spans, inked)``: every kept span in order (blank ones included) and
+    the kept spans with ink (non-blank), so that callers need not test each span again.
     Hidden runs are ``{"text", "reason", "next"}``; ``next`` says the run continues the
     previous one (adjacent spans with the same reason), so callers can join them.
     """
     covers, fills = _fills(blocks, page_rect)
     ocr_page: bool | None = None  # computed only when an invisible span turns up
     px0, py0, px1, py1 = page_rect.x0, page_rect.y0, page_rect.x1, page_rect.y1
-    visible: list[list[dict]] = []
+    visible: list[tuple[list[dict], list[dict]]] = []
     hidden: list[dict[str, Any]] = []
     cache: dict = {}
     last_hidden = False
+    visible_flags = FILLED | STROKED
     for bi, b in enumerate(blocks):
         if b["type"] != 0:
             continue
@@ -132,26 +135,25 @@ def split_hidden(page: Any, blocks: list[dict], page_rect: Any
             dx, dy = ln["dir"]
             if dy > 0.05 or dy < -0.05 or dx < 0:
                 continue  # rotated: arXiv side stamps, watermarks, rotated axis labels
-            keep = []
-            inked = False
-            for s in ln["spans"]:
+            keep: list[dict] = []
+            inked: list[dict] = []
+            for s in ln["spans"]:  # runs for every span of every page: checks inlined
                 text = s["text"]
                 if not text or text.isspace():
                     keep.append(s)
                     continue
-                # inlined checks: this loop runs for every span of every page
                 reason = None
-                flags = s.get("char_flags", FILLED)
+                flags = s["char_flags"]
                 x0, y0, x1, y1 = s["bbox"]
                 if s["size"] < TINY_PT:
                     reason = "tiny_font"
-                elif not flags & (FILLED | STROKED) or (flags & FILLED and s.get("alpha") == 0):
+                elif not flags & visible_flags or (flags & FILLED and s["alpha"] == 0):
                     if ocr_page is None:
                         ocr_page = _ocr_page(blocks)
                     reason = None if ocr_page else "invisible_render"
                 elif not (px0 <= (x0 + x1) / 2 <= px1 and py0 <= (y0 + y1) / 2 <= py1):
                     reason = "outside_page"
-                elif covers or ((color := s.get("color", 0)) and color & 0x808080 == 0x808080
+                elif covers or ((color := s["color"]) and color & 0x808080 == 0x808080
                                 and (color >> 16) & 255 >= 153 and (color >> 8) & 255 >= 153
                                 and color & 255 >= 153):
                     # dark text (a channel under 0.6) can only hide under or behind a
@@ -160,25 +162,26 @@ def split_hidden(page: Any, blocks: list[dict], page_rect: Any
                     reason = _color_or_cover(page, bi, s, (covers, fills), cache)
                 if reason is None:
                     keep.append(s)
-                    inked = True
+                    inked.append(s)
                     last_hidden = False
                     continue
                 hidden.append({"text": text.strip(), "reason": reason, "next": last_hidden,
                                "bbox": s["bbox"]})
                 last_hidden = True
             if inked:
-                visible.append(keep)
+                visible.append((keep, inked))
     return visible, _drop_doubles(hidden, visible)
 
 
-def _drop_doubles(hidden: list[dict], visible: list[list[dict]]) -> list[dict]:
+def _drop_doubles(hidden: list[dict], visible: list[tuple[list[dict], list[dict]]]
+                  ) -> list[dict]:
     """Drop hidden copies of visible text at the same place: white halos drawn behind diagram
     labels, invisible searchable copies of glyphs. They hide nothing from a reader."""
     if not hidden:
         return hidden
     seen: dict[str, list[tuple]] = {}
-    for line in visible:
-        for s in line:
+    for _, inked in visible:
+        for s in inked:
             seen.setdefault(s["text"].strip(), []).append(s["bbox"])
     out = []
     for h in hidden:

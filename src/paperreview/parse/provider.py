@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -72,31 +74,33 @@ def open_pdf(path: str | Path, max_pages: int = DEFAULT_MAX_PAGES) -> tuple[Any,
     return doc, digest
 
 
-def _line_from_spans(page_no: int, spans: list[dict]) -> Line:
-    """One Line from the visible spans of a MuPDF line (at least one has ink)."""
+def _line_from_spans(page_no: int, spans: list[dict], inked: list[dict]) -> Line:
+    """One Line from the visible spans of a MuPDF line; ``inked``: those that are not blank.
+
+    Runs for every line of every page: kept lean (PyMuPDF splits a span at every space MuPDF
+    adds between words, so a line has about seven spans)."""
     parts = []
-    x0 = y0 = 1e9
-    x1 = y1 = -1e9
+    add = parts.append
     n_bold = n_italic = n_all = 0
-    main, main_len = spans[0], -1
-    for s in spans:  # runs for every span of every page: kept lean
+    for s in spans:
         text, flags = s["text"], s["flags"]
         bbox = s["bbox"]
-        bold = flags & 16 or "Bold" in s["font"]
-        parts.append((text, s["size"], bool(bold), bbox[0], bbox[2]))
+        bold = bool(flags & 16) or "Bold" in s["font"]
+        add((text, s["size"], bold, bbox[0], bbox[2]))
         n = len(text)
         n_all += n
         if bold:
             n_bold += n
         if flags & 2:
             n_italic += n
-        if text.strip():  # trailing spaces would widen the box
-            if n > main_len:  # the longest run sets the line's size and font
-                main, main_len = s, n
-            x0 = min(x0, bbox[0])
-            y0 = min(y0, bbox[1])
-            x1 = max(x1, bbox[2])
-            y1 = max(y1, bbox[3])
+    first = inked[0]
+    x0, y0, x1, y1 = first["bbox"]
+    main, main_len = first, len(first["text"])
+    for s in inked[1:]:  # the box of the inked spans (trailing spaces would widen it)
+        b0, b1, b2, b3 = s["bbox"]
+        x0, y0, x1, y1 = min(x0, b0), min(y0, b1), max(x1, b2), max(y1, b3)
+        if len(s["text"]) > main_len:  # the longest run sets the line's size and font
+            main, main_len = s, len(s["text"])
     line = Line(page_no, (x0, y0, x1, y1), "".join([p[0] for p in parts]),
                 round(main["size"], 1), main["font"], n_bold > 0.5 * n_all, parts)
     line.italic = n_italic > 0.6 * n_all
@@ -125,7 +129,7 @@ def extract_page(page: Any, page_no: int, state: ParseState) -> PageInfo:
     rect = page.rect
     info = PageInfo(page_no, rect.width, rect.height)
     visible_lines, hidden = split_hidden(page, d["blocks"], rect)
-    info.lines = [_line_from_spans(page_no, spans) for spans in visible_lines]
+    info.lines = [_line_from_spans(page_no, spans, inked) for spans, inked in visible_lines]
     for h in hidden:
         h["page"] = page_no + 1
         prev = state.hidden[-1] if state.hidden else None
@@ -134,6 +138,24 @@ def extract_page(page: Any, page_no: int, state: ParseState) -> PageInfo:
         else:
             state.hidden.append({"page": h["page"], "text": h["text"], "reason": h["reason"]})
     return info
+
+
+@contextmanager
+def raw_quads() -> Iterator[None]:
+    """PyMuPDF's character-box corrections off while a page is extracted, restored after.
+
+    The correction looks up each character's font ascender and descender (a quarter of the
+    cost of ``get_text("dict")``) to redo boxes of fonts whose metrics make no sense
+    (ascender - descender < 1 em); the parser reads line boxes, which MuPDF's own boxes give.
+    PyMuPDF keeps the switch in a process-wide global, hence the restore."""
+    import pymupdf
+
+    before = pymupdf.TOOLS.unset_quad_corrections()
+    pymupdf.TOOLS.unset_quad_corrections(True)
+    try:
+        yield
+    finally:
+        pymupdf.TOOLS.unset_quad_corrections(before)
 
 
 def load(path: str | Path, max_pages: int = DEFAULT_MAX_PAGES) -> ParseState:
@@ -145,7 +167,8 @@ def load(path: str | Path, max_pages: int = DEFAULT_MAX_PAGES) -> ParseState:
         for i in range(doc.page_count):
             try:
                 page = doc.load_page(i)
-                state.pages.append(extract_page(page, i, state))
+                with raw_quads():
+                    state.pages.append(extract_page(page, i, state))
                 if i < 3 and page.get_images():
                     state.metadata["images"] = True
             except Exception as exc:  # noqa: BLE001 - one bad page should not lose the paper
