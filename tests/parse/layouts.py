@@ -376,6 +376,24 @@ def _defect_title(d: _Pages, caps: bool = False) -> dict:
     return {"title": title, "headings": ["Introduction"]}
 
 
+def _defect_title_in_running_heads(d: _Pages) -> dict:
+    """LNCS: the title sits in the page's top tenth, and the odd pages repeat it (small, in the
+    same band) as their running head."""
+    title = "Aggregated Estimators for Stateless Latent Structure"
+    d.centre(48, title, size=14.3)
+    d.centre(84, "Alice Martin and Bob Chen", "tiro", 10)
+    d.centre(120, "Abstract.", size=9)
+    y = d.para(100, 134, 412, ABSTRACT, size=9)
+    d.text(72, y + 10, "1 Introduction", "tibo", 12)
+    d.para(72, y + 30, 468, SENT * 6)
+    for k in range(2, 6):
+        d.new()
+        d.centre(40, title if k % 2 else "A. Martin and B. Chen", "tiro", 9)
+        d.text(520, 40, str(k), "tiro", 9)
+        d.para(72, 72, 468, SENT * 12)
+    return {"title": title, "headings": ["Introduction"]}
+
+
 def _defect_authors(d: _Pages, blocks: bool = False) -> dict:
     """Authors with affiliation marks, an address, e-mails; or side-by-side author blocks."""
     d.centre(72, "Robust Estimation of Latent Structure", size=16)
@@ -624,6 +642,7 @@ DEFECTS = {
     "column_float": _defect_column_float,
     "title_sizes_subtitle": _defect_title,
     "title_caps_hyphen": lambda d: _defect_title(d, caps=True),
+    "title_in_running_heads": _defect_title_in_running_heads,
     "authors_marks": _defect_authors,
     "authors_blocks": lambda d: _defect_authors(d, blocks=True),
     "abstract_two_paragraphs_two_columns": _defect_abstract,

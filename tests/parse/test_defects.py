@@ -39,7 +39,8 @@ def test_floats_in_the_column_stay_out_of_the_sentence(tmp_path, name):
         assert expect["table_paragraph"] in _body(paper).split("\n")
 
 
-@pytest.mark.parametrize("name", ["title_sizes_subtitle", "title_caps_hyphen"])
+@pytest.mark.parametrize("name", ["title_sizes_subtitle", "title_caps_hyphen",
+                                  "title_in_running_heads"])
 def test_title_whole(tmp_path, name):
     paper, expect = _parse(tmp_path, name)
     assert paper.title == expect["title"]
@@ -114,7 +115,7 @@ def test_revtex_caption_and_a_body_sentence_about_a_figure(tmp_path):
 
 
 def test_every_defect_has_a_test():
-    assert len(DEFECTS) == 16
+    assert len(DEFECTS) == 17
 
 
 def test_paragraph_end_above_a_table_is_text_and_table_cells_are_kept(sample_pdf):

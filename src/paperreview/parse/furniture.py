@@ -174,8 +174,10 @@ def remove_headers_footers(state: ParseState) -> None:
                 continue
             in_band = ln.y1 < page.height * BAND or ln.y0 > page.height * (1 - BAND)
             near_edge = ln.y1 < page.height * 0.12 or ln.y0 > page.height * 0.88
+            # a line set well above the body size is no running head although the heads of
+            # other pages repeat its words: the title in the top band (LNCS odd pages)
             if (near_edge and PAGE_NUMBER.match(ln.text)) or id(ln) in drop or (
-                    in_band and seen[_norm(ln.text)] >= min_repeat):
+                    in_band and seen[_norm(ln.text)] >= min_repeat and ln.size < 1.2 * body):
                 ln.kind = "furniture"
                 _count(state, "header_footer")
                 continue
