@@ -117,15 +117,22 @@ def may_paint(page: Any) -> bool:
         return True
 
 
-def extract_page(page: Any, page_no: int, state: ParseState) -> PageInfo:
-    """Visible lines of one page; hidden spans go to ``state.hidden``, rotated lines are dropped."""
+def page_dict(page: Any) -> dict:
+    """PyMuPDF's ``get_text("dict")`` of a page as the parser needs it: spans with fonts,
+    colours and render flags, text outside the page box, vector shapes where one can hide text.
+    Call it under :func:`raw_quads`."""
     import pymupdf
 
     flags = pymupdf.TEXT_PRESERVE_WHITESPACE
     if may_paint(page):  # vector collection costs ~15% of MuPDF's time: only where needed
         flags |= pymupdf.TEXT_COLLECT_VECTORS
     # no TEXT_MEDIABOX_CLIP: text placed outside the page must be seen to be reported as hidden
-    d = page.get_text("dict", flags=flags, clip=pymupdf.INFINITE_RECT())
+    return page.get_text("dict", flags=flags, clip=pymupdf.INFINITE_RECT())
+
+
+def extract_page(page: Any, page_no: int, state: ParseState) -> PageInfo:
+    """Visible lines of one page; hidden spans go to ``state.hidden``, rotated lines are dropped."""
+    d = page_dict(page)
     rect = page.rect
     info = PageInfo(page_no, rect.width, rect.height)
     visible_lines, hidden = split_hidden(page, d["blocks"], rect)
