@@ -56,7 +56,8 @@ def test_default_system_turn_is_derived_as_llamafactory_does(tiny_llama_dir, tmp
     ours = tok.apply_chat_template([{"role": "user", "content": PROBE}], tokenize=False,
                                    add_generation_prompt=True)
     assert ours.startswith("<|system|>\nYou are a reviewer.<|end|>\n<|user|>\n")
-    assert lf_tokenizer_prompt(tok, PROBE) == ours
+    pieces = lf_tokenizer_prompt(tok, PROBE)  # tokenized one by one, as LLaMA-Factory does
+    assert pieces == ["<|system|>\nYou are a reviewer.<|end|>\n", ours[len(pieces[0]):]]
     assert tokenizer_route_problem(str(base)) is None
 
 

@@ -90,8 +90,9 @@ def guess_template(base_model: str) -> str | None:
     return None
 
 
-def lf_tokenizer_prompt(tok: Any, content: str) -> str:
-    """The one-user-turn prompt LLaMA-Factory 0.9.5 builds with ``template`` unset.
+def lf_tokenizer_prompt(tok: Any, content: str) -> list[str]:
+    """The one-user-turn prompt LLaMA-Factory 0.9.5 builds with ``template`` unset, as the pieces
+    it tokenizes one by one (``"".join`` them for the text).
 
     It renders probe conversations with the tokenizer's chat template and cuts them into slots
     (``llamafactory/data/template.py``: ``parse_template``, then ``Template._encode``: prefix,
@@ -110,8 +111,9 @@ def lf_tokenizer_prompt(tok: Any, content: str) -> str:
     if len(user_slot) > len(with_empty):  # the template adds a default system turn
         system = _find_diff(with_empty, user_slot)
         user_slot = user_slot[len(system_slot.replace(slot, system, 1)):]
-    head = prefix + (system_slot.replace(slot, system, 1) if system else "")
-    return head + user_slot.replace(slot, content, 1)
+    pieces = [prefix, system_slot.replace(slot, system, 1) if system else "",
+              user_slot.replace(slot, content, 1)]
+    return [p for p in pieces if p]
 
 
 def _find_diff(short: str, long: str) -> str:
@@ -139,14 +141,17 @@ def tokenizer_route_problem(base_model: str, trust_remote_code: bool = False) ->
     if not isinstance(getattr(tok, "chat_template", None), str):
         return "its tokenizer has no chat template"
     ours_msgs = [{"role": "user", "content": PROBE}]
-    try:
+    try:  # the text the transformers backend renders, and the ids it sends
         ours = tok.apply_chat_template(ours_msgs, add_generation_prompt=True, tokenize=False)
-        theirs = lf_tokenizer_prompt(tok, PROBE)
+        pieces = lf_tokenizer_prompt(tok, PROBE)
     except Exception as exc:  # noqa: BLE001 - e.g. jinja raise_exception("System role not ...")
         return f"LLaMA-Factory cannot cut its chat template into slots ({exc})"
-    if ours != theirs:
-        return (f"LLaMA-Factory's reading of its chat template gives {theirs!r}, "
+    if "".join(pieces) != ours:
+        return (f"LLaMA-Factory's reading of its chat template gives {''.join(pieces)!r}, "
                 f"not {ours!r}")
+    theirs_ids = [i for p in pieces for i in tok.encode(p, add_special_tokens=False)]
+    if theirs_ids != tok(ours, add_special_tokens=False)["input_ids"]:
+        return "LLaMA-Factory tokenizes the same prompt text into other tokens (piece by piece)"
     return None
 
 
