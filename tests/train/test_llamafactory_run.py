@@ -29,15 +29,11 @@ from tests.review.test_cli import run_cli
 REPO = Path(__file__).resolve().parents[2]
 LF_VENV = Path(os.environ.get("PAPERREVIEW_LF_VENV") or REPO / ".lfvenv")
 
-pytestmark = pytest.mark.slow
-
-
-def lf_cli() -> Path:
-    cli = LF_VENV / "bin" / "llamafactory-cli"
-    if not (LF_VENV / ".stamp").exists() or not cli.exists():
-        pytest.skip(f"LLaMA-Factory's venv not found at {LF_VENV} (`make lf-venv` builds it, "
-                    "`make test` too; or set PAPERREVIEW_LF_VENV)")
-    return cli
+LF_CLI = LF_VENV / "bin" / "llamafactory-cli"
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
+    not (LF_VENV / ".stamp").exists() or not LF_CLI.exists(),
+    reason=f"LLaMA-Factory's venv not found at {LF_VENV} (`make lf-venv` builds it, `make test` "
+           "too; or set PAPERREVIEW_LF_VENV)")]
 
 
 def first_example(log: str) -> tuple[list[int], list[int]]:
@@ -66,7 +62,6 @@ def sent_prompts(monkeypatch) -> list[str]:
 
 def test_exported_yaml_trains_in_llamafactory_on_our_prompt(tiny_llama_dir, tmp_path, capsys,
                                                             monkeypatch):
-    cli = lf_cli()
     papers = [make_paper(f"p{i}", n_method=1, words=6, appendix=False) for i in range(6)]
     pdir, rpath = write_inputs(tmp_path, papers, [review_line(f"s{i}", f"p{i}") for i in range(6)])
     data, lf = tmp_path / "sft", tmp_path / "lf"
@@ -83,7 +78,7 @@ def test_exported_yaml_trains_in_llamafactory_on_our_prompt(tiny_llama_dir, tmp_
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
            "HF_DATASETS_OFFLINE": "1"}
     start = time.monotonic()
-    proc = subprocess.run([str(cli), "train", str(lf / "train_lora.yaml")], cwd=lf, env=env,
+    proc = subprocess.run([str(LF_CLI), "train", str(lf / "train_lora.yaml")], cwd=lf, env=env,
                           capture_output=True, text=True, timeout=240, check=False)
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, log[-4000:]
