@@ -117,3 +117,51 @@ def test_exported_yaml_trains_in_llamafactory_on_our_prompt(tiny_llama_dir, tmp_
         assert base_tok(prompt, add_special_tokens=False)["input_ids"] == ids[:n_prompt]
     assert first["instruction"] + "\n" + first["input"] in trained
     assert base_tok.decode(ids[n_prompt:]).startswith(first["output"])
+
+
+LF_ENCODE = """
+import json, sys
+from types import SimpleNamespace
+from transformers import AutoTokenizer
+from llamafactory.data.template import get_template_and_fix_tokenizer
+args = SimpleNamespace(template=None, train_on_prompt=False, tool_format=None, default_system=None)
+out = {}
+for path in sys.argv[2:]:
+    tok = AutoTokenizer.from_pretrained(path)
+    try:
+        template = get_template_and_fix_tokenizer(tok, args)
+        prompt, _ = template.encode_oneturn(
+            tok, [{"role": "user", "content": sys.argv[1]}, {"role": "assistant", "content": "ok"}])
+        out[path] = prompt
+    except Exception as exc:
+        out[path] = f"error: {exc}"
+print(json.dumps(out))
+"""
+
+
+def test_replayed_slot_cutting_is_llamafactorys(tiny_llama_dir, tmp_path):
+    """`lf_tokenizer_prompt` (the export's check) against LLaMA-Factory's own template code, on
+    the tiny template, one that adds a default system turn, and one that rejects system turns."""
+    from transformers import AutoTokenizer
+
+    from paperreview.train.llamafactory import PROBE, lf_tokenizer_prompt
+    from tests.train.test_llamafactory import DEFAULT_SYSTEM, NO_SYSTEM
+
+    dirs = {}
+    for name, template in (("own", None), ("default-system", DEFAULT_SYSTEM),
+                           ("no-system", NO_SYSTEM)):
+        tok = AutoTokenizer.from_pretrained(tiny_llama_dir)
+        tok.chat_template = template or tok.chat_template
+        tok.save_pretrained(tmp_path / name)
+        dirs[name] = (tmp_path / name, tok)
+    proc = subprocess.run([str(LF_VENV / "bin" / "python"), "-c", LF_ENCODE, PROBE,
+                           *(str(d) for d, _ in dirs.values())], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    theirs = json.loads(proc.stdout.strip().splitlines()[-1])
+    for name in ("own", "default-system"):
+        path, tok = dirs[name]
+        ours = [i for p in lf_tokenizer_prompt(tok, PROBE) for i in tok.encode(
+            p, add_special_tokens=False)]
+        assert theirs[str(path)] == ours, name
+    assert "System role not supported" in theirs[str(dirs["no-system"][0])]

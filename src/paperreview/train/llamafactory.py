@@ -117,13 +117,16 @@ def lf_tokenizer_prompt(tok: Any, content: str) -> list[str]:
 
 
 def _find_diff(short: str, long: str) -> str:
-    """The characters of ``long`` that ``short`` skips (LLaMA-Factory's ``find_diff``)."""
-    i, out = 0, []
-    for ch in long:
-        if i < len(short) and short[i] == ch:
+    """The characters of ``long`` that ``short`` skips, up to the end of ``short``
+    (LLaMA-Factory's ``find_diff``, whose loop stops there)."""
+    i = j = 0
+    out = []
+    while i < len(short) and j < len(long):
+        if short[i] == long[j]:
             i += 1
         else:
-            out.append(ch)
+            out.append(long[j])
+        j += 1
     return "".join(out)
 
 
