@@ -75,7 +75,7 @@ def test_template_llamafactory_cannot_slot_falls_back_to_the_name(tiny_llama_dir
     cfg = config(tmp_path, base)
     paths = export_llamafactory(cfg)
     assert yaml.safe_load(Path(paths["yaml"]).read_text())["template"] == "mistral"
-    assert "guessed from the model's name or type (LLaMA-Factory cannot cut" in paths["template"]
+    assert "name or type; its own chat template: LLaMA-Factory cannot cut" in paths["template"]
     with pytest.raises(ConfigError, match="--template tokenizer: .*System role not supported"):
         export_llamafactory(cfg, template="tokenizer")
     other = model_with_template(tiny_llama_dir, tmp_path / "reviewer-7b", NO_SYSTEM)

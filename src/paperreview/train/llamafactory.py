@@ -175,7 +175,7 @@ def choose_template(cfg: TrainConfig, template: str | None) -> tuple[str | None,
                           "pass --template NAME (a registered LLaMA-Factory template)")
     guessed = guess_template(cfg.base_model)
     if guessed:
-        return guessed, f"guessed from the model's name or type ({problem})"
+        return guessed, f"guessed from the model's name or type; its own chat template: {problem}"
     raise ConfigError(
         f"no LLaMA-Factory template is known for {cfg.base_model} and LLaMA-Factory cannot use "
         f"its chat template: {problem}; its `default` template would train on a prompt the "
