@@ -166,10 +166,17 @@ def merge(adapter: str, output_dir: str, base_model: str | None, dtype: str,
 @deprecated_aliases(ALIASES)
 @train.command("export-llamafactory")
 @_config_options
-@click.option("--template", help="LLaMA-Factory template name.  [default: guessed from the model]")
+@click.option("--template", help="A registered LLaMA-Factory template, or `tokenizer`: the model's "
+                                 "own chat template.  [default: tokenizer for a local model whose "
+                                 "template LLaMA-Factory reads as we do, else guessed by name]")
 @click.option("--longlora", is_flag=True, help="LongLoRA shift_attn (Llama models only).")
 def export_llamafactory(template: str | None, longlora: bool, **kwargs) -> None:
-    """Write dataset_info.json + a LLaMA-Factory training YAML to -o."""
+    """Write dataset_info.json + a LLaMA-Factory training YAML to -o.
+
+    \b
+    paperreview train export-llamafactory --data data/sft --base-model BASE -o runs/lf
+    llamafactory-cli train runs/lf/train_lora.yaml     # in LLaMA-Factory's venv (make lf-venv)
+    """
     from .llamafactory import export_llamafactory as export
 
     cfg = _resolve(**kwargs)
