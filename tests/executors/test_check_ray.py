@@ -21,7 +21,7 @@ def _records(path):
 
 
 @pytest.mark.slow
-def test_check_on_ray_writes_the_local_records(tmp_path, capsys):
+def test_check_on_ray_writes_the_local_records(tmp_path, capsys, ray_session):
     pytest.importorskip("ray", reason="the scale extra is not installed")
     d = tmp_path / "pdfs"
     d.mkdir()
