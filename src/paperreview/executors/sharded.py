@@ -71,6 +71,10 @@ def run_sharded(fn: Callable[..., dict], tasks: list[tuple], out_dir: str,
                 opts: ExecutorOptions) -> Iterator[dict]:
     """Yield the rows of every shard (done ones from their files); resumable by markers."""
     n = opts.shards or min(len(tasks), opts.workers * 4)
+    if opts.executor == "ray" and opts.ray_address and opts.shards is None:
+        sys.stderr.write(f"warning: {n} shards (4 x --workers {opts.workers}) for the cluster at "
+                         f"{opts.ray_address}; pass --shards (about 4 per cluster CPU) and keep "
+                         "it the same on reruns so that done shards are reused\n")
     shards = shard_tasks(tasks, n) if tasks else []
     fs.makedirs(fs.join(out_dir, SHARD_DIR))
     todo = [i for i in range(len(shards))
