@@ -57,10 +57,11 @@ def build_corpus(d: Path, n: int) -> list[Path]:
     for i in range(n):
         if real and i % 4 == 0:
             src = real[(i // 4) % len(real)]
-            dst = d / f"r{i:05d}-{src.name}"
+            dst = d / f"p{i:05d}-r-{src.name}"  # real and generated interleave in name order,
+            # so the contiguous shards of the sorted list are alike
         else:
             src = layouts[i % len(layouts)]
-            dst = d / f"g{i:05d}.pdf"
+            dst = d / f"p{i:05d}-g.pdf"
         shutil.copyfile(src, dst)
         out.append(dst)
     return out
@@ -122,7 +123,7 @@ def main(argv: list[str]) -> int:
         corpus.mkdir()
         t0 = time.perf_counter()
         files = build_corpus(corpus, n)
-        n_real = sum(f.name.startswith("r") for f in files)
+        n_real = sum("-r-" in f.name for f in files)
         print(f"corpus: {n} PDFs ({n_real} real from {PAPERS}) in "
               f"{time.perf_counter() - t0:.0f}s; load {load[0]:.1f}", flush=True)
         configs = [("local", 1)] + [(f"ray-{w}", w) for w in ((1,) if quick else (1, 2))]
