@@ -91,3 +91,7 @@ def test_executor_flags_are_usage_errors_where_they_do_not_apply(pdfs, tmp_path,
                             "http://127.0.0.1:9/v1"], capsys)
     assert code == 2 and "rule generators" in err
     assert not (tmp_path / "p").exists()
+    for cmd in (["parse", pdfs, "-o", tmp_path / "parsed"],
+                ["check", pdfs, "-o", tmp_path / "c.jsonl"]):
+        code, _, err = run_cli([*cmd, "--ray-address", "ray://nowhere:10001"], capsys)
+        assert code == 2 and "--executor ray" in err, cmd
