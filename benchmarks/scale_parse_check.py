@@ -7,12 +7,13 @@ files. Each configuration parses the whole corpus into a fresh directory:
 * ``local``: `paperreview parse` today (a process pool of N workers, no shards);
 * ``ray-1`` / ``ray-2``: `parse --executor ray` with a local Ray of 1 / 2 CPUs, 4 shards per worker.
 
-It reports pages per second (wall clock) per configuration, the seconds per page of the one-worker
-local run (the cost that scales), and a projection for 1M papers at the corpus' mean pages per paper on
-an N-node cluster. With ``--check`` each paper is also checked offline (the check's time comes
-from `paperreview.review.check`). The machine is small and may be shared: the load is printed.
+It reports pages per second (wall clock) per configuration, the seconds per page of the
+one-worker local run (the cost that scales), and a projection for 1M papers at the corpus' mean
+pages per paper on an N-node cluster. With ``--check`` every configuration then checks the whole
+corpus offline (`check DIR -o x.jsonl`, local or ``--executor ray``). The machine is small and
+may be shared: each row prints the load average when it ends.
 
-    python benchmarks/scale_parse_check.py --pdfs 2000
+    PAPERREVIEW_SHARED=/work/shared python benchmarks/scale_parse_check.py --pdfs 2000 --check
     python benchmarks/scale_parse_check.py --quick          # 4 PDFs, local and ray-1 (smoke run)
 
 Writes benchmarks/results/scale_parse_check.json.
