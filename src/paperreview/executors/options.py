@@ -3,7 +3,7 @@ that had no executor before (``evaluate perturb make``, the offline ``review``).
 
 >>> import click
 >>> @click.command()
-... @executor_options
+... @executor_options("OUTPUT/shards/ (docs/scale.md)")
 ... def cmd(**kw):
 ...     click.echo(executor_from_options(kw))
 >>> from click.testing import CliRunner
@@ -24,20 +24,24 @@ F = TypeVar("F", bound=Callable[..., Any])
 _RAY_ONLY = ("ray_address", "shards", "workers")
 
 
-def executor_options(fn: F) -> F:
-    """The four options, passed as ``executor``, ``ray_address``, ``shards``, ``workers``."""
+def executor_options(shards_in: str) -> Callable[[F], F]:
+    """The four options, passed as ``executor``, ``ray_address``, ``shards``, ``workers``;
+    ``shards_in`` says where the command keeps its shards (for the help)."""
+    return lambda fn: _add(fn, shards_in)
+
+
+def _add(fn: F, shards_in: str) -> F:
     for opt in reversed([
         click.option("--executor", type=click.Choice(["local", "ray"]), default="local",
                      show_default=True,
-                     help="ray: papers as Ray tasks over resumable shards (OUTPUT/shards/ or "
-                          "OUTPUT.shards/; docs/scale.md)."),
+                     help=f"ray: papers as Ray tasks over resumable shards in {shards_in}."),
         click.option("--ray-address", default=None,
                      help="With --executor ray: the Ray cluster to join (default: start a local "
                           "Ray with --workers CPUs)."),
         click.option("--shards", type=click.IntRange(1), default=None,
                      help="With --executor ray: how many shards (default: 4 per worker)."),
         click.option("--workers", type=click.IntRange(1), default=None,
-                     help="With --executor ray: CPUs of the local Ray it starts  [default: 2]."),
+                     help="With --executor ray: CPUs of the local Ray it starts (default 2)."),
     ]):
         fn = opt(fn)
     return fn

@@ -66,7 +66,7 @@ def _fmt(out: str | None, fmt: str | None) -> str:
 @click.option("--run-dir", default=None, help="LLM journal directory (default runs/llm).")
 @click.option("--no-checklist-notes", is_flag=True,
               help="Do not show the checklist findings to prompted models.")
-@executor_options
+@executor_options("OUTPUT.shards/ (the offline review of -o FILE.jsonl; docs/scale.md)")
 @engine_options
 @config_defaults_option()
 def review(papers, output, fmt, template, method, annotate, calibration, related, dry_run, ensemble, reflections,

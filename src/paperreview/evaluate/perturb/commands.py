@@ -35,7 +35,7 @@ def perturb() -> None:
 @click.option("--errors-per-copy", type=click.IntRange(1, 20), default=1, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Same seed, same inputs: same copies and manifest.")
-@executor_options
+@executor_options("OUTPUT/shards/ (rule kinds only; docs/scale.md)")
 @config_defaults_option()
 @engine_options
 def make_cmd(papers, out, kinds, per_paper, errors_per_copy, seed, config_file, **kw) -> None:
