@@ -1,18 +1,19 @@
 """Scale: parse (+ the offline check) with the local executor and with Ray at 1 and 2 workers.
 
 The corpus is the shared real papers (../shared/data/papers) plus generated papers
-(`paperreview.parse.sample`, several layouts), copied/written into a temp dir until it holds
-``--pdfs`` files. Each configuration parses the whole corpus into a fresh directory:
+(`paperreview.parse.sample`, 8 layouts), copied into a temp dir until it holds ``--pdfs``
+files. Each configuration parses the whole corpus into a fresh directory:
 
 * ``local``: `paperreview parse` today (a process pool of N workers, no shards);
 * ``ray-1`` / ``ray-2``: `parse --executor ray` with a local Ray of 1 / 2 CPUs, 4 shards per worker.
 
-It reports pages per second (wall clock) per configuration, the seconds per page of the one-worker
-local run (the cost that scales), and a projection for 1M papers at the corpus' mean pages per paper on
-an N-node cluster. With ``--check`` each paper is also checked offline (the check's time comes
-from `paperreview.review.check`). The machine is small and may be shared: the load is printed.
+It reports pages per second (wall clock) per configuration, the seconds per page of the
+one-worker local run (the cost that scales), and a projection for 1M papers at the corpus' mean
+pages per paper on an N-node cluster. With ``--check`` every configuration then checks the whole
+corpus offline (`check DIR -o x.jsonl`, local or ``--executor ray``). The machine is small and
+may be shared: each row prints the load average when it ends.
 
-    python benchmarks/scale_parse_check.py --pdfs 2000
+    PAPERREVIEW_SHARED=/work/shared python benchmarks/scale_parse_check.py --pdfs 2000 --check
     python benchmarks/scale_parse_check.py --quick          # 4 PDFs, local and ray-1 (smoke run)
 
 Writes benchmarks/results/scale_parse_check.json.
@@ -33,19 +34,36 @@ PAPERS = Path(os.environ.get("PAPERREVIEW_SHARED", REPO.parent / "shared")) / "d
 RESULTS = REPO / "benchmarks" / "results" / "scale_parse_check.json"
 
 
+LAYOUTS = [{}, {"two_column": False}, {"paper": "a4"}, {"line_numbers": False, "header": None},
+           {"watermark": "DRAFT"}, {"two_column": False, "paper": "a4", "body_size": 11.0},
+           {"arxiv_stamp": "arXiv:2401.01234v1 [cs.CL] 3 Jan 2024"}, {"hyphenate": False}]
+
+
 def build_corpus(d: Path, n: int) -> list[Path]:
+    """A quarter real papers (cycled), the rest copies of 8 generated layouts: drawing a PDF takes
+    about 0.5 s here, so 2,000 distinct ones would cost longer than parsing them."""
+    from dataclasses import replace
+
     from paperreview.parse.sample import SAMPLE_SPEC, write_paper_pdf
 
     real = sorted(PAPERS.glob("*.pdf"))
+    made = d.parent / "layouts"
+    made.mkdir(exist_ok=True)
+    layouts = []
+    for k, kw in enumerate(LAYOUTS):
+        layouts.append(made / f"layout{k}.pdf")
+        write_paper_pdf(str(layouts[-1]), replace(SAMPLE_SPEC, title=f"{SAMPLE_SPEC.title} {k}",
+                                                  **kw))
     out = []
     for i in range(n):
-        if real and i % 4 == 0:  # a quarter real papers, cycled
+        if real and i % 4 == 0:
             src = real[(i // 4) % len(real)]
-            dst = d / f"r{i:05d}-{src.name}"
-            shutil.copyfile(src, dst)
+            dst = d / f"p{i:05d}-r-{src.name}"  # real and generated interleave in name order,
+            # so the contiguous shards of the sorted list are alike
         else:
-            dst = d / f"g{i:05d}.pdf"
-            write_paper_pdf(str(dst), SAMPLE_SPEC)
+            src = layouts[i % len(layouts)]
+            dst = d / f"p{i:05d}-g.pdf"
+        shutil.copyfile(src, dst)
         out.append(dst)
     return out
 
@@ -105,22 +123,27 @@ def main(argv: list[str]) -> int:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
         t0 = time.perf_counter()
-        build_corpus(corpus, n)
-        print(f"corpus: {n} PDFs in {time.perf_counter() - t0:.0f}s; load {load[0]:.1f}",
-              flush=True)
-        rows.append(run("local", corpus, Path(tmp) / "local", 1))
-        for w in ((1,) if quick else (1, 2)):
-            rows.append(run(f"ray-{w}", corpus, Path(tmp) / f"ray{w}", w))
-        for r in rows:
-            print(f"{r['config']:8} {r['papers_ok']:6} ok {r['failed']:3} failed {r['pages']:7} "
-                  f"pages {r['seconds']:8.1f} s {r['pages_per_s']:7} pages/s", flush=True)
+        files = build_corpus(corpus, n)
+        n_real = sum("-r-" in f.name for f in files)
+        print(f"corpus: {n} PDFs ({n_real} real from {PAPERS}) in "
+              f"{time.perf_counter() - t0:.0f}s; load {load[0]:.1f}", flush=True)
+        configs = [("local", 1)] + [(f"ray-{w}", w) for w in ((1,) if quick else (1, 2))]
+        for config, w in configs:
+            rows.append(run(config, corpus, Path(tmp) / config, w))
+            r = rows[-1]
+            r["load_after"] = round(os.getloadavg()[0], 2)
+            print(f"{time.strftime('%H:%M:%S')} {r['config']:8} {r['papers_ok']:6} ok "
+                  f"{r['failed']:3} failed {r['pages']:7} pages {r['seconds']:8.1f} s "
+                  f"{r['pages_per_s']:7} pages/s (load {r['load_after']})", flush=True)
         checks = []
         if "--check" in argv:
-            for config, w in (("local", 1), ("ray-2", 2)):
+            for config, w in configs:
                 checks.append(run_check(config, corpus, Path(tmp) / f"check-{config}.jsonl", w))
                 r = checks[-1]
-                print(f"{r['config']:12} {r['papers_ok']:6} ok {r['failed']:3} failed "
-                      f"{r['seconds']:8.1f} s {r['papers_per_s']:7} papers/s", flush=True)
+                r["load_after"] = round(os.getloadavg()[0], 2)
+                print(f"{time.strftime('%H:%M:%S')} {r['config']:12} {r['papers_ok']:6} ok "
+                      f"{r['failed']:3} failed {r['seconds']:8.1f} s {r['papers_per_s']:7} "
+                      f"papers/s (load {r['load_after']})", flush=True)
     base = rows[0]
     pages_per_paper = base["pages"] / max(1, base["papers_ok"] + base["failed"])
     per_page_s = 1 / base["pages_per_s"] if base["pages_per_s"] else None
@@ -141,7 +164,9 @@ def main(argv: list[str]) -> int:
         projection["check_core_hours"] = round(check_core_hours, 1)
         print(f"1M papers checked at {checks[0]['papers_per_s']} papers/s per worker: "
               f"{check_core_hours:,.0f} core-hours more", flush=True)
-    result = {"benchmark": "scale_parse_check", "quick": quick, "pdfs": n,
+    result = {"benchmark": "scale_parse_check", "quick": quick, "pdfs": n, "real_pdfs": n_real,
+              "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+              "command": "python benchmarks/scale_parse_check.py " + " ".join(argv),
               "load_before": [round(x, 2) for x in load],
               "load_after": [round(x, 2) for x in os.getloadavg()], "cores": os.cpu_count(),
               "rows": rows, "check_rows": checks, "projection": projection,

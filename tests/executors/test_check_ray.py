@@ -21,7 +21,7 @@ def _records(path):
 
 
 @pytest.mark.slow
-def test_check_on_ray_writes_the_local_records(tmp_path, capsys):
+def test_check_on_ray_writes_the_local_records(tmp_path, capsys, ray_session):
     pytest.importorskip("ray", reason="the scale extra is not installed")
     d = tmp_path / "pdfs"
     d.mkdir()
@@ -33,7 +33,7 @@ def test_check_on_ray_writes_the_local_records(tmp_path, capsys):
     code, _, _ = run_cli(["check", d, "--venue", "neurips", "-o", local], capsys)
     assert code == 1  # the broken PDF
     code, _, _ = run_cli(["check", d, "--venue", "neurips", "-o", ray_out, "--executor", "ray",
-                          "--workers", "2"], capsys)
+                          "--workers", "2", "--shards", "3"], capsys)
     assert code == 1
     assert _records(ray_out) == _records(local) and len(_records(local)) == 4
-    assert list((tmp_path / "ray.jsonl.shards" / "shards").glob("*.done"))
+    assert len(list((tmp_path / "ray.jsonl.shards" / "shards").glob("*.done"))) == 3

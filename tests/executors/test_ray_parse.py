@@ -48,7 +48,7 @@ def _papers(d):
 
 
 @pytest.mark.slow
-def test_ray_matches_local_and_resumes(pdfs, tmp_path):
+def test_ray_matches_local_and_resumes(pdfs, tmp_path, ray_session):
     local, ray_out = tmp_path / "local", tmp_path / "ray"
     assert _run(["parse", pdfs, "-o", local, "--workers", "1"]) == 1  # the broken PDF fails
     assert _run(["parse", pdfs, "-o", ray_out, "--executor", "ray", "--workers", "2",

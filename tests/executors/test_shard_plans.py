@@ -61,7 +61,7 @@ def test_papers_read_from_urls_name_their_url(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_poison_item_under_ray_fails_alone(tmp_path):
+def test_a_poison_item_under_ray_fails_alone(tmp_path, ray_session):
     ray = pytest.importorskip("ray", reason="the scale extra is not installed")
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
     try:
@@ -94,7 +94,8 @@ def slow_parse(pdf: str, out: str, fmt: str, max_pages: int) -> dict:
 
 
 @pytest.mark.slow
-def test_killing_a_ray_worker_by_pid_loses_and_duplicates_nothing(tmp_path):
+def test_killing_a_ray_worker_by_pid_loses_and_duplicates_nothing(tmp_path,
+                                                                 ray_session):
     import signal
     import threading
     import time
@@ -138,3 +139,11 @@ def test_killing_a_ray_worker_by_pid_loses_and_duplicates_nothing(tmp_path):
     marks = os.listdir(PID_DIR)
     victim = next(m.split("-", 1)[1] for m in marks if m.startswith(f"{killed[0]}-"))
     assert any(m.endswith(f"-{victim}") and not m.startswith(f"{killed[0]}-") for m in marks)
+
+
+def test_executor_options_doctest():
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module("paperreview.executors.options"))
+    assert result.attempted and not result.failed

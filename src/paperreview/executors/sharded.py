@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +71,10 @@ def run_sharded(fn: Callable[..., dict], tasks: list[tuple], out_dir: str,
                 opts: ExecutorOptions) -> Iterator[dict]:
     """Yield the rows of every shard (done ones from their files); resumable by markers."""
     n = opts.shards or min(len(tasks), opts.workers * 4)
+    if opts.executor == "ray" and opts.ray_address and opts.shards is None:
+        sys.stderr.write(f"warning: {n} shards (4 x --workers {opts.workers}) for the cluster at "
+                         f"{opts.ray_address}; pass --shards (about 4 per cluster CPU) and keep "
+                         "it the same on reruns so that done shards are reused\n")
     shards = shard_tasks(tasks, n) if tasks else []
     fs.makedirs(fs.join(out_dir, SHARD_DIR))
     todo = [i for i in range(len(shards))
@@ -85,48 +91,79 @@ def run_sharded(fn: Callable[..., dict], tasks: list[tuple], out_dir: str,
                 yield json.loads(line)
 
 
-def _run_ray(fn: Callable[..., dict], shards: list[list[tuple]], todo: list[int], out_dir: str,
-             opts: ExecutorOptions) -> None:
+@contextmanager
+def ray_session(opts: ExecutorOptions) -> Iterator[Any]:
+    """``ray`` connected to ``opts.ray_address`` or to a local Ray of ``opts.workers`` CPUs; a
+    session already open (a test's, a notebook's) is used as it is and left open."""
     try:
         import ray
     except ImportError:
         raise MissingExtraError("ray", "scale", "--executor ray") from None
-    started = False
-    if not ray.is_initialized():
-        kw: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
-                              "configure_logging": False}
-        if opts.ray_address:
-            kw["address"] = opts.ray_address
-        else:
-            kw["num_cpus"] = opts.workers
-        # workers import paperreview from the same source tree as the driver
-        src = str(Path(__file__).resolve().parents[2])
-        kw["runtime_env"] = {"env_vars": {
-            "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]),
-            **{k: v for k, v in os.environ.items() if k.startswith("PAPERREVIEW_")}}}
-        try:
-            ray.init(**kw)
-        except ConnectionError as exc:
-            raise ConfigError(f"cannot reach the Ray cluster at {opts.ray_address}: {exc}",
-                              "check --ray-address (ray://HOST:10001 or HOST:6379), or leave it "
-                              "out to start a local Ray") from None
-        started = True
+    if ray.is_initialized():
+        yield ray
+        return
+    kw: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
+                          "configure_logging": False}
+    if opts.ray_address:
+        kw["address"] = opts.ray_address
+    else:
+        kw["num_cpus"] = opts.workers
+    # workers import paperreview from the same source tree as the driver
+    src = str(Path(__file__).resolve().parents[2])
+    kw["runtime_env"] = {"env_vars": {
+        "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]),
+        **{k: v for k, v in os.environ.items() if k.startswith("PAPERREVIEW_")}}}
     try:
+        ray.init(**kw)
+    except ConnectionError as exc:
+        raise ConfigError(f"cannot reach the Ray cluster at {opts.ray_address}: {exc}",
+                          "check --ray-address (ray://HOST:10001 or HOST:6379), or leave it "
+                          "out to start a local Ray") from None
+    try:
+        yield ray
+    finally:
+        ray.shutdown()
+
+
+def _run_ray(fn: Callable[..., dict], shards: list[list[tuple]], todo: list[int], out_dir: str,
+             opts: ExecutorOptions) -> None:
+    with ray_session(opts) as ray:
         remote = ray.remote(max_retries=opts.max_retries, retry_exceptions=False,
                             num_cpus=1)(run_shard)
         refs = {remote.remote(fn, i, shards[i], out_dir): i for i in todo}
         pending, lost = list(refs), []
+        tick = _Progress(len(todo), sum(len(shards[i]) for i in todo))
         while pending:
             done, pending = ray.wait(pending, num_returns=1)
             try:
                 ray.get(done)
             except ray.exceptions.RayError as exc:  # its worker died on every retry
                 lost.append((refs[done[0]], _first_line(exc)))
+            tick(len(shards[refs[done[0]]]))
         for i, error in lost:
             _isolate(ray, fn, i, shards[i], out_dir, opts, error)
-    finally:
-        if started:
-            ray.shutdown()
+
+
+class _Progress:
+    """One stderr line per finished shard, at most every 10 s (and the last): a long cluster run
+    shows it is alive without a line per paper."""
+
+    def __init__(self, shards: int, items: int, every_s: float = 10.0):
+        import time
+
+        self.clock, self.every_s = time.monotonic, every_s
+        self.shards, self.items, self.done, self.done_items = shards, items, 0, 0
+        self.t0 = self.last = self.clock()
+
+    def __call__(self, items: int) -> None:
+        self.done += 1
+        self.done_items += items
+        now = self.clock()
+        if now - self.last >= self.every_s or self.done == self.shards:
+            self.last = now
+            sys.stderr.write(f"ray: {self.done}/{self.shards} shards done ({self.done_items}/"
+                             f"{self.items} items, {now - self.t0:.0f} s)\n")
+            sys.stderr.flush()
 
 
 def _first_line(exc: BaseException) -> str:

@@ -7,6 +7,8 @@ directory may be fsspec URLs (the PDF is copied to a temp dir, the paper file wr
 
 from __future__ import annotations
 
+import contextlib
+import json
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -72,26 +74,28 @@ def parse_sharded(inputs: list[str], out_dir: str, config: Any, opts: ExecutorOp
              for f, n in zip(files, names)]
     summary = Summary(stage="parse")
     fs.makedirs(out_dir)
-    with timed(summary):
-        rows = list(run_sharded(parse_one, tasks, out_dir, opts))
     from ..parse.batch import LOG_NAME
 
     log_path = fs.join(out_dir, LOG_NAME)
-    if fs.is_url(out_dir):
-        import json
-
-        fs.write_text(log_path, "".join(json.dumps(r) + "\n" for r in rows))
-    else:
-        with JsonlWriter(log_path) as log:
-            stamp = datetime.now(UTC).isoformat(timespec="seconds")
-            for r in rows:
+    url_log: list[str] = []  # object storage: the log written once at the end
+    with timed(summary), contextlib.ExitStack() as stack:
+        log = None if fs.is_url(out_dir) else stack.enter_context(
+            JsonlWriter(log_path, fsync=False))  # rebuildable from the shard files
+        stamp = None
+        # rows are streamed from the shard files, never all held: a million papers are fine
+        for r in run_sharded(parse_one, tasks, out_dir, opts):
+            if log is None:
+                url_log.append(json.dumps(r) + "\n")
+            else:
+                stamp = stamp or datetime.now(UTC).isoformat(timespec="seconds")  # shards done
                 log.write({**r, "time": stamp})
-    for r in rows:
-        summary.count(r["status"], r.get("reason"))
-        if r.get("pages"):
-            summary.extra["pages"] = summary.extra.get("pages", 0) + r["pages"]
-        if on_row is not None:
-            on_row(r)
+            summary.count(r["status"], r.get("reason"))
+            if r.get("pages"):
+                summary.extra["pages"] = summary.extra.get("pages", 0) + r["pages"]
+            if on_row is not None:
+                on_row(r)
+    if url_log:
+        fs.write_text(log_path, "".join(url_log))
     summary.extra["executor"] = opts.executor
     summary.outputs = {"dir": str(out_dir), "log": log_path,
                        "shards": fs.join(out_dir, "shards")}

@@ -71,6 +71,9 @@ def parse(inputs, out_dir, fmt, workers, overwrite, max_pages, timeout, science_
     flags = {"format": fmt, "workers": workers, "overwrite": overwrite, "max_pages": max_pages,
              "timeout": timeout}
     config = resolve_config(ParseConfig, config_file, flags)
+    if executor == "local" and (ray_address or shards):
+        raise ConfigError("--ray-address and --shards only apply to --executor ray",
+                          "add --executor ray, or drop them")
     if bool(inputs) == bool(science_dir):
         raise ConfigError("give either PDF files/directories or --from-science-parse DIR",
                           "e.g. paperreview parse papers/ -o parsed/")

@@ -99,13 +99,19 @@ def to_markdown_report(recs: list[GeneratedReview], table: str) -> str:
 
 def rule_table(recs: Iterable[GeneratedReview]) -> tuple[str, dict]:
     """Markdown table: rule, papers with a finding, findings by severity."""
+    return _table([[(f.rule, f.severity) for f in r.findings] for r in recs])
+
+
+def _table(per_paper: Iterable[list[tuple[str, str]]]) -> tuple[str, dict]:
+    """:func:`rule_table` from each paper's (rule, severity) pairs: a batch of a million papers
+    keeps these, not its records."""
     papers: Counter = Counter()
     sev: dict[str, Counter] = {}
-    for r in recs:
-        for rule in {f.rule for f in r.findings}:
+    for pairs in per_paper:
+        for rule in {rule for rule, _ in pairs}:
             papers[rule] += 1
-        for f in r.findings:
-            sev.setdefault(f.rule, Counter())[f.severity] += 1
+        for rule, severity in pairs:
+            sev.setdefault(rule, Counter())[severity] += 1
     order = sorted(papers, key=lambda k: (min(SEVERITY_ORDER[s] for s in sev[k]), -papers[k]))
     lines = ["| rule | papers | critical | major | minor | info |", "|---|---:|---:|---:|---:|---:|"]
     for k in order:
@@ -128,7 +134,9 @@ def run_batch(inputs: list[str], output: str | None, fmt: str, options: CheckOpt
     todo = [p for p in paths if str(p) not in done]
     summary = Summary(stage="check")
     summary.skipped = len(paths) - len(todo)
-    recs: list[GeneratedReview] = []
+    recs: list[GeneratedReview] = []  # kept for the md/json report only
+    pairs: list[list[tuple[str, str]]] = []
+    n_recs = 0
     fh = None
     if out is not None and fmt in ("csv", "jsonl"):
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -143,7 +151,10 @@ def run_batch(inputs: list[str], output: str | None, fmt: str, options: CheckOpt
             shard_dir = str(out) + ".shards" if out is not None else None
             recs_in = _records(todo, options, workers, executor, shard_dir)
             for rec in progress(recs_in, total=len(todo), desc="check"):
-                recs.append(rec)
+                n_recs += 1
+                pairs.append([(f.rule, f.severity) for f in rec.findings])
+                if fmt in ("md", "json"):
+                    recs.append(rec)
                 summary.count("ok" if rec.status == "ok" else "failed",
                               rec.metadata.get("reason") if rec.status == "failed" else None)
                 if fail_on and any(SEVERITIES.index(f.severity) >= SEVERITIES.index(fail_on)
@@ -159,10 +170,10 @@ def run_batch(inputs: list[str], output: str | None, fmt: str, options: CheckOpt
     finally:
         if fh:
             fh.close()
-    table, by_rule = rule_table(recs)
+    table, by_rule = _table(pairs)
     summary.extra = {"venue": options.venue, "camera_ready": options.camera_ready,
                      "by_rule": by_rule,
-                     "pdfs_per_second": round(len(recs) / summary.seconds, 3)
+                     "pdfs_per_second": round(n_recs / summary.seconds, 3)
                      if summary.seconds else None}
     if fmt in ("md", "json"):
         text = to_markdown_report(recs, table) if fmt == "md" else json.dumps(

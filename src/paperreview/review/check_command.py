@@ -43,11 +43,13 @@ SEVERITIES = ("info", "minor", "major", "critical")
                    "docs/scale.md).")
 @click.option("--ray-address", default=None,
               help="Ray cluster to join (default: start a local Ray with --workers CPUs).")
+@click.option("--shards", type=click.IntRange(1), default=None,
+              help="Shards for --executor ray (default: 4 per worker).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit with status 1 when a finding is at least this severe (for CI).")
 @config_defaults_option()
 def check(papers, output, fmt, venue, camera_ready, rules, list_rules, list_venues, workers,
-          executor, ray_address, fail_on, config_file):
+          executor, ray_address, shards, fail_on, config_file):
     """Offline checks of paper PDFs (no model): venue rules, anonymity, undefined references,
     hidden text, experiment checklist; findings with evidence.
 
@@ -77,6 +79,11 @@ def check(papers, output, fmt, venue, camera_ready, rules, list_rules, list_venu
     if not papers:
         raise InputError("no paper given", "paperreview check PAPER.pdf|DIR (or --list-rules, "
                                            "--list-venues)")
+    if executor == "local" and (ray_address or shards):
+        from ..errors import ConfigError
+
+        raise ConfigError("--ray-address and --shards only apply to --executor ray",
+                          "add --executor ray, or drop them")
     load_venue(venue, camera_ready)  # a bad venue is a usage error before any work
     options = CheckOptions(venue=venue, camera_ready=camera_ready, rules=list(rules) or None)
     if fmt or not output:
@@ -92,7 +99,7 @@ def check(papers, output, fmt, venue, camera_ready, rules, list_rules, list_venu
             from ..executors import ExecutorOptions
 
             opts = ExecutorOptions(executor="ray", ray_address=ray_address,
-                                   workers=max(1, workers))
+                                   workers=max(1, workers), shards=shards)
         sys.exit(run_batch(papers, output, out_fmt or "md", options, workers, fail_on, opts))
     rec = check_one(papers[0], options)
     if rec.status == "failed":

@@ -8,6 +8,7 @@ import click
 
 from ..cli_options import config_defaults_option, deprecated_aliases
 from ..errors import ConfigError, InputError
+from ..executors.options import executor_from_options, executor_options
 from ..llm.options import engine_config_from_options, engine_options
 from .templates import NAMES
 
@@ -65,6 +66,7 @@ def _fmt(out: str | None, fmt: str | None) -> str:
 @click.option("--run-dir", default=None, help="LLM journal directory (default runs/llm).")
 @click.option("--no-checklist-notes", is_flag=True,
               help="Do not show the checklist findings to prompted models.")
+@executor_options("OUTPUT.shards/ (the offline review of -o FILE.jsonl; docs/scale.md)")
 @engine_options
 @config_defaults_option()
 def review(papers, output, fmt, template, method, annotate, calibration, related, dry_run, ensemble, reflections,
@@ -80,12 +82,13 @@ def review(papers, output, fmt, template, method, annotate, calibration, related
     paperreview review paper.pdf --local-model DIR --adapter ADAPTER -t four-aspect -o r.json
     paperreview review paper.pdf --model gpt-4o --dry-run   # calls, tokens and cost; no call
     paperreview review paper.pdf --base-url http://127.0.0.1:8000/v1 -o r.json --annotate r.pdf
+    paperreview review pdfs/ -o offline.jsonl --executor ray --workers 2   # offline, on Ray
     """
     from .generate import ReviewOptions
     from .run import expand_inputs, review_many
 
     papers = expand_inputs(papers)
-
+    executor = executor_from_options(engine_kw)
     cfg = engine_config_from_options(engine_kw, run_dir=run_dir)
     if max_context:
         cfg = cfg.model_copy(update={"max_context": max_context})
@@ -108,6 +111,12 @@ def review(papers, output, fmt, template, method, annotate, calibration, related
     if len(papers) > 1 and fmt != "jsonl":
         raise InputError(f"{len(papers)} papers given but the output is {fmt}",
                          "review one paper at a time, or write JSONL: -o reviews.jsonl")
-    failed = review_many(list(papers), cfg, opts, output, fmt, log=_say, annotate=annotate)
+    if executor is not None and (cfg.is_configured() or fmt != "jsonl" or annotate):
+        raise ConfigError("--executor ray runs the offline review of a batch (no model, "
+                          "-o FILE.jsonl); LLM reviews are bound by the provider's rate limits",
+                          "drop the model options and write -o reviews.jsonl, or drop "
+                          "--executor ray (LLM stages at scale: docs/scale.md)")
+    failed = review_many(list(papers), cfg, opts, output, fmt, log=_say, annotate=annotate,
+                         executor=executor)
     if failed:
         sys.exit(1)

@@ -6,7 +6,7 @@ parse error, papers already written are skipped on a rerun, and counts by reason
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,11 @@ from .render import to_json, to_markdown
 
 
 def review_many(papers: list[str], cfg: Any, opts: ReviewOptions, output: str | None, fmt: str,
-                log: Callable[[str], None], annotate: str | None = None) -> int:
-    """Review ``papers``; returns how many failed."""
+                log: Callable[[str], None], annotate: str | None = None,
+                executor: Any = None) -> int:
+    """Review ``papers``; returns how many failed. ``executor``
+    (:class:`paperreview.executors.ExecutorOptions`, offline review only): the papers as Ray
+    tasks over resumable shards in ``OUTPUT.shards/``, the same records in the same order."""
     if fmt != "jsonl":
         paper = parse_paper(papers[0])  # a bad PDF raises parse's own error, before anything
         _say_offline(cfg, log)
@@ -41,11 +44,17 @@ def review_many(papers: list[str], cfg: Any, opts: ReviewOptions, output: str | 
         engine = Engine(cfg)
     try:
         with timed(summary), JsonlWriter(output) as w:
+            todo = []
             for path in papers:
                 if str(path) in done:
                     summary.count("skipped", "already in the output")
-                    continue
-                rec = _one(path, cfg, opts, engine, log)
+                else:
+                    todo.append(path)
+            if executor is not None:
+                recs = _sharded(todo, opts, str(output) + ".shards", executor)
+            else:
+                recs = (_one(path, cfg, opts, engine, log) for path in todo)
+            for rec in recs:
                 w.write(rec.to_json())
                 summary.count(rec.status, _reason(rec))
     finally:
@@ -56,18 +65,40 @@ def review_many(papers: list[str], cfg: Any, opts: ReviewOptions, output: str | 
     return summary.failed
 
 
+def offline_row(path: str, options: dict) -> dict:
+    """The offline review of one paper as a row (a plain function for executors; never raises
+    for a bad PDF: that is a failed record, as in the local batch)."""
+    rec = _one(path, None, ReviewOptions(**options), None, lambda s: None)
+    return rec.to_json()
+
+
+def _sharded(paths: list[str], opts: ReviewOptions, shard_dir: str, executor: Any
+             ) -> Iterator[GeneratedReview]:
+    from ..executors import run_sharded
+
+    tasks = [(str(p), opts.model_dump(mode="json")) for p in paths]
+    for row in run_sharded(offline_row, tasks, shard_dir, executor):
+        if row.get("reason") == "worker_crashed":  # the executor's row: it died every time
+            yield GeneratedReview(id=row["input"], source=row["input"], template=opts.template,
+                                  status="failed", error=row["error"],
+                                  metadata={"stage": "review", "reason": "worker_crashed"})
+        else:
+            yield GeneratedReview.model_validate(row)
+
+
 def expand_inputs(papers: list[str] | tuple[str, ...]) -> list[str]:
     """PDFs and paper JSON files as given; a directory (``paperreview parse -o DIR``) becomes its
-    paper JSON files, without parse's bookkeeping files."""
+    paper JSON files, without parse's bookkeeping files, or, holding none, its PDFs."""
     from ..io import record_files
 
     out: list[str] = []
     for p in papers:
         if Path(p).is_dir():
-            files = record_files(p)
+            files = record_files(p) or sorted(Path(p).glob("*.pdf"))
             if not files:
-                raise InputError(f"{p}: no paper *.json files in this directory",
-                                 "run `paperreview parse PDF_DIR -o DIR` first and review DIR")
+                raise InputError(f"{p}: no paper *.json files (nor PDFs) in this directory",
+                                 "give PDFs, or run `paperreview parse PDF_DIR -o DIR` first "
+                                 "and review DIR")
             out += [str(f) for f in files]
         else:
             out.append(str(p))

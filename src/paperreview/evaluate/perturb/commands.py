@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ...cli_options import config_defaults_option
+from ...executors.options import executor_options
 from ...llm.options import engine_config_from_options, engine_options
 
 _MODEL_FLAGS = ("model", "base_url", "local_model", "engine_config")
@@ -34,14 +35,30 @@ def perturb() -> None:
 @click.option("--errors-per-copy", type=click.IntRange(1, 20), default=1, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Same seed, same inputs: same copies and manifest.")
+@executor_options("OUTPUT/shards/ (rule kinds only; docs/scale.md)")
 @config_defaults_option()
 @engine_options
 def make_cmd(papers, out, kinds, per_paper, errors_per_copy, seed, config_file, **kw) -> None:
-    """Write perturbed copies of PAPERS (PDFs, dirs of PDFs, or Paper JSONL) and a manifest."""
+    """Write perturbed copies of PAPERS (PDFs, dirs of PDFs, or Paper JSONL) and a manifest.
+
+    \b
+    paperreview evaluate perturb make papers/ -o runs/perturb --seed 1
+    paperreview evaluate perturb make papers/ -o runs/perturb --seed 1 --executor ray --workers 2
+    """
+    from ...errors import ConfigError
+    from ...executors.options import executor_from_options
     from .make import make_perturbations
 
     kinds_l = [k.strip() for k in kinds.split(",") if k.strip()] if kinds else None
-    if model_configured(kw):
+    executor = executor_from_options(kw)
+    if executor is not None:
+        if model_configured(kw):
+            raise ConfigError("--executor ray runs the rule generators only; the model kinds are "
+                              "bound by the provider's rate limits, not by CPU",
+                              "drop the model options, or drop --executor ray (docs/scale.md)")
+        s = make_perturbations(list(papers), out, kinds_l, per_paper, errors_per_copy, seed,
+                               executor=executor)
+    elif model_configured(kw):
         from ...llm import Engine
 
         with Engine(engine_config_from_options(kw, run_dir=str(out / "llm"))) as engine:

@@ -122,13 +122,91 @@ def plan_copies(found: list[Candidate], pages: list[str], per_paper: int, per_co
     return copies
 
 
-def make_perturbations(inputs: list[Path], out: Path, kinds: list[str] | None = None,
-                       per_paper: int = 2, per_copy: int = 1, seed: int = 0,
-                       engine: Any = None) -> Summary:
-    """Write the perturbed copies and the manifest; see the module docstring."""
+DROPPED = "dropped: edit not in the copy's text layer"
+
+
+def make_one(pdf: str, out: str, kinds: list[str], per_paper: int, per_copy: int, seed: int,
+             engine: Any = None) -> dict[str, Any]:
+    """One paper's copies (written under ``out/copies/``) and its rows, never raising.
+
+    A plain function, so executors run it in workers (``--executor ray``): the rows come back as
+    ``{"input", "status", "copies", "manifest", "events"}`` and the driver writes them in input
+    order (``events`` are the summary counts, in order). The seed depends on the paper's file
+    name only, so the copies do not depend on which worker or shard made them.
+    """
     from ...parse import parse_pdf
     from .llm_gen import model_generator
 
+    pdf_path, out_dir = Path(pdf), Path(out)
+    paper_id = pdf_path.name.removesuffix(".pdf")
+    digest = int(hashlib.sha256(f"{seed}:{pdf_path.name}".encode()).hexdigest()[:16], 16)
+    rng = random.Random(digest)
+    row: dict[str, Any] = {"input": str(pdf), "status": "ok", "copies": [], "manifest": [],
+                           "events": []}
+    try:
+        paper = parse_pdf(pdf_path)
+        gen = model_generator(engine, paper) if engine is not None else None
+        found, pages = candidates(pdf_path, kinds, rng, gen)
+    except Exception as exc:  # noqa: BLE001 - one unreadable PDF must not stop the batch
+        row["status"] = "failed"
+        row["events"].append(("failed", f"unreadable PDF: {type(exc).__name__}"))
+        row["copies"].append({"copy_id": paper_id, "file": str(pdf), "status": "failed",
+                              "error": f"{pdf}: {exc}"})
+        return row
+    row["copies"].append({"copy_id": paper_id, "paper_id": paper_id, "file": str(pdf),
+                          "clean": True, "n_errors": 0})
+    plan = plan_copies(found, pages, per_paper, per_copy)
+    if not plan:
+        row["events"].append(("skipped", "no candidate edit in the selected kinds"))
+    for k, chosen in enumerate(plan, 1):
+        copy_id = f"{paper_id}-p{k}"
+        rel = f"copies/{copy_id}.pdf"
+        failed = apply_edits(pdf_path, out_dir / rel, [e for _, e in chosen])
+        kept = [(c, e) for c, e in chosen if e not in failed]
+        row["events"] += [(None, DROPPED)] * len(failed)
+        if not kept:
+            (out_dir / rel).unlink(missing_ok=True)
+            row["events"].append(("skipped", "no edit took in the copy"))
+            continue
+        row["copies"].append({"copy_id": copy_id, "paper_id": paper_id, "file": rel,
+                              "source": str(pdf), "clean": False, "n_errors": len(kept)})
+        for j, (c, e) in enumerate(kept, 1):
+            row["manifest"].append({
+                "id": f"{copy_id}-e{j}", "copy_id": copy_id, "file": rel, "source": str(pdf),
+                "paper_id": paper_id, "category": c.category, "kind": c.kind,
+                "original": _squash(e.original), "perturbed": _squash(e.perturbed),
+                "page": e.page + 1, "section": _section_of(paper, e.original),
+                "why_wrong": c.why_wrong, "contradicts_quote": c.contradicts_quote,
+                "generator": c.meta.get("generator", "rule")})
+        row["events"].append(("ok", None))
+    return row
+
+
+def _record(row: dict[str, Any], summary: Summary, man: JsonlWriter, cop: JsonlWriter) -> None:
+    if row.get("reason") == "worker_crashed":  # the executor's row: its worker died every time
+        summary.count("failed", "worker_crashed")
+        cop.write({"copy_id": Path(row["input"]).name.removesuffix(".pdf"),
+                   "file": row["input"], "status": "failed", "error": row["error"]})
+        return
+    for c in row["copies"]:
+        cop.write(c)
+    for m in row["manifest"]:
+        man.write(m)
+    for status, reason in row["events"]:
+        if status is None:
+            summary.reasons[reason] = summary.reasons.get(reason, 0) + 1
+        else:
+            summary.count(status, reason)
+
+
+def make_perturbations(inputs: list[Path], out: Path, kinds: list[str] | None = None,
+                       per_paper: int = 2, per_copy: int = 1, seed: int = 0,
+                       engine: Any = None, executor: Any = None) -> Summary:
+    """Write the perturbed copies and the manifest; see the module docstring.
+
+    ``executor`` (:class:`paperreview.executors.ExecutorOptions`): run :func:`make_one` in
+    resumable shards (``out/shards/``), e.g. as Ray tasks; the files written are the same.
+    """
     pdfs = find_pdfs(inputs)
     kinds = resolve_kinds(kinds, with_model=engine is not None)
     out = Path(out)
@@ -141,47 +219,16 @@ def make_perturbations(inputs: list[Path], out: Path, kinds: list[str] | None = 
         (out / name).unlink(missing_ok=True)  # deterministic output: rewrite, never append
     with timed(summary), JsonlWriter(out / "manifest.jsonl", fsync=False) as man, \
             JsonlWriter(out / "copies.jsonl", fsync=False) as cop:
-        for pdf in pdfs:
-            paper_id = pdf.name.removesuffix(".pdf")
-            digest = int(hashlib.sha256(f"{seed}:{pdf.name}".encode()).hexdigest()[:16], 16)
-            rng = random.Random(digest)
-            try:
-                paper = parse_pdf(pdf)
-                gen = model_generator(engine, paper) if engine is not None else None
-                found, pages = candidates(pdf, kinds, rng, gen)
-            except Exception as exc:  # noqa: BLE001 - one unreadable PDF must not stop the batch
-                summary.count("failed", f"unreadable PDF: {type(exc).__name__}")
-                cop.write({"copy_id": paper_id, "file": str(pdf), "status": "failed",
-                           "error": f"{pdf}: {exc}"})
-                continue
-            cop.write({"copy_id": paper_id, "paper_id": paper_id, "file": str(pdf),
-                       "clean": True, "n_errors": 0})
-            plan = plan_copies(found, pages, per_paper, per_copy)
-            if not plan:
-                summary.count("skipped", "no candidate edit in the selected kinds")
-            for k, chosen in enumerate(plan, 1):
-                copy_id = f"{paper_id}-p{k}"
-                rel = f"copies/{copy_id}.pdf"
-                failed = apply_edits(pdf, out / rel, [e for _, e in chosen])
-                kept = [(c, e) for c, e in chosen if e not in failed]
-                for _ in failed:
-                    summary.reasons["dropped: edit not in the copy's text layer"] = \
-                        summary.reasons.get("dropped: edit not in the copy's text layer", 0) + 1
-                if not kept:
-                    (out / rel).unlink(missing_ok=True)
-                    summary.count("skipped", "no edit took in the copy")
-                    continue
-                cop.write({"copy_id": copy_id, "paper_id": paper_id, "file": rel,
-                           "source": str(pdf), "clean": False, "n_errors": len(kept)})
-                for j, (c, e) in enumerate(kept, 1):
-                    man.write({"id": f"{copy_id}-e{j}", "copy_id": copy_id, "file": rel,
-                               "source": str(pdf), "paper_id": paper_id,
-                               "category": c.category, "kind": c.kind,
-                               "original": _squash(e.original), "perturbed": _squash(e.perturbed),
-                               "page": e.page + 1, "section": _section_of(paper, e.original),
-                               "why_wrong": c.why_wrong, "contradicts_quote": c.contradicts_quote,
-                               "generator": c.meta.get("generator", "rule")})
-                summary.count("ok")
+        if executor is not None:
+            from ...executors import run_sharded
+
+            tasks = [(str(p), str(out), kinds, per_paper, per_copy, seed) for p in pdfs]
+            rows = run_sharded(make_one, tasks, str(out), executor)
+        else:
+            rows = (make_one(str(p), str(out), kinds, per_paper, per_copy, seed, engine)
+                    for p in pdfs)
+        for row in rows:
+            _record(row, summary, man, cop)
     summary.outputs = {"manifest": str(out / "manifest.jsonl"), "copies": str(out / "copies.jsonl")}
     summary.write(out / "summary.json")
     return summary

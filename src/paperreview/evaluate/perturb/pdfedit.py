@@ -92,7 +92,7 @@ def apply_edits(src: str | Path, dst: str | Path, edits: list[Edit]) -> list[Edi
                 tw = pymupdf.TextWriter(page.rect)
                 tw.append(pymupdf.Point(*e.origin), e.perturbed, font=font, fontsize=size)
                 tw.write_text(page, color=_rgb(e.color))
-        doc.save(str(dst), garbage=3, deflate=True)
+        doc.save(str(dst), garbage=3, deflate=True, no_new_id=True)  # same seed, same bytes
     finally:
         doc.close()
     return failed_edits(dst, edits)

@@ -1,0 +1,63 @@
+"""``--executor local|ray``, ``--ray-address``, ``--shards``, ``--workers`` for a stage command
+that had no executor before (``evaluate perturb make``, the offline ``review``).
+
+>>> import click
+>>> @click.command()
+... @executor_options("OUTPUT/shards/ (docs/scale.md)")
+... def cmd(**kw):
+...     click.echo(executor_from_options(kw))
+>>> from click.testing import CliRunner
+>>> CliRunner().invoke(cmd, ["--executor", "ray", "--workers", "2"]).output.split()[:2]
+["executor='ray'", 'ray_address=None']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from ..errors import ConfigError
+
+F = TypeVar("F", bound=Callable[..., Any])
+_RAY_ONLY = ("ray_address", "shards", "workers")
+
+
+def executor_options(shards_in: str) -> Callable[[F], F]:
+    """The four options, passed as ``executor``, ``ray_address``, ``shards``, ``workers``;
+    ``shards_in`` says where the command keeps its shards (for the help)."""
+    return lambda fn: _add(fn, shards_in)
+
+
+def _add(fn: F, shards_in: str) -> F:
+    for opt in reversed([
+        click.option("--executor", type=click.Choice(["local", "ray"]), default="local",
+                     show_default=True,
+                     help=f"ray: papers as Ray tasks over resumable shards in {shards_in}."),
+        click.option("--ray-address", default=None,
+                     help="With --executor ray: the Ray cluster to join (default: start a local "
+                          "Ray with --workers CPUs)."),
+        click.option("--shards", type=click.IntRange(1), default=None,
+                     help="With --executor ray: how many shards (default: 4 per worker)."),
+        click.option("--workers", type=click.IntRange(1), default=None,
+                     help="With --executor ray: CPUs of the local Ray it starts (default 2)."),
+    ]):
+        fn = opt(fn)
+    return fn
+
+
+def executor_from_options(kw: dict[str, Any]) -> Any:
+    """Pop the options from ``kw``; ``None`` for the local executor, else ``ExecutorOptions``."""
+    executor = kw.pop("executor", "local")
+    given = {k: kw.pop(k, None) for k in _RAY_ONLY}
+    if executor == "local":
+        extra = [f"--{k.replace('_', '-')}" for k, v in given.items() if v is not None]
+        if extra:
+            raise ConfigError(f"{', '.join(extra)} only apply to --executor ray",
+                              "add --executor ray, or drop them")
+        return None
+    from .sharded import ExecutorOptions
+
+    return ExecutorOptions(executor="ray", ray_address=given["ray_address"],
+                           shards=given["shards"], workers=given["workers"] or 2)
