@@ -95,3 +95,50 @@ def test_executor_flags_are_usage_errors_where_they_do_not_apply(pdfs, tmp_path,
                 ["check", pdfs, "-o", tmp_path / "c.jsonl"]):
         code, _, err = run_cli([*cmd, "--ray-address", "ray://nowhere:10001"], capsys)
         assert code == 2 and "--executor ray" in err, cmd
+
+
+def _as_paths(text: str) -> str:
+    """A run's output with its file:// URLs read as the local paths they name."""
+    return text.replace("file://", "")
+
+
+@pytest.mark.slow
+def test_url_inputs_give_the_records_of_their_files(pdfs, tmp_path, capsys, ray_session):
+    """check, offline review and perturb make read fsspec URLs (here file://) on the executor:
+    the records of the local paths, naming the URL; an object that cannot be read is a failed
+    row; without --executor ray a URL is a usage error."""
+    url = f"file://{pdfs}"
+    for cmd in (["check", url, "-o", tmp_path / "x.jsonl"], ["review", url, "-o", tmp_path / "x.jsonl"],
+                ["evaluate", "perturb", "make", url, "-o", tmp_path / "x"]):
+        code, _, err = run_cli(cmd, capsys)
+        assert code == 2 and "a URL input needs --executor ray" in err, (cmd, err)
+    ray = ["--executor", "ray", "--shards", "2"]
+
+    def check_rows(path):
+        rows = [json.loads(x) for x in _lines(path)]
+        for r in rows:
+            r["metadata"].pop("seconds", None)
+        return rows
+
+    assert run_cli(["check", pdfs, "-o", tmp_path / "c-path.jsonl"], capsys)[0] == 1
+    assert run_cli(["check", url, f"{url}/missing.pdf", "-o", tmp_path / "c-url.jsonl", *ray],
+                   capsys)[0] == 1
+    by_path, by_url = check_rows(tmp_path / "c-path.jsonl"), check_rows(tmp_path / "c-url.jsonl")
+    assert [r["source"] for r in by_url[:4]] == [f"file://{r['source']}" for r in by_path]
+    assert json.loads(_as_paths(json.dumps(by_url[:4]))) == by_path
+    assert by_url[4]["status"] == "failed" and "cannot read it" in by_url[4]["error"]
+
+    assert run_cli(["review", pdfs, "-o", tmp_path / "r-path.jsonl"], capsys)[0] == 1
+    assert run_cli(["review", url, "-o", tmp_path / "r-url.jsonl", *ray], capsys)[0] == 1
+    assert _as_paths((tmp_path / "r-url.jsonl").read_text()) == (
+        tmp_path / "r-path.jsonl").read_text()
+
+    make = ["evaluate", "perturb", "make", "--per-paper", "1", "--seed", "3"]
+    assert run_cli([*make, pdfs, "-o", tmp_path / "p-path", *ray], capsys)[0] == 1
+    assert run_cli([*make, url, "-o", tmp_path / "p-url", *ray], capsys)[0] == 1
+    for name in ("manifest.jsonl", "copies.jsonl"):
+        assert _as_paths((tmp_path / "p-url" / name).read_text()).replace(
+            str(tmp_path / "p-url"), str(tmp_path / "p-path")) == (tmp_path / "p-path" / name).read_text()
+    copies = sorted((tmp_path / "p-path" / "copies").glob("*.pdf"))
+    assert copies and [(tmp_path / "p-url" / "copies" / c.name).read_bytes() for c in copies] == [
+        c.read_bytes() for c in copies]

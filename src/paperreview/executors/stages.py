@@ -3,6 +3,8 @@
 ``parse_sharded`` runs :func:`paperreview.parse.batch.parse_to_file` (the function the local
 process pool runs) for every input, so the paper files are the same; inputs and the output
 directory may be fsspec URLs (the PDF is copied to a temp dir, the paper file written back).
+``check_row``, ``offline_review_row`` and ``perturb_row`` do the same for the other per-paper
+stages through :func:`from_url` (URL inputs, local outputs).
 """
 
 from __future__ import annotations
@@ -45,11 +47,83 @@ def parse_one(pdf: str, out: str, fmt: str, max_pages: int) -> dict[str, Any]:
         return row
 
 
-def check_row(path: str, options: dict) -> dict[str, Any]:
-    """``review.check.check_one`` as a row (never raises: a bad PDF is a failed record)."""
+def from_url(fn: Callable[..., dict], failed: Callable[[str, str], dict], path: str,
+             *args: Any) -> dict[str, Any]:
+    """``fn(path, *args)`` for a path or an fsspec URL: a URL is copied to a temp dir first, and
+    the row names the URL wherever it named the temp copy (``source``, ``input``, errors).
+    An object that cannot be read is the item's row ``failed(path, error)``: the batch goes on."""
+    if not fs.is_url(path):
+        return fn(path, *args)
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            local = fs.local_copy(path, tmp)
+        except Exception as exc:  # noqa: BLE001 - an unreadable object is this item's failure
+            return failed(path, f"{path}: cannot read it ({type(exc).__name__}: {exc})")
+        row = fn(local, *args)
+    return json.loads(json.dumps(row).replace(json.dumps(local)[1:-1], json.dumps(path)[1:-1]))
+
+
+def _failed_review(path: str, error: str) -> dict[str, Any]:
+    from ..records import GeneratedReview
+
+    return GeneratedReview(id=path, source=path, status="failed", error=error,
+                           metadata={"reason": "unreadable"}).model_dump(mode="json")
+
+
+def _check_local(path: str, options: dict) -> dict[str, Any]:
     from ..review.check import CheckOptions, check_one
 
     return check_one(path, CheckOptions(**options)).model_dump(mode="json")
+
+
+def check_row(path: str, options: dict) -> dict[str, Any]:
+    """``review.check.check_one`` as a row, for a path or a URL (never raises: a bad PDF is a
+    failed record)."""
+    return from_url(_check_local, _failed_review, path, options)
+
+
+def offline_review_row(path: str, options: dict) -> dict[str, Any]:
+    """The offline review of one paper (``review.run.offline_row``), for a path or a URL."""
+    from ..review.run import offline_row
+
+    return from_url(offline_row, _failed_review, path, options)
+
+
+def _failed_copy(path: str, error: str) -> dict[str, Any]:
+    name = path.rsplit("/", 1)[-1].removesuffix(".pdf")
+    return {"input": path, "status": "failed", "manifest": [],
+            "events": [("failed", "unreadable PDF: cannot read it")],
+            "copies": [{"copy_id": name, "file": path, "status": "failed", "error": error}]}
+
+
+def perturb_row(pdf: str, out: str, kinds: list[str], per_paper: int, per_copy: int,
+                seed: int) -> dict[str, Any]:
+    """One paper's perturbed copies (``evaluate.perturb.make.make_one``), for a path or a URL;
+    the copies go to the local ``out``. The seed depends on the file name, which the temp copy
+    keeps, so a URL gives the copies its local file gives."""
+    from ..evaluate.perturb.make import make_one
+
+    return from_url(make_one, _failed_copy, pdf, out, kinds, per_paper, per_copy, seed)
+
+
+def expand_inputs(inputs: list[str], local: Callable[[list[str]], list]) -> list[str]:
+    """Inputs in order: URLs become the PDFs under them (``fs.list_files``), local paths go
+    through the stage's own ``local`` expansion."""
+    out: list[str] = []
+    for p in inputs:
+        out += fs.list_files(str(p), ".pdf") if fs.is_url(str(p)) else [str(x) for x in local([p])]
+    return out
+
+
+def refuse_urls(inputs: list[str]) -> None:
+    """URLs are read by the executors' workers only: without ``--executor ray``, a usage error."""
+    urls = [str(p) for p in inputs if fs.is_url(str(p))]
+    if urls:
+        from ..errors import ConfigError
+
+        raise ConfigError(f"{urls[0]}: a URL input needs --executor ray",
+                          "add --executor ray (a local Ray is started), or copy the files "
+                          "to a local folder")
 
 
 def _set_source(path: str, source: str) -> None:

@@ -84,6 +84,10 @@ def check(papers, output, fmt, venue, camera_ready, rules, list_rules, list_venu
 
         raise ConfigError("--ray-address and --shards only apply to --executor ray",
                           "add --executor ray, or drop them")
+    if executor == "local":
+        from ..executors.stages import refuse_urls
+
+        refuse_urls(papers)
     load_venue(venue, camera_ready)  # a bad venue is a usage error before any work
     options = CheckOptions(venue=venue, camera_ready=camera_ready, rules=list(rules) or None)
     if fmt or not output:

@@ -87,8 +87,16 @@ def review(papers, output, fmt, template, method, annotate, calibration, related
     from .generate import ReviewOptions
     from .run import expand_inputs, review_many
 
-    papers = expand_inputs(papers)
     executor = executor_from_options(engine_kw)
+    from ..executors.stages import refuse_urls
+
+    if executor is None:
+        refuse_urls(papers)
+        papers = expand_inputs(papers)
+    else:  # URLs (s3://, gs://...) are read by the workers
+        from ..executors.stages import expand_inputs as expand_urls
+
+        papers = expand_urls(list(papers), expand_inputs)
     cfg = engine_config_from_options(engine_kw, run_dir=run_dir)
     if max_context:
         cfg = cfg.model_copy(update={"max_context": max_context})

@@ -75,9 +75,10 @@ def offline_row(path: str, options: dict) -> dict:
 def _sharded(paths: list[str], opts: ReviewOptions, shard_dir: str, executor: Any
              ) -> Iterator[GeneratedReview]:
     from ..executors import run_sharded
+    from ..executors.stages import offline_review_row
 
     tasks = [(str(p), opts.model_dump(mode="json")) for p in paths]
-    for row in run_sharded(offline_row, tasks, shard_dir, executor):
+    for row in run_sharded(offline_review_row, tasks, shard_dir, executor):
         if row.get("reason") == "worker_crashed":  # the executor's row: it died every time
             yield GeneratedReview(id=row["input"], source=row["input"], template=opts.template,
                                   status="failed", error=row["error"],

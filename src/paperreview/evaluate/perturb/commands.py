@@ -24,7 +24,7 @@ def perturb() -> None:
 
 
 @perturb.command("make")
-@click.argument("papers", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("papers", nargs=-1, required=True)
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
               help="Directory for copies/, manifest.jsonl, copies.jsonl.")
 @click.option("--kinds", default=None,
@@ -41,14 +41,23 @@ def perturb() -> None:
 def make_cmd(papers, out, kinds, per_paper, errors_per_copy, seed, config_file, **kw) -> None:
     """Write perturbed copies of PAPERS (PDFs, dirs of PDFs, or Paper JSONL) and a manifest.
 
+    With --executor ray, PAPERS may also be fsspec URLs (s3://bucket/pdfs/); the copies are
+    written to the local OUTPUT.
+
     \b
     paperreview evaluate perturb make papers/ -o runs/perturb --seed 1
     paperreview evaluate perturb make papers/ -o runs/perturb --seed 1 --executor ray --workers 2
     """
-    from ...errors import ConfigError
+    from ...errors import ConfigError, InputError
+    from ...executors.fs import is_url
     from ...executors.options import executor_from_options
     from .make import make_perturbations
 
+    for p in papers:
+        if not is_url(p) and not Path(p).exists():
+            raise InputError(f"{p}: no such file or directory",
+                             "give PDFs, folders of PDFs or a Paper JSONL")
+    papers = [p if is_url(p) else Path(p) for p in papers]
     kinds_l = [k.strip() for k in kinds.split(",") if k.strip()] if kinds else None
     executor = executor_from_options(kw)
     if executor is not None:

@@ -207,7 +207,13 @@ def make_perturbations(inputs: list[Path], out: Path, kinds: list[str] | None = 
     ``executor`` (:class:`paperreview.executors.ExecutorOptions`): run :func:`make_one` in
     resumable shards (``out/shards/``), e.g. as Ray tasks; the files written are the same.
     """
-    pdfs = find_pdfs(inputs)
+    from ...executors.stages import expand_inputs, refuse_urls
+
+    if executor is None:
+        refuse_urls(inputs)
+        pdfs: list = find_pdfs(inputs)
+    else:  # URLs (s3://, gs://...) are read by the workers; the copies are written to ``out``
+        pdfs = expand_inputs([str(p) for p in inputs], find_pdfs)
     kinds = resolve_kinds(kinds, with_model=engine is not None)
     out = Path(out)
     (out / "copies").mkdir(parents=True, exist_ok=True)
@@ -221,9 +227,10 @@ def make_perturbations(inputs: list[Path], out: Path, kinds: list[str] | None = 
             JsonlWriter(out / "copies.jsonl", fsync=False) as cop:
         if executor is not None:
             from ...executors import run_sharded
+            from ...executors.stages import perturb_row
 
             tasks = [(str(p), str(out), kinds, per_paper, per_copy, seed) for p in pdfs]
-            rows = run_sharded(make_one, tasks, str(out), executor)
+            rows = run_sharded(perturb_row, tasks, str(out), executor)
         else:
             rows = (make_one(str(p), str(out), kinds, per_paper, per_copy, seed, engine)
                     for p in pdfs)
