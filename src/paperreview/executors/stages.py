@@ -106,10 +106,14 @@ def perturb_row(pdf: str, out: str, kinds: list[str], per_paper: int, per_copy: 
     return from_url(make_one, _failed_copy, pdf, out, kinds, per_paper, per_copy, seed)
 
 
-def expand_inputs(inputs: list[str], local: Callable[[list[str]], list]) -> list[str]:
-    """Inputs in order: URLs become the PDFs under them (``fs.list_files``), local paths go
-    through the stage's own ``local`` expansion."""
-    out: list[str] = []
+def expand_inputs(inputs: list, local: Callable[[list], list], executor: Any) -> list:
+    """A stage's inputs in order: local paths through the stage's own ``local`` expansion, URLs
+    (``executor`` set: the workers read them) the PDFs under them (``fs.list_files``); a URL
+    without an executor is a usage error (:func:`refuse_urls`)."""
+    if executor is None:
+        refuse_urls(inputs)
+        return local(inputs)
+    out: list = []
     for p in inputs:
         out += fs.list_files(str(p), ".pdf") if fs.is_url(str(p)) else [str(x) for x in local([p])]
     return out

@@ -10,6 +10,7 @@ import click
 from ..cli_options import config_option, deprecated_aliases, output_option
 from ..config import resolve_config, save_resolved
 from ..errors import ConfigError
+from ..executors.options import executor_from_options, executor_options
 
 
 def _echo_row(row: dict) -> None:
@@ -48,14 +49,8 @@ def _to_stdout(path: str, fmt: str, max_pages: int) -> None:
               help="Seconds per PDF before its worker is stopped.  [default: 300]")
 @click.option("--from-science-parse", "science_dir", type=click.Path(path_type=Path),
               default=None, help="Convert PeerRead parsed_pdfs/*.json in this directory instead.")
-@click.option("--executor", type=click.Choice(["local", "ray"]), default="local",
-              show_default=True,
-              help="ray: resumable shards as Ray tasks (inputs/outputs may be s3://, gs:// URLs; "
-                   "docs/scale.md).")
-@click.option("--ray-address", default=None,
-              help="Ray cluster to join (default: start a local Ray with --workers CPUs).")
-@click.option("--shards", type=click.IntRange(1), default=None,
-              help="Shards for --executor ray (default: 4 per worker).")
+@executor_options("OUT/shards/ (inputs and OUT may be s3://, gs:// URLs; docs/scale.md)",
+                  local_workers=True)
 @config_option()
 def parse(inputs, out_dir, fmt, workers, overwrite, max_pages, timeout, science_dir,
           executor, ray_address, shards, config_file) -> None:
@@ -71,9 +66,8 @@ def parse(inputs, out_dir, fmt, workers, overwrite, max_pages, timeout, science_
     flags = {"format": fmt, "workers": workers, "overwrite": overwrite, "max_pages": max_pages,
              "timeout": timeout}
     config = resolve_config(ParseConfig, config_file, flags)
-    if executor == "local" and (ray_address or shards):
-        raise ConfigError("--ray-address and --shards only apply to --executor ray",
-                          "add --executor ray, or drop them")
+    opts = executor_from_options({"executor": executor, "ray_address": ray_address,
+                                  "shards": shards}, local_workers=config.workers)
     if bool(inputs) == bool(science_dir):
         raise ConfigError("give either PDF files/directories or --from-science-parse DIR",
                           "e.g. paperreview parse papers/ -o parsed/")
@@ -88,12 +82,9 @@ def parse(inputs, out_dir, fmt, workers, overwrite, max_pages, timeout, science_
         files = science_parse_files(science_dir)
         summary = run(files, out_dir, config.model_copy(update={"workers": 0}),
                       on_row=_echo_row, fn=convert_to_file, suffix=".json")
-    elif executor == "ray":
-        from ..executors import ExecutorOptions
+    elif opts is not None:
         from ..executors.stages import parse_sharded
 
-        opts = ExecutorOptions(executor="ray", ray_address=ray_address,
-                               workers=max(1, config.workers), shards=shards)
         summary = parse_sharded([str(p) for p in inputs], str(out_dir), config, opts,
                                 on_row=_echo_row)
     else:

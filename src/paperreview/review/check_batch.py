@@ -125,14 +125,10 @@ def run_batch(inputs: list[str], output: str | None, fmt: str, options: CheckOpt
               workers: int = 1, fail_on: str | None = None, executor: Any = None) -> int:
     """Check every PDF under ``inputs``; returns the exit status (0 ok, 1 a PDF failed or a
     finding reached ``fail_on``)."""
-    from ..executors.stages import expand_inputs, refuse_urls
+    from ..executors.stages import expand_inputs
     from ..parse.batch import collect_inputs
 
-    if executor is None:
-        refuse_urls(inputs)
-        paths: list = collect_inputs(inputs)
-    else:  # URLs (s3://, gs://...) are read by the workers
-        paths = expand_inputs(inputs, collect_inputs)
+    paths = expand_inputs(inputs, collect_inputs, executor)  # URLs: read by Ray workers
     out = Path(output) if output else None
     resumable = out is not None and fmt in ("csv", "jsonl")
     done = done_sources(out, fmt) if resumable else set()

@@ -14,6 +14,7 @@ import click
 
 from ..cli_options import config_defaults_option
 from ..errors import InputError
+from ..executors.options import executor_from_options, executor_options
 from .commands import _fmt, _say
 
 SEVERITIES = ("info", "minor", "major", "critical")
@@ -37,14 +38,8 @@ SEVERITIES = ("info", "minor", "major", "critical")
 @click.option("--list-venues", is_flag=True, help="List the venue profiles and exit.")
 @click.option("--workers", type=click.IntRange(0, 256), default=1, show_default=True,
               help="Worker processes for a batch (0 = in this process).")
-@click.option("--executor", type=click.Choice(["local", "ray"]), default="local",
-              show_default=True,
-              help="ray: a batch as Ray tasks over resumable shards (OUTPUT.shards/; "
-                   "docs/scale.md).")
-@click.option("--ray-address", default=None,
-              help="Ray cluster to join (default: start a local Ray with --workers CPUs).")
-@click.option("--shards", type=click.IntRange(1), default=None,
-              help="Shards for --executor ray (default: 4 per worker).")
+@executor_options("OUTPUT.shards/ (inputs may be s3://, gs:// URLs; docs/scale.md)",
+                  local_workers=True)
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit with status 1 when a finding is at least this severe (for CI).")
 @config_defaults_option()
@@ -79,12 +74,9 @@ def check(papers, output, fmt, venue, camera_ready, rules, list_rules, list_venu
     if not papers:
         raise InputError("no paper given", "paperreview check PAPER.pdf|DIR (or --list-rules, "
                                            "--list-venues)")
-    if executor == "local" and (ray_address or shards):
-        from ..errors import ConfigError
-
-        raise ConfigError("--ray-address and --shards only apply to --executor ray",
-                          "add --executor ray, or drop them")
-    if executor == "local":
+    opts = executor_from_options({"executor": executor, "ray_address": ray_address,
+                                  "shards": shards}, local_workers=workers)
+    if opts is None:
         from ..executors.stages import refuse_urls
 
         refuse_urls(papers)
@@ -95,15 +87,9 @@ def check(papers, output, fmt, venue, camera_ready, rules, list_rules, list_venu
     else:
         out_fmt = "csv" if output.lower().endswith(".csv") else _fmt(output, None)
     single = len(papers) == 1 and not Path(papers[0]).is_dir() and out_fmt in (None, "md", "json")
-    if not single or executor == "ray":
+    if not single or opts is not None:
         from .check_batch import run_batch
 
-        opts = None
-        if executor == "ray":
-            from ..executors import ExecutorOptions
-
-            opts = ExecutorOptions(executor="ray", ray_address=ray_address,
-                                   workers=max(1, workers), shards=shards)
         sys.exit(run_batch(papers, output, out_fmt or "md", options, workers, fail_on, opts))
     rec = check_one(papers[0], options)
     if rec.status == "failed":

@@ -84,19 +84,12 @@ def review(papers, output, fmt, template, method, annotate, calibration, related
     paperreview review paper.pdf --base-url http://127.0.0.1:8000/v1 -o r.json --annotate r.pdf
     paperreview review pdfs/ -o offline.jsonl --executor ray --workers 2   # offline, on Ray
     """
+    from ..executors.stages import expand_inputs as with_urls
     from .generate import ReviewOptions
     from .run import expand_inputs, review_many
 
     executor = executor_from_options(engine_kw)
-    from ..executors.stages import refuse_urls
-
-    if executor is None:
-        refuse_urls(papers)
-        papers = expand_inputs(papers)
-    else:  # URLs (s3://, gs://...) are read by the workers
-        from ..executors.stages import expand_inputs as expand_urls
-
-        papers = expand_urls(list(papers), expand_inputs)
+    papers = with_urls(list(papers), expand_inputs, executor)  # URLs: read by Ray workers
     cfg = engine_config_from_options(engine_kw, run_dir=run_dir)
     if max_context:
         cfg = cfg.model_copy(update={"max_context": max_context})

@@ -207,13 +207,10 @@ def make_perturbations(inputs: list[Path], out: Path, kinds: list[str] | None = 
     ``executor`` (:class:`paperreview.executors.ExecutorOptions`): run :func:`make_one` in
     resumable shards (``out/shards/``), e.g. as Ray tasks; the files written are the same.
     """
-    from ...executors.stages import expand_inputs, refuse_urls
+    from ...executors.stages import expand_inputs
 
-    if executor is None:
-        refuse_urls(inputs)
-        pdfs: list = find_pdfs(inputs)
-    else:  # URLs (s3://, gs://...) are read by the workers; the copies are written to ``out``
-        pdfs = expand_inputs([str(p) for p in inputs], find_pdfs)
+    # URLs (s3://, gs://...) are read by the Ray workers; the copies are written to ``out``
+    pdfs = expand_inputs(list(inputs), find_pdfs, executor)
     kinds = resolve_kinds(kinds, with_model=engine is not None)
     out = Path(out)
     (out / "copies").mkdir(parents=True, exist_ok=True)
