@@ -149,7 +149,7 @@ def extract_page(page: Any, page_no: int, state: ParseState) -> PageInfo:
 
 @contextmanager
 def raw_quads() -> Iterator[None]:
-    """PyMuPDF's character-box corrections off while a page is extracted, restored after.
+    """PyMuPDF's character-box corrections off while a document is extracted, restored after.
 
     The correction looks up each character's font ascender and descender (a quarter of the
     cost of ``get_text("dict")``) to redo boxes of fonts whose metrics make no sense
@@ -171,16 +171,16 @@ def load(path: str | Path, max_pages: int = DEFAULT_MAX_PAGES) -> ParseState:
     state = ParseState(source=str(path), paper_id=digest)
     try:
         state.pdf_metadata = dict(doc.metadata or {})
-        for i in range(doc.page_count):
-            try:
-                page = doc.load_page(i)
-                with raw_quads():
+        with raw_quads():
+            for i in range(doc.page_count):
+                try:
+                    page = doc.load_page(i)
                     state.pages.append(extract_page(page, i, state))
-                if i < 3 and page.get_images():
-                    state.metadata["images"] = True
-            except Exception as exc:  # noqa: BLE001 - one bad page should not lose the paper
-                state.metadata.setdefault("page_errors", []).append(f"page {i + 1}: {exc}")
-                state.pages.append(PageInfo(i, 612, 792))
+                    if i < 3 and page.get_images():
+                        state.metadata["images"] = True
+                except Exception as exc:  # noqa: BLE001 - one bad page should not lose the paper
+                    state.metadata.setdefault("page_errors", []).append(f"page {i + 1}: {exc}")
+                    state.pages.append(PageInfo(i, 612, 792))
         if getattr(doc, "is_repaired", False):
             state.metadata["repaired"] = True
     finally:
