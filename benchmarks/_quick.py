@@ -8,7 +8,10 @@ published figures).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
 
 #: items a quick run looks at (papers, submissions, PDFs, ...)
 QUICK_ITEMS = 3
@@ -25,3 +28,15 @@ def pop_flags(argv: list[str], default_out: Path) -> tuple[bool, Path]:
         out = Path(argv[i + 1])
         del argv[i:i + 2]
     return quick, out
+
+
+def save_result(data: dict, out: str | Path | None, quick: bool, name: str) -> None:
+    """Write ``data`` to ``out`` (``--out``) or, for a full run, to
+    ``benchmarks/results/NAME.json``; a quick run without ``--out`` writes nothing, so that it
+    never overwrites the published figures."""
+    if out is None and quick:
+        return
+    sys.path.insert(0, str(REPO / "src"))
+    from paperreview.io import atomic_write_json
+
+    atomic_write_json(out or REPO / "benchmarks" / "results" / f"{name}.json", data)

@@ -205,11 +205,9 @@ def main() -> None:
                               "ours": r["ours"]["messages"]} for r in rows if not r["agree"]],
            "timeout_s": args.timeout}
     print(json.dumps(out, indent=1))
-    if args.out or not args.quick:
-        sys.path.insert(0, str(REPO / "src"))
-        from paperreview.io import atomic_write_json
+    from _quick import save_result
 
-        atomic_write_json(args.out or REPO / "benchmarks" / "results" / "check_aclpubcheck.json", out)
+    save_result(out, args.out, args.quick, "check_aclpubcheck")
 
 
 if __name__ == "__main__":

@@ -183,10 +183,9 @@ def main() -> None:
     out["seconds"] = round(time.perf_counter() - t0, 1)
     out["quick"] = args.quick
     print(json.dumps(out, indent=1, ensure_ascii=False))
-    if args.out or not args.quick:
-        from paperreview.io import atomic_write_json
+    from _quick import save_result
 
-        atomic_write_json(args.out or REPO / "benchmarks" / "results" / "check_planted.json", out)
+    save_result(out, args.out, args.quick, "check_planted")
 
 
 if __name__ == "__main__":

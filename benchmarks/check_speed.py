@@ -117,11 +117,9 @@ def main() -> None:
                 "the parse-only pass (moves with the machine's load, which is shared)",
         "python": platform.python_version(), "cpus": os.cpu_count(), "repeat": repeat}
     print(json.dumps(out, indent=1))
-    if args.out or not args.quick:
-        sys.path.insert(0, str(REPO / "src"))
-        from paperreview.io import atomic_write_json
+    from _quick import save_result
 
-        atomic_write_json(args.out or REPO / "benchmarks" / "results" / "check_speed.json", out)
+    save_result(out, args.out, args.quick, "check_speed")
 
 
 if __name__ == "__main__":
