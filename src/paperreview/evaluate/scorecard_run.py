@@ -275,18 +275,15 @@ def chart(card: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
-    e = card["error_injection"]
-    kinds = e.get("by_kind", {}) if e.get("status") == "ok" else {}
-    axes[0].bar(list(kinds) or ["(not run)"], [v["value"] or 0 for v in kinds.values()] or [0])
-    axes[0].set_title("error-injection recall by kind")
-    axes[0].set_ylim(0, 1)
-    axes[0].tick_params(axis="x", rotation=45)
-    hi = card["hidden_instructions"]
-    ways = hi.get("by_way", {}) if hi.get("status") == "ok" else {}
-    axes[1].bar(list(ways) or ["(not run)"], [v["flagged"] or 0 for v in ways.values()] or [0])
-    axes[1].set_title("hidden instruction flagged, by way")
-    axes[1].set_ylim(0, 1)
-    axes[1].tick_params(axis="x", rotation=45)
+    panels = [("error_injection", "by_kind", "value", "error-injection recall by kind"),
+              ("hidden_instructions", "by_way", "flagged", "hidden instruction flagged, by way")]
+    for ax, (section, by, key, title) in zip(axes, panels):
+        part = card[section]
+        bars = part.get(by, {}) if part.get("status") == "ok" else {}
+        ax.bar(list(bars) or ["(not run)"], [v[key] or 0 for v in bars.values()] or [0])
+        ax.set_title(title)
+        ax.set_ylim(0, 1)
+        ax.tick_params(axis="x", rotation=45)
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)
