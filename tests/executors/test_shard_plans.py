@@ -77,6 +77,29 @@ def test_a_poison_item_under_ray_fails_alone(tmp_path, ray_session):
     assert len(list((tmp_path / SHARD_DIR).glob("*.done"))) == 1  # the shard is complete
 
 
+@pytest.mark.slow
+def test_a_poison_item_gets_the_stages_own_failed_row(tmp_path, ray_session):
+    """``crashed`` builds the row of an item that killed its worker every time, so that a stage
+    reads it like its other rows (check's and review's: a failed GeneratedReview)."""
+    from paperreview.executors.stages import failed_review
+    from paperreview.records import GeneratedReview
+
+    ray = pytest.importorskip("ray", reason="the scale extra is not installed")
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    try:
+        rows = list(run_sharded(kill_on_boom, [("a",), ("boom",)], str(tmp_path),
+                                ExecutorOptions(executor="ray", workers=1, shards=1,
+                                                max_retries=0),
+                                crashed=lambda item, error: failed_review(
+                                    item, error, "worker_crashed")))
+    finally:
+        ray.cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+    assert rows[0] == {"input": "a", "status": "ok"}
+    rec = GeneratedReview.model_validate(rows[1])
+    assert (rec.source, rec.status, rec.metadata["reason"]) == ("boom", "failed", "worker_crashed")
+    assert "the worker died on this item every time" in rec.error
+
+
 PID_DIR = ""  # set by the kill test; this module is pickled by value into the Ray workers
 
 

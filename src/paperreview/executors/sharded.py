@@ -67,9 +67,19 @@ def write_shard(out_dir: str, name: str, rows: list[dict]) -> None:
                   json.dumps({"rows": len(rows)}) + "\n")
 
 
+def crash_row(item: str, error: str) -> dict:
+    """The row of an item whose worker died every time (parse's log row shape)."""
+    return {"input": item, "output": None, "status": "failed", "reason": "worker_crashed",
+            "error": error}
+
+
 def run_sharded(fn: Callable[..., dict], tasks: list[tuple], out_dir: str,
-                opts: ExecutorOptions) -> Iterator[dict]:
-    """Yield the rows of every shard (done ones from their files); resumable by markers."""
+                opts: ExecutorOptions,
+                crashed: Callable[[str, str], dict] = crash_row) -> Iterator[dict]:
+    """Yield the rows of every shard (done ones from their files); resumable by markers.
+
+    ``crashed(item, error)``: the stage's own failed row for an item that killed its Ray worker
+    on every retry (reason ``worker_crashed``), so that such rows read like the stage's others."""
     n = opts.shards or min(len(tasks), opts.workers * 4)
     if opts.executor == "ray" and opts.ray_address and opts.shards is None:
         sys.stderr.write(f"warning: {n} shards (4 x --workers {opts.workers}) for the cluster at "
@@ -83,7 +93,7 @@ def run_sharded(fn: Callable[..., dict], tasks: list[tuple], out_dir: str,
         for i in todo:
             run_shard(fn, i, shards[i], out_dir)
     else:
-        _run_ray(fn, shards, todo, out_dir, opts)
+        _run_ray(fn, shards, todo, out_dir, opts, crashed)
     for i in range(len(shards)):
         text = fs.read_text(fs.join(out_dir, SHARD_DIR, f"{_name(i, shards[i])}.jsonl"))
         for line in text.splitlines():
@@ -126,7 +136,7 @@ def ray_session(opts: ExecutorOptions) -> Iterator[Any]:
 
 
 def _run_ray(fn: Callable[..., dict], shards: list[list[tuple]], todo: list[int], out_dir: str,
-             opts: ExecutorOptions) -> None:
+             opts: ExecutorOptions, crashed: Callable[[str, str], dict]) -> None:
     with ray_session(opts) as ray:
         remote = ray.remote(max_retries=opts.max_retries, retry_exceptions=False,
                             num_cpus=1)(run_shard)
@@ -141,7 +151,7 @@ def _run_ray(fn: Callable[..., dict], shards: list[list[tuple]], todo: list[int]
                 lost.append((refs[done[0]], _first_line(exc)))
             tick(len(shards[refs[done[0]]]))
         for i, error in lost:
-            _isolate(ray, fn, i, shards[i], out_dir, opts, error)
+            _isolate(ray, fn, i, shards[i], out_dir, opts, error, crashed)
 
 
 class _Progress:
@@ -171,7 +181,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _isolate(ray: Any, fn: Callable[..., dict], i: int, tasks: list[tuple], out_dir: str,
-             opts: ExecutorOptions, error: str) -> None:
+             opts: ExecutorOptions, error: str, crashed: Callable[[str, str], dict]) -> None:
     """A shard that killed its worker on every retry (e.g. a PDF that crashes MuPDF) is rerun one
     item per task, so only the item that kills its worker becomes a ``worker_crashed`` row; the
     shard is then complete (rows + marker) like any other."""
@@ -182,8 +192,7 @@ def _isolate(ray: Any, fn: Callable[..., dict], i: int, tasks: list[tuple], out_
         try:
             rows.append(ray.get(ref))
         except ray.exceptions.RayError as exc:
-            rows.append({"input": task[0], "output": None, "status": "failed",
-                         "reason": "worker_crashed",
-                         "error": f"{task[0]}: the worker died on this item every time "
-                                  f"({_first_line(exc)}; its shard failed with {error})"})
+            rows.append(crashed(task[0], f"{task[0]}: the worker died on this item every "
+                                         f"time ({_first_line(exc)}; its shard failed with "
+                                         f"{error})"))
     write_shard(out_dir, _name(i, tasks), rows)

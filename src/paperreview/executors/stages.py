@@ -63,11 +63,14 @@ def from_url(fn: Callable[..., dict], failed: Callable[[str, str], dict], path: 
     return json.loads(json.dumps(row).replace(json.dumps(local)[1:-1], json.dumps(path)[1:-1]))
 
 
-def _failed_review(path: str, error: str) -> dict[str, Any]:
+def failed_review(path: str, error: str, reason: str = "unreadable",
+                  **fields: Any) -> dict[str, Any]:
+    """A failed ``GeneratedReview`` row for ``path`` (check and offline review)."""
     from ..records import GeneratedReview
 
-    return GeneratedReview(id=path, source=path, status="failed", error=error,
-                           metadata={"reason": "unreadable"}).model_dump(mode="json")
+    meta = {**fields.pop("metadata", {}), "reason": reason}
+    return GeneratedReview(id=path, source=path, status="failed", error=error, metadata=meta,
+                           **fields).model_dump(mode="json")
 
 
 def _check_local(path: str, options: dict) -> dict[str, Any]:
@@ -79,20 +82,21 @@ def _check_local(path: str, options: dict) -> dict[str, Any]:
 def check_row(path: str, options: dict) -> dict[str, Any]:
     """``review.check.check_one`` as a row, for a path or a URL (never raises: a bad PDF is a
     failed record)."""
-    return from_url(_check_local, _failed_review, path, options)
+    return from_url(_check_local, failed_review, path, options)
 
 
 def offline_review_row(path: str, options: dict) -> dict[str, Any]:
     """The offline review of one paper (``review.run.offline_row``), for a path or a URL."""
     from ..review.run import offline_row
 
-    return from_url(offline_row, _failed_review, path, options)
+    return from_url(offline_row, failed_review, path, options)
 
 
-def _failed_copy(path: str, error: str) -> dict[str, Any]:
+def failed_copy(path: str, error: str, reason: str = "unreadable PDF: cannot read it"
+                ) -> dict[str, Any]:
+    """``make_one``'s row for a paper that gave no copy (perturb make)."""
     name = path.rsplit("/", 1)[-1].removesuffix(".pdf")
-    return {"input": path, "status": "failed", "manifest": [],
-            "events": [("failed", "unreadable PDF: cannot read it")],
+    return {"input": path, "status": "failed", "manifest": [], "events": [("failed", reason)],
             "copies": [{"copy_id": name, "file": path, "status": "failed", "error": error}]}
 
 
@@ -103,7 +107,7 @@ def perturb_row(pdf: str, out: str, kinds: list[str], per_paper: int, per_copy: 
     keeps, so a URL gives the copies its local file gives."""
     from ..evaluate.perturb.make import make_one
 
-    return from_url(make_one, _failed_copy, pdf, out, kinds, per_paper, per_copy, seed)
+    return from_url(make_one, failed_copy, pdf, out, kinds, per_paper, per_copy, seed)
 
 
 def expand_inputs(inputs: list, local: Callable[[list], list], executor: Any) -> list:

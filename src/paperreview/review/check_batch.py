@@ -59,11 +59,12 @@ def _records(paths: list[Path], options: CheckOptions, workers: int,
         import tempfile
 
         from ..executors import run_sharded
-        from ..executors.stages import check_row
+        from ..executors.stages import check_row, failed_review
 
         tasks = [(str(p), options.model_dump(mode="json")) for p in paths]
+        crashed = partial(failed_review, reason="worker_crashed", metadata={"mode": "check"})
         with tempfile.TemporaryDirectory() as tmp:
-            for row in run_sharded(check_row, tasks, shard_dir or tmp, executor):
+            for row in run_sharded(check_row, tasks, shard_dir or tmp, executor, crashed):
                 yield GeneratedReview.model_validate(row)
         return
     fn = partial(check_one, options=options)

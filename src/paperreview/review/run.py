@@ -75,16 +75,15 @@ def offline_row(path: str, options: dict) -> dict:
 def _sharded(paths: list[str], opts: ReviewOptions, shard_dir: str, executor: Any
              ) -> Iterator[GeneratedReview]:
     from ..executors import run_sharded
-    from ..executors.stages import offline_review_row
+    from ..executors.stages import failed_review, offline_review_row
+
+    def crashed(path: str, error: str) -> dict:  # its worker died on it every time
+        return failed_review(path, error, "worker_crashed", template=opts.template,
+                             metadata={"stage": "review"})
 
     tasks = [(str(p), opts.model_dump(mode="json")) for p in paths]
-    for row in run_sharded(offline_review_row, tasks, shard_dir, executor):
-        if row.get("reason") == "worker_crashed":  # the executor's row: it died every time
-            yield GeneratedReview(id=row["input"], source=row["input"], template=opts.template,
-                                  status="failed", error=row["error"],
-                                  metadata={"stage": "review", "reason": "worker_crashed"})
-        else:
-            yield GeneratedReview.model_validate(row)
+    for row in run_sharded(offline_review_row, tasks, shard_dir, executor, crashed):
+        yield GeneratedReview.model_validate(row)
 
 
 def expand_inputs(papers: list[str] | tuple[str, ...]) -> list[str]:

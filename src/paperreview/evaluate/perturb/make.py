@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -183,11 +184,6 @@ def make_one(pdf: str, out: str, kinds: list[str], per_paper: int, per_copy: int
 
 
 def _record(row: dict[str, Any], summary: Summary, man: JsonlWriter, cop: JsonlWriter) -> None:
-    if row.get("reason") == "worker_crashed":  # the executor's row: its worker died every time
-        summary.count("failed", "worker_crashed")
-        cop.write({"copy_id": Path(row["input"]).name.removesuffix(".pdf"),
-                   "file": row["input"], "status": "failed", "error": row["error"]})
-        return
     for c in row["copies"]:
         cop.write(c)
     for m in row["manifest"]:
@@ -224,10 +220,11 @@ def make_perturbations(inputs: list[Path], out: Path, kinds: list[str] | None = 
             JsonlWriter(out / "copies.jsonl", fsync=False) as cop:
         if executor is not None:
             from ...executors import run_sharded
-            from ...executors.stages import perturb_row
+            from ...executors.stages import failed_copy, perturb_row
 
             tasks = [(str(p), str(out), kinds, per_paper, per_copy, seed) for p in pdfs]
-            rows = run_sharded(perturb_row, tasks, str(out), executor)
+            crashed = partial(failed_copy, reason="worker_crashed")  # died on it every time
+            rows = run_sharded(perturb_row, tasks, str(out), executor, crashed)
         else:
             rows = (make_one(str(p), str(out), kinds, per_paper, per_copy, seed, engine)
                     for p in pdfs)
