@@ -13,7 +13,6 @@ page facts, so the venue, anonymity and hidden-character rules re-extract no tex
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..errors import ConfigError, PaperReviewError
 from ..records import Finding, GeneratedReview, Paper
+from .pages import drop_floats_shown
 from .rules import RULES
 from .rules.context import CheckContext, PdfFacts, facts_from_pdf
 from .venues import Venue, load_venue
@@ -96,25 +96,6 @@ def fill_pages(findings: list[Finding], facts: PdfFacts) -> None:
                 break
 
 
-_ABSENT = re.compile(r"refers to (Figure|Table) (\S+), but the paper has no")
-
-
-def drop_found_floats(findings: list[Finding], facts: PdfFacts) -> list[Finding]:
-    """Drop "refers to Table 5, but the paper has no Table 5" when a page line starts with
-    "Table 5" (a caption the parser missed)."""
-    text = "\n".join(facts.pages)
-    keep = []
-    for f in findings:
-        m = _ABSENT.search(f.message)
-        if m:
-            word = "(?:fig(?:ure)?\\.?)" if m.group(1) == "Figure" else "(?:tab(?:le)?\\.?)"
-            label = re.escape(m.group(2)).replace("\\.", "\\.?")
-            if re.search(rf"(?mi)^\s*{word}\s*{label}\s*(?:[:.|]|$)", text):
-                continue
-        keep.append(f)
-    return keep
-
-
 def check_one(path: str | Path, options: CheckOptions | None = None) -> GeneratedReview:
     """Check one PDF (or a ``Paper`` JSON, without the PDF-only rules) and return the record:
     ``status`` ok with ``findings`` and ``hidden_text``, or failed with ``error`` (the parse
@@ -151,7 +132,7 @@ def check_parsed(paper: Paper, facts: PdfFacts | None, options: CheckOptions,
     venue = venue or load_venue(options.venue, options.camera_ready)
     findings = check_paper(paper, options.rules, venue=venue, facts=facts)
     if facts:
-        findings = drop_found_floats(findings, facts)
+        findings = drop_floats_shown(findings, facts.pages)
         fill_pages(findings, facts)
     meta = {"mode": "check", "venue": venue.label, "title": paper.title,
             "n_pages": paper.n_pages}

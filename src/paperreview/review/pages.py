@@ -60,14 +60,21 @@ def drop_found_floats(pdf: str | Path, findings: list[Finding]) -> list[Finding]
     """Drop "refers to Table 5, but the paper has no Table 5" when the PDF does show a line
     starting with "Table 5" (a caption the parser missed): the rule must not blame the paper
     for the parser's miss."""
-    absent = [(f, m) for f in findings if (m := _ABSENT.search(f.message))]
-    if not absent or not Path(pdf).is_file():
+    if not any(_ABSENT.search(f.message) for f in findings) or not Path(pdf).is_file():
         return findings
-    text = "\n".join(page_texts(pdf))
-    drop = set()
-    for f, m in absent:
-        word = "(?:fig(?:ure)?\\.?)" if m.group(1) == "Figure" else "(?:tab(?:le)?\\.?)"
-        label = re.escape(m.group(2)).replace("\\.", "\\.?")
-        if re.search(rf"(?mi)^\s*{word}\s*{label}\s*(?:[:.|]|$)", text):
-            drop.add(id(f))
-    return [f for f in findings if id(f) not in drop]
+    return drop_floats_shown(findings, page_texts(pdf))
+
+
+def drop_floats_shown(findings: list[Finding], pages: list[str]) -> list[Finding]:
+    """:func:`drop_found_floats` on page texts already read (``pages``)."""
+    text = "\n".join(pages)
+    keep = []
+    for f in findings:
+        m = _ABSENT.search(f.message)
+        if m:
+            word = "(?:fig(?:ure)?\\.?)" if m.group(1) == "Figure" else "(?:tab(?:le)?\\.?)"
+            label = re.escape(m.group(2)).replace("\\.", "\\.?")
+            if re.search(rf"(?mi)^\s*{word}\s*{label}\s*(?:[:.|]|$)", text):
+                continue
+        keep.append(f)
+    return keep
