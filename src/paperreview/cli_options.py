@@ -120,3 +120,16 @@ def deprecated_aliases(mapping: Mapping[str, str]) -> Callable[[click.Command], 
         return cmd
 
     return deco
+
+
+def float_list(value: str | None, flag: str) -> list[float] | None:
+    """``"0.9,0.05,0.05"`` -> ``[0.9, 0.05, 0.05]`` for a comma-separated ``flag`` (None stays
+    None); anything else is a usage error naming the flag."""
+    if value is None:
+        return None
+    from .errors import ConfigError
+
+    try:
+        return [float(x) for x in value.split(",")]
+    except ValueError:
+        raise ConfigError(f"{flag} '{value}': expected comma-separated numbers") from None

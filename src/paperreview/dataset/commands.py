@@ -7,20 +7,16 @@ import sys
 
 import click
 
-from ..cli_options import config_defaults_option, config_option, deprecated_aliases, output_option
+from ..cli_options import (
+    config_defaults_option,
+    config_option,
+    deprecated_aliases,
+    float_list,
+    output_option,
+)
 from ..config import resolve_config
-from ..errors import ConfigError
 from ..stage import finish
 from .formats import FORMATS
-
-
-def _floats(value: str | None, flag: str) -> list[float] | None:
-    if value is None:
-        return None
-    try:
-        return [float(x) for x in value.split(",")]
-    except ValueError:
-        raise ConfigError(f"{flag} '{value}': expected comma-separated numbers") from None
 
 
 @click.group("dataset")
@@ -62,7 +58,7 @@ def build_cmd(format_: str | None, splits: str | None, mix: tuple[str, ...],
     """
     from .build import BuildConfig, run
 
-    flags |= {"format": format_, "splits": _floats(splits, "--splits"), "mix": list(mix) or None}
+    flags |= {"format": format_, "splits": float_list(splits, "--splits"), "mix": list(mix) or None}
     summary = run(resolve_config(BuildConfig, config_file, flags))
     if summary.ok == 0:
         summary.print()
@@ -91,7 +87,7 @@ def stats_cmd(path: str, output: str | None, tokenizer: str, workers: int | None
 
     from .stats import compute_stats
 
-    cut = [int(c) for c in _floats(cutoffs, "--cutoffs") or []] or None
+    cut = [int(c) for c in float_list(cutoffs, "--cutoffs") or []] or None
     stats = compute_stats(path, tokenizer, workers or os.cpu_count() or 1, cut, plot, output)
     console = Console()
     t = Table(title=f"{stats['records']} records, {stats['total_tokens']:,} tokens")

@@ -10,11 +10,11 @@ from ..cli_options import (
     MAX_NEW_TOKENS_HELP,
     config_defaults_option,
     config_option,
+    float_list,
     output_option,
 )
 from ..config import resolve_config
 from ..dataset.formats import FORMATS
-from ..errors import ConfigError
 from ..llm.options import engine_config_from_options, engine_options
 from .readers import FORMATS as SOURCE_FORMATS
 
@@ -24,15 +24,6 @@ CONFIG = config_option()
 OUTPUT = output_option("out_dir", required=False, help="Output directory.")
 LABEL = click.option("--label", help="classify: 'column' (the CSV's label), 'archive' (primary "
                                      "arXiv archive), 'primary:q-bio' or 'any:q-bio' (1/0).")
-
-
-def _floats(value: str | None) -> list[float] | None:
-    if value is None:
-        return None
-    try:
-        return [float(x) for x in value.split(",")]
-    except ValueError:
-        raise ConfigError(f"--splits '{value}': expected comma-separated numbers") from None
 
 
 def _finish(summary) -> None:
@@ -75,7 +66,7 @@ def data_cmd(format_, splits, config_file, **flags) -> None:
     """Write instruction data (train/validation/test JSONL, dataset_info.json, token stats)."""
     from .data import TasksDataConfig, run_data
 
-    flags |= {"format": format_, "splits": _floats(splits)}
+    flags |= {"format": format_, "splits": float_list(splits, "--splits")}
     _finish(run_data(resolve_config(TasksDataConfig, config_file, flags)))
 
 
