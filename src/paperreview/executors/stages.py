@@ -28,23 +28,28 @@ def parse_one(pdf: str, out: str, fmt: str, max_pages: int) -> dict[str, Any]:
 
     if not fs.is_url(pdf) and not fs.is_url(out):
         return parse_to_file(pdf, out, fmt, max_pages)
+    return from_url(_parse_to, _unreadable_pdf, pdf, out, fmt, max_pages, pdf)
+
+
+def _parse_to(local: str, out: str, fmt: str, max_pages: int, source: str) -> dict[str, Any]:
+    """``parse_to_file`` of a local PDF into a temp file copied to ``out`` (a path or a URL);
+    the paper names ``source``, not the temp copy it was parsed from."""
+    from ..parse.batch import parse_to_file
+
     with tempfile.TemporaryDirectory() as tmp:
-        try:
-            local = fs.local_copy(pdf, tmp)
-        except Exception as exc:  # noqa: BLE001 - an unreadable object is this item's failure
-            return {"input": pdf, "output": None, "status": "failed", "reason": "unreadable",
-                    "error": f"{pdf}: {type(exc).__name__}: {exc}"}
         local_out = str(Path(tmp) / ("out" + Path(out).suffix))
         row = parse_to_file(local, local_out, fmt, max_pages)
-        row["input"] = pdf
-        if row.get("error"):
-            row["error"] = row["error"].replace(local, pdf)
         if row["status"] == "ok":
-            if local != pdf and fmt == "json":
-                _set_source(local_out, pdf)  # the paper names its URL, not the temp copy
+            if local != source and fmt == "json":
+                _set_source(local_out, source)
             fs.write_text(out, Path(local_out).read_text(encoding="utf-8"))
             row["output"] = out
-        return row
+    return row
+
+
+def _unreadable_pdf(pdf: str, error: str) -> dict[str, Any]:
+    return {"input": pdf, "output": None, "status": "failed", "reason": "unreadable",
+            "error": error}
 
 
 def from_url(fn: Callable[..., dict], failed: Callable[[str, str], dict], path: str,
