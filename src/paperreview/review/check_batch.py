@@ -137,8 +137,7 @@ def run_batch(inputs: list[str], output: str | None, fmt: str, options: CheckOpt
     summary = Summary(stage="check")
     summary.skipped = len(paths) - len(todo)
     recs: list[GeneratedReview] = []  # kept for the md/json report only
-    pairs: list[list[tuple[str, str]]] = []
-    n_recs = 0
+    pairs: list[list[tuple[str, str]]] = []  # one per paper
     fh = None
     if out is not None and fmt in ("csv", "jsonl"):
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -153,7 +152,6 @@ def run_batch(inputs: list[str], output: str | None, fmt: str, options: CheckOpt
             shard_dir = str(out) + ".shards" if out is not None else None
             recs_in = _records(todo, options, workers, executor, shard_dir)
             for rec in progress(recs_in, total=len(todo), desc="check"):
-                n_recs += 1
                 pairs.append([(f.rule, f.severity) for f in rec.findings])
                 if fmt in ("md", "json"):
                     recs.append(rec)
@@ -175,7 +173,7 @@ def run_batch(inputs: list[str], output: str | None, fmt: str, options: CheckOpt
     table, by_rule = _table(pairs)
     summary.extra = {"venue": options.venue, "camera_ready": options.camera_ready,
                      "by_rule": by_rule,
-                     "pdfs_per_second": round(n_recs / summary.seconds, 3)
+                     "pdfs_per_second": round(len(pairs) / summary.seconds, 3)
                      if summary.seconds else None}
     if fmt in ("md", "json"):
         text = to_markdown_report(recs, table) if fmt == "md" else json.dumps(
