@@ -137,6 +137,12 @@ def split_hidden(page: Any, blocks: list[dict], page_rect: Any
                 continue  # rotated: arXiv side stamps, watermarks, rotated axis labels
             keep: list[dict] = []
             inked: list[dict] = []
+            lx0, ly0, lx1, ly1 = ln["bbox"]  # the box of all its spans
+            # a line inside the page has every span's centre inside it
+            inside = px0 <= lx0 and lx1 <= px1 and py0 <= ly0 and ly1 <= py1
+            # a rectangle that holds one of its spans (see _color_or_cover) comes near it
+            near = covers and any(fb[0] <= lx1 + 2 and fb[2] >= lx0 - 2 and fb[1] <= ly1 + 2
+                                  and fb[3] >= ly0 - 2 for _, fb, _ in covers)
             for s in ln["spans"]:  # runs for every span of every page: checks inlined
                 text = s["text"]
                 if not text or text.isspace():
@@ -144,20 +150,20 @@ def split_hidden(page: Any, blocks: list[dict], page_rect: Any
                     continue
                 reason = None
                 flags = s["char_flags"]
-                x0, y0, x1, y1 = s["bbox"]
                 if s["size"] < TINY_PT:
                     reason = "tiny_font"
                 elif not flags & visible_flags or (flags & FILLED and s["alpha"] == 0):
                     if ocr_page is None:
                         ocr_page = _ocr_page(blocks)
                     reason = None if ocr_page else "invisible_render"
-                elif not (px0 <= (x0 + x1) / 2 <= px1 and py0 <= (y0 + y1) / 2 <= py1):
+                elif not inside and not (px0 <= ((box := s["bbox"])[0] + box[2]) / 2 <= px1
+                                         and py0 <= (box[1] + box[3]) / 2 <= py1):
                     reason = "outside_page"
-                elif covers or ((color := s["color"]) and color & 0x808080 == 0x808080
-                                and (color >> 16) & 255 >= 153 and (color >> 8) & 255 >= 153
-                                and color & 255 >= 153):
+                elif near or ((color := s["color"]) and color & 0x808080 == 0x808080
+                              and (color >> 16) & 255 >= 153 and (color >> 8) & 255 >= 153
+                              and color & 255 >= 153):
                     # dark text (a channel under 0.6) can only hide under or behind a
-                    # rectangle (covers); with none on the page it is visible: skips the
+                    # rectangle (covers); with none near the line it is visible: skips the
                     # lookup for most spans, black and coloured (links)
                     reason = _color_or_cover(page, bi, s, (covers, fills), cache)
                 if reason is None:

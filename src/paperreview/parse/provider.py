@@ -21,7 +21,8 @@ from .model import Line, PageInfo, ParseState
 DEFAULT_MAX_PAGES = 300
 # PDF operators that paint a shape (fill, fill+stroke, shading) or draw a form/image (which may
 # hold shapes): only then can a shape hide text or be the background of pale text
-PAINTS = re.compile(rb"(?<![^\s\]\)>])(?:f\*?|F|B\*?|b\*?|sh|Do)(?=[\s/\[(<]|$)")
+# (the operator follows whitespace or a delimiter; may_paint puts a space before the stream)
+PAINTS = re.compile(rb"[\s\])>](?:f\*?|F|B\*?|b\*?|sh|Do)(?=[\s/\[(<]|$)")
 
 
 class ParseInputError(InputError):
@@ -112,7 +113,7 @@ def may_paint(page: Any) -> bool:
     stream, ~0.5 ms a page). Without one, no shape can hide text or lie under it, so the hidden
     text checks need no vectors. Unreadable content counts as painting."""
     try:
-        return bool(PAINTS.search(page.read_contents()))
+        return bool(PAINTS.search(b" " + page.read_contents()))
     except Exception:  # noqa: BLE001 - be safe: collect the vectors
         return True
 

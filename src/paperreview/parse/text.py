@@ -39,6 +39,13 @@ def _compose(m: re.Match) -> str:
 def clean(text: str) -> str:
     """Collapse whitespace, drop control characters (NUL, form feeds, zero-width marks) and
     join LaTeX's detached accents ("Fern´andez" -> "Fernández")."""
+    if text.isascii():  # most lines; their checks are cheap (runs for every line)
+        if not text.isprintable():  # tabs, newlines or ASCII control characters
+            text = _CONTROL.sub("", text)
+        text = " ".join(text.split())  # = the whitespace regex below, for ASCII
+        if "`" in text and _ACCENTED.search(text):
+            text = _ACCENTED.sub(_compose, text)
+        return text
     text = _WS.sub(" ", _CONTROL.sub("", text)).strip()
     if _ACCENTED.search(text):
         text = _ACCENTED.sub(_compose, text)
