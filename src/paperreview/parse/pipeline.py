@@ -114,7 +114,13 @@ def parse_pdf(path: str | Path, max_pages: int = DEFAULT_MAX_PAGES) -> Paper:
     ['background_color']
     """
     with cycle_collector_paused():
-        state = load(path, max_pages)
-        for step in PROCESSORS:
-            step(state)
-        return to_paper(state)
+        return _run(path, max_pages)
+
+
+def _run(path: str | Path, max_pages: int) -> Paper:
+    # its own frame: the state is freed before the collector resumes, else the collector's
+    # first pass would walk all of it
+    state = load(path, max_pages)
+    for step in PROCESSORS:
+        step(state)
+    return to_paper(state)

@@ -94,15 +94,16 @@ def _line_from_spans(page_no: int, spans: list[dict], inked: list[dict]) -> Line
             n_bold += n
         if flags & 2:
             n_italic += n
-    first = inked[0]
-    x0, y0, x1, y1 = first["bbox"]
-    main, main_len = first, len(first["text"])
-    for s in inked[1:]:  # the box of the inked spans (trailing spaces would widen it)
-        b0, b1, b2, b3 = s["bbox"]
-        x0, y0, x1, y1 = min(x0, b0), min(y0, b1), max(x1, b2), max(y1, b3)
-        if len(s["text"]) > main_len:  # the longest run sets the line's size and font
-            main, main_len = s, len(s["text"])
-    line = Line(page_no, (x0, y0, x1, y1), "".join([p[0] for p in parts]),
+    if len(inked) == 1:
+        main = inked[0]
+        box = main["bbox"]
+    else:  # the box of the inked spans (trailing spaces would widen it)
+        boxes = [s["bbox"] for s in inked]
+        box = (min([b[0] for b in boxes]), min([b[1] for b in boxes]),
+               max([b[2] for b in boxes]), max([b[3] for b in boxes]))
+        lengths = [len(s["text"]) for s in inked]  # the longest run sets size and font
+        main = inked[lengths.index(max(lengths))]
+    line = Line(page_no, box, "".join([p[0] for p in parts]),
                 round(main["size"], 1), main["font"], n_bold > 0.5 * n_all, parts)
     line.italic = n_italic > 0.6 * n_all
     return line
