@@ -107,3 +107,29 @@ def test_references_and_appendix(make_pdf):
     assert [s.heading for s in paper.sections if s.appendix] == ["Proofs", "Extra results"]
     assert not any("Author" in s.text for s in paper.sections)
     assert "Proof of everything" in paper.sections[-2].text
+
+
+def test_parse_pauses_the_cycle_collector_and_restores_it(make_pdf, monkeypatch, tmp_path):
+    import gc
+
+    from paperreview.errors import InputError
+    from paperreview.parse import pipeline
+
+    path, _ = make_pdf()
+    during = []
+    real_load = pipeline.load
+    monkeypatch.setattr(pipeline, "load", lambda *a: during.append(gc.isenabled()) or real_load(*a))
+    assert gc.isenabled()
+    assert parse_pdf(path).title
+    assert during == [False] and gc.isenabled()
+    bad = tmp_path / "bad.pdf"
+    bad.write_text("not a pdf")
+    with pytest.raises(InputError):
+        parse_pdf(bad)
+    assert gc.isenabled()  # resumed after a failed parse too
+    gc.disable()  # a caller that turned it off keeps it off
+    try:
+        parse_pdf(path)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -9,7 +9,7 @@ import pytest
 
 from paperreview.parse.headings import split_number
 from paperreview.parse.references import split_references
-from paperreview.parse.text import join_lines, join_two
+from paperreview.parse.text import clean, join_lines, join_two
 
 
 @pytest.mark.parametrize("left,right,joined", [
@@ -76,3 +76,15 @@ def test_split_references_styles():
                                          "Jones, K. 2021. Another."]
     numbered = [L("1. First entry"), L("continues"), L("2. Second"), L("3. Third")]
     assert split_references(numbered) == ["1. First entry continues", "2. Second", "3. Third"]
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("a\tb\x00c  d\n", "a bc d"),  # ASCII with controls and runs of whitespace
+    ("  x\x1fy \x0c", "xy"),
+    ("Mo`ere  x", "Mo\u00e8re x"),  # LaTeX's detached grave accent, in an ASCII line
+    ("``quoted''", "``quoted''"),
+    ("caf\u00e9\u00a0\u00a0bar\u200b", "caf\u00e9 bar"),  # the non-ASCII path
+    ("Fern\u00b4andez", "Fern\u00e1ndez"),
+])
+def test_clean(raw, expected):
+    assert clean(raw) == expected
