@@ -40,6 +40,11 @@ class Caption(Record):
     page: int | None = None  # 1-based
 
 
+class Footnote(Record):
+    text: str  # with its mark: "2 Code is at ..."
+    page: int | None = None  # 1-based (None for LaTeX input)
+
+
 class HiddenText(Record):
     page: int  # 1-based
     text: str
@@ -67,6 +72,7 @@ class Paper(Record):
     abstract: str = ""
     sections: list[Section] = Field(default_factory=list)
     captions: list[Caption] = Field(default_factory=list)
+    footnotes: list[Footnote] = Field(default_factory=list)  # out of the running text
     references: list[str] = Field(default_factory=list)
     hidden_text: list[HiddenText] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)

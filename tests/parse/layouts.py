@@ -317,7 +317,8 @@ def _defect_wrapfigure(d: _Pages) -> dict:
     d.text(72, 694, "1 The code is released under an open licence.", size=8)
     return {"title": "Estimation With Figures Beside the Text", "captions": [cap],
             "headings": ["Introduction", "Method"], "paragraph": para, "after": after,
-            "not_in_body": ["Baseline", "Sample size", "open licence"]}
+            "not_in_body": ["Baseline", "Sample size", "open licence"],
+            "footnotes": [(1, "1 The code is released under an open licence.")]}
 
 
 def _defect_column_float(d: _Pages) -> dict:
@@ -351,6 +352,7 @@ def _defect_column_float(d: _Pages) -> dict:
     return {"title": "Tables at the Top of a Column", "captions": [cap],
             "headings": ["Introduction"], "paragraph": running,
             "not_in_body": ["public split"],
+            "footnotes": [(1, "1 We use the public split of the data.")],
             "table_paragraph": "Test Results Model Accuracy Params Ours 91.2 7B Baseline 88.0 "
                                "13B"}
 

@@ -35,6 +35,7 @@ def test_floats_in_the_column_stay_out_of_the_sentence(tmp_path, name):
     assert [s.heading for s in paper.sections if s.heading] == expect["headings"]
     for fragment in expect["not_in_body"]:
         assert _norm(fragment) not in _norm(_body(paper)), fragment
+    assert [(f.page, f.text) for f in paper.footnotes] == expect["footnotes"]  # kept apart
     if "table_paragraph" in expect:  # a table's cells: a paragraph of their own, not mid-sentence
         assert expect["table_paragraph"] in _body(paper).split("\n")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from paperreview.errors import ConfigError
-from paperreview.records import Caption, HiddenText, Paper, Section
+from paperreview.records import Caption, Footnote, HiddenText, Paper, Section
 from paperreview.review.check import check_paper
 from paperreview.review.rules import RULES
 from paperreview.review.rules.experiments import dataset_names
@@ -87,6 +87,17 @@ def test_code_on_request_is_quoted():
     s = [Section(heading="4 Experiments", text=ML + "Code is available upon request. We get 90.1.")]
     (f,) = fired(Paper(id="x", sections=s), "no-code-availability")
     assert "on request" in f.message and "upon request" in f.evidence.quote
+
+
+def test_footnotes_are_read_like_captions():
+    """An undefined reference or the code link in a footnote (kept out of the running text)."""
+    s = [Section(heading="4 Experiments", text=ML + "We get 90.1 with Adam.")]
+    notes = [Footnote(text="2 Proofs are in Appendix ?? of the supplement.", page=3)]
+    (f,) = fired(Paper(id="x", sections=s, footnotes=notes), "undefined-reference")
+    assert (f.evidence.section, f.evidence.page) == ("Footnote", 3)
+    assert fired(Paper(id="x", sections=s), "no-code-availability")
+    code = [Footnote(text="1 Code: https://github.com/anon/estimator", page=4)]
+    assert not fired(Paper(id="x", sections=s, footnotes=code), "no-code-availability")
 
 
 def test_reproducibility_names_what_is_missing():

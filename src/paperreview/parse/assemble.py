@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 
 from .captions import gap_above
+from .floats import FOOT_MARK
 from .headings import CHAPTER, REFERENCE_HEADINGS, split_number
 from .model import Line, ParseState
 from .references import split_references
-from .text import clean, join_two
+from .text import clean, join_lines, join_two
 
 APPENDIX = re.compile(r"^(appendix|appendices|supplementary|supplemental)\b", re.IGNORECASE)
 APPENDIX_PREFIX = re.compile(r"^appendix\s*(?:[A-Z]|\d+|[IVX]+)?\s*[:.—–-]\s*(?=\S)", re.IGNORECASE)
@@ -92,6 +93,7 @@ def assemble(state: ParseState) -> None:
     sections: list[dict] = []
     cur: dict | None = None
     ref_lines: list[Line] = []
+    foot_lines: list[Line] = []
     in_refs = appendix = False
     i = state.body_start
     while i < len(lines):
@@ -120,17 +122,46 @@ def assemble(state: ParseState) -> None:
         elif in_refs:
             if ln.kind in ("body", "footnote"):  # a list set small can look like notes
                 ref_lines.append(ln)
+        elif ln.kind == "footnote":
+            foot_lines.append(ln)
         elif ln.kind in ("body", "table_text"):
             if cur is None:
                 cur = {"heading": "", "level": 1, "lines": [], "appendix": appendix}
                 sections.append(cur)
             cur.setdefault("tables" if ln.kind == "table_text" else "lines", []).append(ln)
     state.references = split_references(ref_lines)
+    state.footnotes = _footnotes(foot_lines)
     state.sections = _merge_chapter_labels([
         {"heading": s["heading"], "level": s["level"],
          "text": _with_tables(_paragraph_text(s["lines"], col_left), s.get("tables", [])),
          "appendix": s["appendix"]}
         for s in sections])
+
+
+def _footnotes(lines: list[Line]) -> list[dict]:
+    """Footnote lines (in reading order) -> one ``{text, page}`` per note: a note goes on
+    down its column and ends where the next one opens with its mark ("2 Code at ...", a
+    smaller first span) or the column ends."""
+    notes: list[dict] = []
+    parts: list[str] = []
+    prev: Line | None = None
+    for ln in lines:
+        text = ln.text
+        raised = len(ln.spans) > 1 and ln.spans[0][1] < ln.size - 1 and ln.spans[0][0].strip()
+        if raised:  # a superscript mark: "47" + "We believe" -> "47 We believe"
+            mark = ln.spans[0][0]
+            text = f"{mark.strip()} {text[len(mark):].lstrip()}"
+        if prev is None or raised or FOOT_MARK.match(text) or (ln.page, ln.col) != (
+                prev.page, prev.col):
+            if parts:
+                notes[-1]["text"] = join_lines(parts)
+            notes.append({"text": "", "page": ln.page + 1})
+            parts = []
+        parts.append(text)
+        prev = ln
+    if parts:
+        notes[-1]["text"] = join_lines(parts)
+    return [n for n in notes if n["text"]]
 
 
 def _with_tables(text: str, rows: list[Line]) -> str:

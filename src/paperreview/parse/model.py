@@ -85,6 +85,7 @@ class ParseState:
     abstract: str = ""
     sections: list[dict[str, Any]] = field(default_factory=list)
     captions: list[dict[str, Any]] = field(default_factory=list)
+    footnotes: list[dict[str, Any]] = field(default_factory=list)  # {text, page}
     references: list[str] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     pdf_metadata: dict[str, Any] = field(default_factory=dict)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..records import Author, Caption, HiddenText, Paper, Section
+from ..records import Author, Caption, Footnote, HiddenText, Paper, Section
 from .assemble import assemble
 from .captions import find_captions
 from .floats import mark_float_text, mark_footnotes, mark_tiny_labels
@@ -72,6 +72,7 @@ def to_paper(state: ParseState) -> Paper:
         abstract=state.abstract,
         sections=[Section(**s) for s in state.sections],
         captions=[Caption(**c) for c in state.captions],
+        footnotes=[Footnote(**f) for f in state.footnotes],
         references=state.references,
         hidden_text=[HiddenText(**h) for h in state.hidden],
         metadata=meta,

@@ -60,7 +60,7 @@ def to_tagged(paper: Paper, include_appendix: bool = True) -> str:
 
 def to_markdown(paper: Paper) -> str:
     """Markdown: the title as ``#``, sections as ``##``/``###`` by level, then captions,
-    references and a warning block listing hidden text."""
+    footnotes, references and a warning block listing hidden text."""
     out = [f"# {paper.title or 'Untitled'}"]
     if paper.authors:
         out.append(", ".join(paper.authors))
@@ -75,6 +75,9 @@ def to_markdown(paper: Paper) -> str:
             out.append(s.text.replace("\n", "\n\n"))
     if paper.captions:
         out.append("## Captions\n\n" + "\n".join(f"- {caption_line(c)}" for c in paper.captions))
+    if paper.footnotes:
+        out.append("## Footnotes\n\n" + "\n".join(f"- page {f.page}: {f.text}"
+                                                 for f in paper.footnotes))
     if paper.references:
         out.append("## References\n\n" + "\n".join(f"{i}. {r}" for i, r in
                                                   enumerate(paper.references, 1)))

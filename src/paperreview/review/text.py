@@ -2,7 +2,7 @@
 check share: body units with their page and heading, sentence splitting, and quoting evidence.
 
 A *unit* is one block of paper text with where it came from: the abstract, each section, each
-caption. Rules search units so every finding can quote the sentence it is about.
+caption, each footnote. Rules search units so every finding can quote the sentence it is about.
 
 >>> from paperreview.records import Paper, Section
 >>> p = Paper(id="x", abstract="We study X.", sections=[Section(heading="1 Intro", text="A. B.")])
@@ -28,7 +28,7 @@ _WS = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class Unit:
-    """One block of text of the paper: ``kind`` is abstract | section | caption."""
+    """One block of text of the paper: ``kind`` is abstract | section | caption | footnote."""
 
     kind: str
     section: str
@@ -45,7 +45,8 @@ def section_page(section: Section) -> int | None:
 
 
 def units(paper: Paper, *, captions: bool = False) -> Iterator[Unit]:
-    """The abstract, then every section (body and appendix), then optionally the captions."""
+    """The abstract, then every section (body and appendix), then optionally what stands
+    beside the running text: the captions and the footnotes (``captions=True``)."""
     if paper.abstract:
         yield Unit("abstract", "Abstract", paper.abstract, 1)
     for s in paper.sections:
@@ -54,6 +55,8 @@ def units(paper: Paper, *, captions: bool = False) -> Iterator[Unit]:
         for c in paper.captions:
             name = f"{c.kind.capitalize()} {c.label}".strip()
             yield Unit("caption", name, c.text, c.page)
+        for f in paper.footnotes:
+            yield Unit("footnote", "Footnote", f.text, f.page)
 
 
 def sentences(text: str) -> list[str]:

@@ -12,7 +12,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from ...records import Author, Caption, Paper, Section
+from ...records import Author, Caption, Footnote, Paper, Section
 from . import bib, convert, front, macros, source
 
 __all__ = ["is_latex_input", "parse_latex"]
@@ -99,6 +99,8 @@ def parse_latex(path: str | Path) -> Paper:
         sections=sections,
         captions=[Caption(kind=c["kind"], label=c["label"], page=None,
                           text=text(c["latex"]).replace("\n", " ")) for c in captions],
+        footnotes=[Footnote(text=f"{k} {text(note)}".strip(), page=None) for k, (_, note, _)
+                   in enumerate(convert.all_args(body_text, convert.FOOTNOTE), 1)],
         references=[f"[{k}] " + convert.to_text(_resolve(entry, numbers, labels), conv).replace(
             "\n", " ") for k, (_, entry) in enumerate(refs, 1)],
         metadata={"parser": "paperreview.parse.latex (pylatexenc)", "main_file": str(main),

@@ -19,6 +19,7 @@ FLOAT = re.compile(r"\\begin\{(figure|table|algorithm|wrapfigure|wraptable|SCfig
 CAPTION = re.compile(r"\\(caption|subcaption|captionof\{(\w+)\})\s*(?:\[[^\]]*\])?\s*(?=\{)")
 SUBFLOAT_ARG = re.compile(r"\\subfloat\s*\[((?:[^\[\]]|\[[^\]]*\])+)\]")
 SUBFLOAT = re.compile(r"\\begin\{(subfigure|subtable)\}.*?\\end\{\1\}", re.DOTALL)
+FOOTNOTE = re.compile(r"\\footnote\s*(?:\[[^\]]*\])?\s*(?=\{)")
 LABEL = re.compile(r"\\label\s*\{([^}]*)\}")
 CITE = re.compile(r"\\(?:no)?cite[a-zA-Z]*\*?\s*(?:\[[^\]]*\]\s*){0,2}\{([^}]*)\}")
 REF = re.compile(r"\\(?:auto|c|C|eq|page|name|v|sub)?ref\*?\s*\{([^}]*)\}")
