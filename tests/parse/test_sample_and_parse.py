@@ -44,6 +44,11 @@ def test_tagged_and_markdown(sample_pdf):
     md = to_markdown(paper)
     assert md.startswith(f"# {SAMPLE_SPEC.title}") and "## Introduction" in md
     assert "### Parsing" in md and "## Hidden text" in md
+    assert "## Footnotes" not in md  # the sample has none
+    from paperreview.records import Footnote
+
+    noted = paper.model_copy(update={"footnotes": [Footnote(text="1 Code at x.org", page=2)]})
+    assert "## Footnotes\n\n- page 2: 1 Code at x.org" in to_markdown(noted)
 
 
 def test_sample_module_cli(tmp_path, capsys):
