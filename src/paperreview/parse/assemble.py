@@ -147,7 +147,8 @@ def _footnotes(lines: list[Line]) -> list[dict]:
     prev: Line | None = None
     for ln in lines:
         text = ln.text
-        raised = len(ln.spans) > 1 and ln.spans[0][1] < ln.size - 1 and ln.spans[0][0].strip()
+        raised = (len(ln.spans) > 1 and ln.spans[0][1] < ln.size - 1
+                  and bool(ln.spans[0][0].strip()))
         if raised:  # a superscript mark: "47" + "We believe" -> "47 We believe"
             mark = ln.spans[0][0]
             text = f"{mark.strip()} {text[len(mark):].lstrip()}"
