@@ -152,7 +152,7 @@ def parse_sharded(inputs: list[str], out_dir: str, config: Any, opts: ExecutorOp
                   on_row: Callable[[dict], None] | None = None) -> Summary:
     """Parse ``inputs`` (files, directories or URLs) into ``out_dir`` with ``opts.executor``."""
     from ..io import JsonlWriter
-    from ..parse.batch import output_paths
+    from ..parse.batch import LOG_NAME, output_paths
 
     files = sorted(dict.fromkeys(f for p in inputs for f in fs.list_files(str(p), ".pdf")))
     # the local executor's names (stem, then -2, -3... for a stem used twice)
@@ -161,8 +161,6 @@ def parse_sharded(inputs: list[str], out_dir: str, config: Any, opts: ExecutorOp
              for f, n in zip(files, names)]
     summary = Summary(stage="parse")
     fs.makedirs(out_dir)
-    from ..parse.batch import LOG_NAME
-
     log_path = fs.join(out_dir, LOG_NAME)
     url_log: list[str] = []  # object storage: the log written once at the end
     with timed(summary), contextlib.ExitStack() as stack:

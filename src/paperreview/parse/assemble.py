@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from .captions import gap_above
-from .floats import FOOT_MARK
+from .floats import FOOT_MARK, raised_mark
 from .headings import CHAPTER, REFERENCE_HEADINGS, split_number
 from .model import Line, ParseState
 from .references import split_references
@@ -147,8 +147,7 @@ def _footnotes(lines: list[Line]) -> list[dict]:
     prev: Line | None = None
     for ln in lines:
         text = ln.text
-        raised = (len(ln.spans) > 1 and ln.spans[0][1] < ln.size - 1
-                  and bool(ln.spans[0][0].strip()))
+        raised = raised_mark(ln) and bool(ln.spans[0][0].strip())
         if raised:  # a superscript mark: "47" + "We believe" -> "47 We believe"
             mark = ln.spans[0][0]
             text = f"{mark.strip()} {text[len(mark):].lstrip()}"

@@ -107,6 +107,11 @@ def _in_row(lines: list[Line], j: int) -> bool:
                and abs(lines[k].y0 - ln.y0) < 0.5 * ln.height for k in (j - 1, j + 1))
 
 
+def raised_mark(ln: Line) -> bool:
+    """The line opens with a span set smaller than the line: a superscript note mark."""
+    return len(ln.spans) > 1 and ln.spans[0][1] < ln.size - 1
+
+
 def mark_footnotes(state: ParseState) -> None:
     """Small lines ending a column, below a gap, in the lower half of the page: footnotes."""
     body = state.body_size
@@ -129,8 +134,7 @@ def mark_footnotes(state: ParseState) -> None:
         if CAPTION.match(zone[0].text) or sum(map(tabular, zone)) > len(zone) / 2:
             continue
         first = zone[0]
-        marked = FOOT_MARK.match(first.text) or (
-            len(first.spans) > 1 and first.spans[0][1] < first.size - 1)
+        marked = FOOT_MARK.match(first.text) or raised_mark(first)
         if not marked and (page > 0 or not _affiliation_notes(zone)):
             continue  # unmarked notes: only affiliations under page 1's text
         if any(ABSTRACT_LABEL.match(ln.text) for ln in zone):

@@ -156,11 +156,8 @@ def create_app(settings: ServerSettings, engine_config: Any = None,
             raise ApiError(429, "too many requests from this client",
                            f"wait a minute (limit {settings.rate_per_minute} per minute)")
         from ..errors import PaperReviewError
+        from ..tasks import suggest as suggest_for
 
-        try:
-            from ..tasks import suggest as suggest_for
-        except ImportError:  # pragma: no cover - the tasks package ships with the core
-            raise ApiError(501, "title and keyword suggestions are not in this build") from None
         try:
             return suggest_for(body.abstract, engine_config, body.n_titles)
         except ImportError as exc:
