@@ -566,6 +566,12 @@ def _defect_plain_subsections(d: _Pages) -> dict:
         d.text(72, y + 12, f"1.{k} {sub}", "helv", 10)
         heads.append((2, sub))
         y = d.para(72, y + 32, 468, SENT * 2)
+    d.text(72, y + 10, "A Proof details", "tibo", 12)  # appendix subsections: "A.1"
+    heads.append((1, "Proof details"))
+    y = d.para(72, y + 30, 468, SENT)
+    d.text(72, y + 12, "A.1 Primitives and canonical binding", "helv", 10)
+    heads.append((2, "Primitives and canonical binding"))
+    d.para(72, y + 32, 468, SENT)
     return {"sections": heads}
 
 

@@ -88,3 +88,22 @@ def test_split_references_styles():
 ])
 def test_clean(raw, expected):
     assert clean(raw) == expected
+
+
+@pytest.mark.parametrize(("font", "bold", "italic"), [
+    ("NimbusRomNo9L-Medi", True, False),       # URW's name for the bold of LaTeX's Times
+    ("ABCDEF+NimbusRomNo9L-ReguItal", False, True),
+    ("NimbusRomNo9L-MediItal", True, True),
+    ("CMBX10", True, False), ("CMTI10", False, True), ("CMBXTI10", True, True),
+    ("NimbusRomNo9L-Regu", False, False), ("CMR10", False, False), ("CMMI10", False, False),
+    ("Roboto-Medium", False, False), ("F48", False, False),
+])
+def test_weight_and_slant_from_the_font_name_when_flags_say_nothing(font, bold, italic):
+    """Some PDFs embed their fonts with descriptors that leave MuPDF's bold/italic flags unset
+    (an IEEE paper's italic subsection heads in NimbusRomNo9L-ReguItal were lost so)."""
+    from paperreview.parse.provider import _line_from_spans
+
+    spans = [{"text": "A. The Thomas Algorithm", "flags": 4, "font": font, "size": 10.0,
+              "bbox": (54.0, 265.0, 161.0, 274.0)}]
+    line = _line_from_spans(0, spans, spans)
+    assert (line.bold, line.italic) == (bold, italic)

@@ -185,10 +185,11 @@ def _is_candidate(prev: Line | None, ln: Line, body: float, geo: Geometry,
 
 def _spaced(prev: Line | None, ln: Line, nxt: Line | None, body_font: str) -> bool:
     """A heading in the body size without bold (thesis styles; Type 3 fonts that hide their
-    weight): a multi-level number ("1.3.", "2.1.1"), a few words, space above, and Title Case,
-    or a font other than the running text's, or space below too."""
+    weight): a multi-level number ("1.3.", "2.1.1", "A.1" in an appendix), a few words, space
+    above, and Title Case, or a font other than the running text's, or space below too."""
     num, rest = split_number(ln.text.strip())
-    if not re.fullmatch(r"\d{1,2}(?:\.\d{1,2}){1,3}", num) or rest.endswith((".", ",", ";", ":")):
+    if (not re.fullmatch(r"(?:\d{1,2}|[A-Z])(?:\.\d{1,2}){1,3}", num)
+            or rest.endswith((".", ",", ";", ":"))):
         return False
     if not (1 <= len(rest.split()) <= 12 and rest[:1].isupper()) or ". " in rest:
         return False  # ". " inside: a run-in heading and its paragraph ("1.2. Flags. The")

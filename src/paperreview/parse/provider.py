@@ -75,6 +75,24 @@ def open_pdf(path: str | Path, max_pages: int = DEFAULT_MAX_PAGES) -> tuple[Any,
     return doc, digest
 
 
+# Weight and slant from the font's name, for fonts whose descriptor leaves MuPDF's bold/italic
+# flags unset (seen: NimbusRomNo9L-Medi, the bold of LaTeX's Times, and -ReguItal in IEEE papers;
+# CMBX10). URW names its bold "Medi"; Computer Modern and the EC fonts "bx" / "ti".
+_BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|^(?:nimbus\w*|urw\w*)-medi|^(?:cm|sf|ec)\w*bx",
+                        re.IGNORECASE)
+_ITALIC_NAME = re.compile(r"ital|oblique|slant|^(?:cm|sf|ec)\w*(?:ti|sl)\d|-it$", re.IGNORECASE)
+_FONT_STYLE: dict[str, tuple[bool, bool]] = {}
+
+
+def font_style(name: str) -> tuple[bool, bool]:
+    """(bold, italic) as the font's name says (a subset prefix "ABCDEF+" is ignored)."""
+    got = _FONT_STYLE.get(name)
+    if got is None:
+        base = name.rpartition("+")[2]
+        got = _FONT_STYLE[name] = (bool(_BOLD_NAME.search(base)), bool(_ITALIC_NAME.search(base)))
+    return got
+
+
 def _line_from_spans(page_no: int, spans: list[dict], inked: list[dict]) -> Line:
     """One Line from the visible spans of a MuPDF line; ``inked``: those that are not blank.
 
@@ -86,13 +104,14 @@ def _line_from_spans(page_no: int, spans: list[dict], inked: list[dict]) -> Line
     for s in spans:
         text, flags = s["text"], s["flags"]
         bbox = s["bbox"]
-        bold = bool(flags & 16) or "Bold" in s["font"]
+        named = _FONT_STYLE.get(s["font"]) or font_style(s["font"])
+        bold = bool(flags & 16) or named[0]
         add((text, s["size"], bold, bbox[0], bbox[2]))
         n = len(text)
         n_all += n
         if bold:
             n_bold += n
-        if flags & 2:
+        if flags & 2 or named[1]:
             n_italic += n
     if len(inked) == 1:
         main = inked[0]
