@@ -575,6 +575,47 @@ def _defect_plain_subsections(d: _Pages) -> dict:
     return {"sections": heads}
 
 
+def _defect_double_spaced(d: _Pages) -> dict:
+    """A double-spaced manuscript: a blank line's height between all lines, paragraphs marked
+    only by an indent, a word hyphenated at a line end."""
+    d.centre(72, "A Manuscript Set Double Spaced", size=16)
+    d.centre(100, "Abstract", size=11)
+    y = d.para(100, 118, 412, ABSTRACT, lead=2.4)
+    d.text(72, y + 10, "1 Introduction", "tibo", 12)
+    first = ["The advent of sensors everywhere, marked by ever cheaper devices and",
+             "better networks, has fundamentally reshaped process monitoring. This trans-",
+             "formation enables new methods for detecting faults early."]
+    second = ["Methods that learn from data now compete with the classic statistical",
+              "charts on the standard benchmarks of the field."]
+    y += 36
+    for k, line in enumerate(first + second):
+        d.text(72 + (15 if k == len(first) else 0), y, line)
+        y += 24  # 10 pt type on 24 pt: a gap of more than one line height
+    return {"text": "The advent of sensors everywhere, marked by ever cheaper devices and better "
+                    "networks, has fundamentally reshaped process monitoring. This transformation "
+                    "enables new methods for detecting faults early.\nMethods that learn from data "
+                    "now compete with the classic statistical charts on the standard benchmarks "
+                    "of the field."}
+
+
+def _defect_acm_front(d: _Pages) -> dict:
+    """acmart front matter after the abstract: "CCS CONCEPTS" with a bold concept line,
+    "KEYWORDS", an "ACM Reference Format:" paragraph, then the first section."""
+    d.centre(72, "Lightweight Exploration of Website Data", size=16)
+    d.text(72, 110, "ABSTRACT", "tibo", 10)
+    y = d.para(72, 126, 468, ABSTRACT)
+    d.text(72, y + 10, "CCS CONCEPTS", "tibo", 10)
+    d.text(72, y + 26, "Human-centered computing; Web-based interaction", "tibo", 9)
+    d.text(72, y + 44, "KEYWORDS", "tibo", 10)
+    d.text(72, y + 60, "data visualization, end-user web scraping", "tiro", 9)
+    x = d.text(72, y + 78, "ACM Reference Format: ", "tibo", 9)
+    d.text(x, y + 78, "Ada Lovelace. 2021. Lightweight Exploration of Website Data.", "tiro", 9)
+    d.text(72, y + 100, "1 INTRODUCTION", "tibo", 10)
+    d.para(72, y + 118, 468, SENT * 2)
+    return {"headings": ["INTRODUCTION"],
+            "lead": ["CCS CONCEPTS", "KEYWORDS", "ACM Reference Format: Ada Lovelace."]}
+
+
 def _defect_formula_digits(d: _Pages) -> dict:
     """No line numbers, but a table whose first column counts 1, 2, 3... at the left edge."""
     d.centre(72, "Ranked Models Without Line Numbers", size=16)
@@ -659,6 +700,8 @@ DEFECTS = {
     "thesis_body_font": lambda d: _defect_thesis(d, plain=True),
     "table_counting_column": _defect_formula_digits,
     "subsections_without_weight": _defect_plain_subsections,
+    "double_spaced": _defect_double_spaced,
+    "acm_front_blocks": _defect_acm_front,
     "references_then_figures": _defect_references,
     "references_no_heading": lambda d: _defect_references(d, heading=False),
     "references_small_no_heading": lambda d: _defect_references(d, heading=False, small=True),

@@ -91,6 +91,18 @@ def test_subsections_without_weight(tmp_path):
     assert [(s.level, s.heading) for s in paper.sections if s.heading] == expect["sections"]
 
 
+def test_double_spaced_lines_join_into_paragraphs(tmp_path):
+    paper, expect = _parse(tmp_path, "double_spaced")
+    assert [s.text for s in paper.sections if s.heading] == [expect["text"]]
+
+
+def test_acm_front_blocks_are_not_sections(tmp_path):
+    paper, expect = _parse(tmp_path, "acm_front_blocks")
+    assert [s.heading for s in paper.sections if s.heading] == expect["headings"]
+    lead = paper.sections[0]
+    assert lead.heading == "" and all(part in lead.text for part in expect["lead"]), lead.text
+
+
 def test_counting_column_is_not_a_line_number_gutter(tmp_path):
     paper, expect = _parse(tmp_path, "table_counting_column")
     assert not paper.metadata.get("removed", {}).get("line_numbers")
@@ -116,7 +128,7 @@ def test_revtex_caption_and_a_body_sentence_about_a_figure(tmp_path):
 
 
 def test_every_defect_has_a_test():
-    assert len(DEFECTS) == 17
+    assert len(DEFECTS) == 19
 
 
 def test_paragraph_end_above_a_table_is_text_and_table_cells_are_kept(sample_pdf):

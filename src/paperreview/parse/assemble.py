@@ -5,6 +5,7 @@ out, and everything after the references (or under an "Appendix" heading) marked
 from __future__ import annotations
 
 import re
+import statistics
 
 from .captions import gap_above
 from .floats import FOOT_MARK, raised_mark
@@ -31,15 +32,36 @@ def _heading_text(lines: list[Line], i: int) -> tuple[str, int]:
     return text.rstrip(" .:"), j
 
 
-def _paragraph_text(lines: list[Line], col_left: dict) -> str:
+def line_spacing(lines: list[Line]) -> float:
+    """The usual white space between two lines of a paragraph, in line heights: the median
+    over consecutive body lines of one column (0.1-0.4 when single-spaced, about 1 in
+    double-spaced manuscripts and theses)."""
+    gaps = []
+    prev = None
+    for ln in lines:
+        if ln.kind != "body":
+            prev = None
+            continue
+        if prev is not None and ln.height > 0:
+            gap = gap_above(prev, ln)
+            if -0.5 * ln.height < gap < 2.5 * ln.height:
+                gaps.append(gap / ln.height)
+        prev = ln
+    return statistics.median(gaps) if gaps else 0.0
+
+
+def _paragraph_text(lines: list[Line], col_left: dict, spacing: float = 0.0) -> str:
+    """The section's lines joined into paragraphs: a new one after white space (more than
+    the document's usual line spacing allows) or at an indent after a sentence's end."""
     out = ""
     prev = None
+    brk = 0.6 if spacing < 0.5 else spacing + 0.35  # double-spaced: a gap of one line is usual
     for ln in lines:
         text = clean(ln.text)
         if prev is not None:
             gap = gap_above(prev, ln)
             indent = ln.x0 - col_left.get((ln.page, ln.col), ln.x0)
-            if 0.6 * ln.height < gap < 1e5 or (prev.text.rstrip().endswith((".", ":", "?", "!"))
+            if brk * ln.height < gap < 1e5 or (prev.text.rstrip().endswith((".", ":", "?", "!"))
                                                and indent > 0.8 * ln.size and gap < 1e5):
                 out += "\n"
                 prev = ln
@@ -129,11 +151,13 @@ def assemble(state: ParseState) -> None:
                 cur = {"heading": "", "level": 1, "lines": [], "appendix": appendix}
                 sections.append(cur)
             cur.setdefault("tables" if ln.kind == "table_text" else "lines", []).append(ln)
+    spacing = line_spacing(lines[state.body_start:])
     state.references = split_references(ref_lines)
     state.footnotes = _footnotes(foot_lines)
     state.sections = _merge_chapter_labels([
         {"heading": s["heading"], "level": s["level"],
-         "text": _with_tables(_paragraph_text(s["lines"], col_left), s.get("tables", [])),
+         "text": _with_tables(_paragraph_text(s["lines"], col_left, spacing),
+                             s.get("tables", [])),
          "appendix": s["appendix"]}
         for s in sections])
 

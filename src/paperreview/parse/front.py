@@ -19,7 +19,7 @@ ABSTRACT = re.compile(r"^\s*(a\s?b\s?s\s?t\s?r\s?a\s?c\s?t|summary)\b\s*[.:—�
 THESIS_ABSTRACT = re.compile(r"^\s*(Abstract|ABSTRACT)\s*[:.—–-]?\s*(?=[A-Z]|$)")
 STOP = re.compile(r"^\s*(?:(key\s?words|index terms)\b|(pacs|ccs concepts|subject (?:areas?|headings)|msc|"
                   r"(?:\d{4} )?mathematics subject classification|jel|additional key words|"
-                  r"acm reference format|general terms)\s*(?:numbers)?\s*[:.—–-])", re.IGNORECASE)
+                  r"acm reference format|general terms)\s*(?:numbers)?\s*(?:[:.—–-]|$))", re.IGNORECASE)
 NOT_AUTHOR = re.compile(r"@|universit|institut|department|dept\.|laborator|school|college|"
                         r"center|centre|inc\.|corporation|google|microsoft|research|faculty|museum|observator|"
                         r"academy|foundation|hospital|agency|\blabs?\b|"

@@ -24,6 +24,9 @@ COMMON = {"abstract", "introduction", "related work", "background", "method", "m
           "materials and methods", "data availability", "author contributions",
           "ethics statement", "broader impact", "conflict of interest", "funding",
           "supplementary material", "supplementary information", "contents", "preliminaries"}
+FRONT_BLOCK = re.compile(r"^\s*(?:ccs concepts|key\s?words|index terms|acm reference format|"
+                         r"additional key words(?: and phrases)?|general terms|pacs(?: numbers)?|"
+                         r"(?:\d{4} )?mathematics subject classification|msc|jel)\b", re.IGNORECASE)
 REFERENCE_HEADINGS = {"references", "bibliography", "literature cited", "works cited",
                       "references and notes", "reference", "references cited", "literature"}
 
@@ -347,6 +350,25 @@ def find_headings(state: ParseState, start: int) -> None:
         i = j
     _style_levels(pending, style_levels)
     _chapters(lines, start, body)
+    _front_blocks(lines, start)
+
+
+def _front_blocks(lines: list[Line], start: int) -> None:
+    """The blocks between the abstract and the first section ("CCS CONCEPTS" and its bold
+    concept lines, "KEYWORDS", "ACM Reference Format", "Index Terms") are front matter, not
+    sections: their labels and the headings after them, up to the first numbered or common
+    section heading, go back to the text before the first section."""
+    in_front = False
+    for ln in lines[start:]:
+        if ln.kind not in ("heading", "heading_cont"):
+            continue
+        num, rest = split_number(ln.text)
+        if FRONT_BLOCK.match(ln.text):
+            in_front = True
+        elif not in_front or ln.kind == "heading" and (
+                num or rest.lower().strip(" .:") in COMMON):
+            return
+        ln.kind = "body"
 
 
 def _chapter_title(lines: list[Line], j: int, body: float, geo: Geometry) -> int:
