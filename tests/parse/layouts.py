@@ -580,17 +580,18 @@ def _defect_double_spaced(d: _Pages) -> dict:
     only by an indent, a word hyphenated at a line end."""
     d.centre(72, "A Manuscript Set Double Spaced", size=16)
     d.centre(100, "Abstract", size=11)
-    y = d.para(100, 118, 412, ABSTRACT, lead=2.4)
+    y = d.para(100, 118, 412, ABSTRACT, lead=3.4)  # MuPDF's boxes of these fonts are tall:
+    # 34 pt between lines leaves the gap of an embedded font's double spacing (1.7 boxes)
     d.text(72, y + 10, "1 Introduction", "tibo", 12)
     first = ["The advent of sensors everywhere, marked by ever cheaper devices and",
              "better networks, has fundamentally reshaped process monitoring. This trans-",
              "formation enables new methods for detecting faults early."]
     second = ["Methods that learn from data now compete with the classic statistical",
               "charts on the standard benchmarks of the field."]
-    y += 36
+    y += 40
     for k, line in enumerate(first + second):
         d.text(72 + (15 if k == len(first) else 0), y, line)
-        y += 24  # 10 pt type on 24 pt: a gap of more than one line height
+        y += 34
     return {"text": "The advent of sensors everywhere, marked by ever cheaper devices and better "
                     "networks, has fundamentally reshaped process monitoring. This transformation "
                     "enables new methods for detecting faults early.\nMethods that learn from data "
@@ -614,6 +615,92 @@ def _defect_acm_front(d: _Pages) -> dict:
     d.para(72, y + 118, 468, SENT * 2)
     return {"headings": ["INTRODUCTION"],
             "lead": ["CCS CONCEPTS", "KEYWORDS", "ACM Reference Format: Ada Lovelace."]}
+
+
+def _defect_review_copy_figure_pages(d: _Pages) -> dict:
+    """A review copy numbering the lines of its three pages of text, then four pages of
+    figures alone (an appendix of plots) that carry no line numbers."""
+    d.centre(72, "Line Numbers Beside the Text Only", size=16)
+    y, n = 110.0, 0
+    text = ABSTRACT + SENT * 8
+    for page in range(3):
+        if page:
+            d.new()
+            y = 72.0
+        d.text(72, y, f"{page + 1} {('Introduction', 'Method', 'Results')[page]}", "tibo", 12)
+        y += 22
+        for line in _wrap(text, "tiro", 10, 468):
+            n += 1
+            d.text(40, y + 2, f"{n:03d}", "helv", 7)
+            d.text(72, y, line)
+            y += 12.2
+    for k in range(4):
+        d.new()
+        d.page.draw_rect(pymupdf.Rect(150, 100, 460, 400), color=(0, 0, 0))
+        d.para(72, 420, 468, f"Figure {k + 1}: Attention maps of layer {k + 1} of the model.",
+               size=9)
+    return {"headings": ["Introduction", "Method", "Results"], "text": text}
+
+
+def _defect_journal_heads(d: _Pages) -> dict:
+    """MNRAS with a long author list: page 1 holds the title and the affiliations; page 2 opens
+    with the journal's lines at the top (the one at the right read after the indented
+    "ABSTRACT" label), then the abstract and two columns; later pages carry alternating running
+    heads (authors on even pages, a short title on odd ones) set larger than the body text."""
+    d.text(42, 40, "MNRAS 000, 1-29 (2022)", size=8)
+    d.text(42, 70, "Clustering of Red Galaxies in Imaging Surveys", "tibo", 17)
+    d.para(42, 100, 520, ", ".join(f"A. Author{k}" for k in range(1, 40)), size=11)
+    for k in range(1, 30):
+        d.text(42, 180 + 17 * k, f"{k}Department of Physics, University of Somewhere {k}, "
+               f"Street {k}, City", size=8)
+    d.new()
+    d.text(201, 60, "Preprint 25 March 2024", size=8)
+    d.text(330, 60, "Compiled using MNRAS LaTeX style file v3.0", size=8)
+    d.text(174, 86, "ABSTRACT", "tibo", 9)
+    y = d.para(174, 98, 366, ABSTRACT)
+    d.text(42, y + 20, "1 INTRODUCTION", "tibo", 9)
+    d.para(42, y + 36, 250, SENT * 7, size=9)
+    d.para(320, y + 20, 250, SENT * 7, size=9)
+    heads = ["INTRODUCTION"]
+    for page in range(3, 9):
+        d.new()
+        head = "A. Author et al." if page % 2 == 0 else "Red Galaxies in Imaging"
+        if page % 2 == 0:
+            d.text(42, 24, str(page), size=12)
+            d.text(66, 24, head, size=12)
+        else:
+            d.text(542, 24, str(page), size=12)
+            d.text(302, 24, head, size=12)
+        name = ("Data", "Model", "Fits", "Errors", "Tests", "Outlook")[page - 3]
+        d.text(42, 90, f"{page - 1} {name.upper()}", "tibo", 9)
+        heads.append(name.upper())
+        d.para(42, 106, 520, SENT * 8, size=9)
+    return {"abstract": ABSTRACT, "headings": heads,
+            "not_in_body": ["A. Author et al", "Red Galaxies in Imaging", "Compiled using"]}
+
+
+def _defect_subfigure_row(d: _Pages) -> dict:
+    """Sub-figures side by side, each labelled in lower case on one baseline ("(a) layer 1"),
+    then the figure's caption; a caption whose second line starts with "(i)"."""
+    d.centre(72, "Sub-Figures in a Row", size=16)
+    d.centre(100, "Abstract", size=11)
+    y = d.para(100, 118, 412, ABSTRACT)
+    d.text(72, y + 10, "1 Introduction", "tibo", 12)
+    y = d.para(72, y + 30, 468, SENT * 2) + 16
+    subs = ["layer 1", "layer 2", "layer 3"]
+    for k, sub in enumerate(subs):
+        d.page.draw_rect(pymupdf.Rect(80 + 160 * k, y, 220 + 160 * k, y + 100), color=(0, 0, 0))
+        d.text(120 + 160 * k, y + 106, f"({'abc'[k]}) {sub}", size=8)
+    cap = "Attention maps of all layers of the model."
+    d.text(72, y + 128, "Figure 1: " + cap, size=9)
+    y += 156
+    d.page.draw_rect(pymupdf.Rect(150, y, 460, y + 80), color=(0, 0, 0))
+    d.text(72, y + 90, "Figure 2: Two sentences with the same meaning and different form,", size=9)
+    d.text(72, y + 101, "(i) the first and (ii) the second, give the same graph.", size=9)
+    d.para(72, y + 130, 468, SENT * 2)
+    second = ("Two sentences with the same meaning and different form, "
+              "(i) the first and (ii) the second, give the same graph.")
+    return {"captions": [*subs, cap, second]}
 
 
 def _defect_formula_digits(d: _Pages) -> dict:
@@ -702,6 +789,9 @@ DEFECTS = {
     "subsections_without_weight": _defect_plain_subsections,
     "double_spaced": _defect_double_spaced,
     "acm_front_blocks": _defect_acm_front,
+    "review_copy_figure_pages": _defect_review_copy_figure_pages,
+    "journal_heads": _defect_journal_heads,
+    "subfigure_row": _defect_subfigure_row,
     "references_then_figures": _defect_references,
     "references_no_heading": lambda d: _defect_references(d, heading=False),
     "references_small_no_heading": lambda d: _defect_references(d, heading=False, small=True),

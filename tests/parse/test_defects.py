@@ -8,7 +8,7 @@ import re
 import pytest
 
 from paperreview.parse import parse_pdf
-from tests.parse.layouts import DEFECTS, write_defect
+from tests.parse.layouts import ABSTRACT, DEFECTS, write_defect
 
 
 def _norm(text: str) -> str:
@@ -93,6 +93,7 @@ def test_subsections_without_weight(tmp_path):
 
 def test_double_spaced_lines_join_into_paragraphs(tmp_path):
     paper, expect = _parse(tmp_path, "double_spaced")
+    assert paper.abstract == ABSTRACT.strip()  # one paragraph, double-spaced too
     assert [s.text for s in paper.sections if s.heading] == [expect["text"]]
 
 
@@ -101,6 +102,25 @@ def test_acm_front_blocks_are_not_sections(tmp_path):
     assert [s.heading for s in paper.sections if s.heading] == expect["headings"]
     lead = paper.sections[0]
     assert lead.heading == "" and all(part in lead.text for part in expect["lead"]), lead.text
+
+
+def test_line_numbers_go_when_later_pages_hold_figures_alone(tmp_path):
+    paper, expect = _parse(tmp_path, "review_copy_figure_pages")
+    assert [s.heading for s in paper.sections if s.heading] == expect["headings"]
+    assert _norm(expect["text"]) in _norm(paper.sections[0].text)
+
+
+def test_journal_line_and_running_heads_set_large(tmp_path):
+    paper, expect = _parse(tmp_path, "journal_heads")
+    assert paper.abstract == expect["abstract"].strip()
+    assert [s.heading for s in paper.sections if s.heading] == expect["headings"]
+    for fragment in expect["not_in_body"]:
+        assert _norm(fragment) not in _norm(_body(paper)), fragment
+
+
+def test_subfigure_labels_in_a_row_and_roman_numerals_in_a_caption(tmp_path):
+    paper, expect = _parse(tmp_path, "subfigure_row")
+    assert sorted(c.text for c in paper.captions) == sorted(expect["captions"])
 
 
 def test_counting_column_is_not_a_line_number_gutter(tmp_path):
@@ -128,7 +148,7 @@ def test_revtex_caption_and_a_body_sentence_about_a_figure(tmp_path):
 
 
 def test_every_defect_has_a_test():
-    assert len(DEFECTS) == 19
+    assert len(DEFECTS) == 22
 
 
 def test_paragraph_end_above_a_table_is_text_and_table_cells_are_kept(sample_pdf):

@@ -5,7 +5,6 @@ out, and everything after the references (or under an "Appendix" heading) marked
 from __future__ import annotations
 
 import re
-import statistics
 
 from .captions import gap_above
 from .floats import FOOT_MARK, raised_mark
@@ -30,24 +29,6 @@ def _heading_text(lines: list[Line], i: int) -> tuple[str, int]:
         j += 1
     _, text = split_number(clean(" ".join(parts)))
     return text.rstrip(" .:"), j
-
-
-def line_spacing(lines: list[Line]) -> float:
-    """The usual white space between two lines of a paragraph, in line heights: the median
-    over consecutive body lines of one column (0.1-0.4 when single-spaced, about 1 in
-    double-spaced manuscripts and theses)."""
-    gaps = []
-    prev = None
-    for ln in lines:
-        if ln.kind != "body":
-            prev = None
-            continue
-        if prev is not None and ln.height > 0:
-            gap = gap_above(prev, ln)
-            if -0.5 * ln.height < gap < 2.5 * ln.height:
-                gaps.append(gap / ln.height)
-        prev = ln
-    return statistics.median(gaps) if gaps else 0.0
 
 
 def _paragraph_text(lines: list[Line], col_left: dict, spacing: float = 0.0) -> str:
@@ -151,7 +132,7 @@ def assemble(state: ParseState) -> None:
                 cur = {"heading": "", "level": 1, "lines": [], "appendix": appendix}
                 sections.append(cur)
             cur.setdefault("tables" if ln.kind == "table_text" else "lines", []).append(ln)
-    spacing = line_spacing(lines[state.body_start:])
+    spacing = state.line_spacing
     state.references = split_references(ref_lines)
     state.footnotes = _footnotes(foot_lines)
     state.sections = _merge_chapter_labels([

@@ -8,6 +8,7 @@ size belong to the caption until a gap or a size change.
 from __future__ import annotations
 
 import re
+import statistics
 from itertools import pairwise
 
 from .model import Line, ParseState
@@ -22,7 +23,7 @@ CAPTION = re.compile(
     re.IGNORECASE)  # "Figure 8.5 depicts" is a sentence: "8" + "." + "5 depicts" is no label
 LABEL_ONLY = re.compile(r"^\s*(table|figure|algorithm)\s+([IVXL]+|[A-Z]?\d+(?:\.\d+)?)\s*$", re.IGNORECASE)
 MENTION = re.compile(r"^\s*(?:fig(?:ure)?|table)\.?\s*\d", re.IGNORECASE)  # no caption line
-SUBCAPTION = re.compile(r"^\s*\(([a-h])\)\s+(\S.*)$")
+SUBCAPTION = re.compile(r"^\s*\(([a-p])\)\s+(\S.*)$")
 
 
 def gap_above(prev: Line | None, ln: Line) -> float:
@@ -30,6 +31,24 @@ def gap_above(prev: Line | None, ln: Line) -> float:
     if prev is None or prev.page != ln.page or prev.col != ln.col or ln.y0 < prev.y0:
         return 1e6
     return ln.y0 - prev.y1
+
+
+def line_spacing(lines: list[Line]) -> float:
+    """The usual white space between two lines of a paragraph, in line heights: the median
+    over consecutive lines of running text in one column (0.1-0.4 when single-spaced, about 1
+    in double-spaced manuscripts and theses; more where a font's box is too small)."""
+    gaps = []
+    prev = None
+    for ln in lines:
+        if len(ln.text) < 40:
+            prev = None
+            continue
+        if prev is not None and ln.height > 0:
+            gap = gap_above(prev, ln)
+            if -0.5 * ln.height < gap < 2.5 * ln.height:
+                gaps.append(gap / ln.height)
+        prev = ln
+    return statistics.median(gaps) if gaps else 0.0
 
 
 def starts_block(prev: Line | None, ln: Line) -> bool:
@@ -40,9 +59,17 @@ def starts_block(prev: Line | None, ln: Line) -> bool:
 
 
 def _is_subcaption(ln: Line, prev: Line | None, body: float) -> re.Match | None:
-    """'(a) Loss curves...' under a sub-figure: smaller than the body text, starting a block."""
+    """'(a) Loss curves...' under a sub-figure: smaller than the body text, starting a block or
+    beside the sub-caption of the next sub-figure in a row ("(a) layer 1   (b) layer 2").
+    Lower case only for a short label: a list in small type ("(a) the first...") is no caption."""
     m = SUBCAPTION.match(ln.text)
-    if m and m.group(2)[:1].isupper() and ln.size < body - 0.4 and starts_block(prev, ln):
+    if not m or ln.size >= body - 0.4:
+        return None
+    row = (prev is not None and prev.page == ln.page and abs(prev.y0 - ln.y0) < 0.5 * ln.height
+           and SUBCAPTION.match(prev.text) is not None)
+    words = m.group(2).split()
+    short = len(words) <= 6 and not m.group(2).rstrip().endswith((",", ";", ":"))
+    if (m.group(2)[:1].isupper() or short) and (row or starts_block(prev, ln)):
         return m
     return None
 
@@ -81,7 +108,8 @@ def _continuation(lines: list[Line], i: int, first: str) -> int:
         if nxt.kind == "float_text":  # a plot's label set beside the caption's lines
             j += 1
             continue
-        if (nxt.kind != "body" or CAPTION.match(nxt.text) or SUBCAPTION.match(nxt.text)
+        sub = SUBCAPTION.match(nxt.text)  # "(i)", "(v)" within a caption: roman numerals
+        if (nxt.kind != "body" or CAPTION.match(nxt.text) or (sub and sub.group(1) not in "iv")
                 or MENTION.match(nxt.text)
                 or _table_row(lines, j)
                 or gap_above(last, nxt) > 0.5 * nxt.height
@@ -108,7 +136,8 @@ def find_captions(state: ParseState) -> None:
         m = CAPTION.match(ln.text)
         only = None if m else LABEL_ONLY.match(ln.text)
         sub = None if (m or only) else _is_subcaption(ln, prev, state.body_size)
-        if not (m or only or sub) or not (starts_block(prev, ln) or (m and _cell(prev, ln))):
+        if not (m or only or sub) or not (starts_block(prev, ln) or (m and _cell(prev, ln))
+                                          or sub):
             i += 1
             continue
         if sub:

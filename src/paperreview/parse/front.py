@@ -26,7 +26,7 @@ NOT_AUTHOR = re.compile(r"@|universit|institut|department|dept\.|laborator|schoo
                         r"\d{3,}|street|road|avenue|email|e-mail|http", re.IGNORECASE)
 
 
-JUNK = re.compile(r"draft version|typeset using|preprint|submitted|accepted|received|arxiv|"
+JUNK = re.compile(r"draft version|typeset using|compiled using|style file|preprint|submitted|accepted|received|arxiv|"
                   r"journal|proceedings|copyright|licen[cs]e|manuscript|vol\.|volume|doi|"
                   r"http|www\.|conference|workshop|published|running head|\bpages?\b", re.IGNORECASE)
 FIELD_LABEL = re.compile(r"^\s*(authors?|affiliations?|key\s?words|correspondence)\s*:", re.IGNORECASE)
@@ -136,11 +136,16 @@ def find_abstract(state: ParseState, after_title: int) -> int:
             return after_title
         state.authors = _authors(state, lines[after_title:i])
         parts = []
+    top = lines[label] if label is not None else None
     while i < len(lines) and not parts and lines[i].page <= 1 and (
-            (NOT_AUTHOR.search(lines[i].text) and lines[i].size < state.body_size - 0.5)
-            or lines[i].kind != "body"):
-        i += 1  # affiliations or notes set between the label and the text (AASTeX preprint)
+            ((NOT_AUTHOR.search(lines[i].text) or JUNK.search(lines[i].text))
+             and lines[i].size < state.body_size - 0.5)
+            or lines[i].kind != "body"
+            or (top is not None and lines[i].page == top.page and lines[i].y1 <= top.y0)):
+        i += 1  # affiliations or notes between the label and the text (AASTeX preprint); a
+        # journal line above the label that reading order put after it (MNRAS)
     size = lines[i].size if i < len(lines) else state.body_size
+    brk = max(1.5, state.line_spacing + 0.5)  # a double-spaced abstract is one paragraph
     while i < len(lines) and len(" ".join(parts).split()) < 700:
         ln = lines[i]
         if parts and re.fullmatch(r"\s*\d{1,3}\s*", ln.text):
@@ -150,7 +155,7 @@ def find_abstract(state: ParseState, after_title: int) -> int:
             i += 1  # notes under page 1's text, or a float, between two parts of the abstract
             continue
         gap = gap_above(lines[i - 1], ln) if parts else 0.0
-        if STOP.match(ln.text) or ln.kind != "body" or 1.5 * ln.height < gap < 1e5:
+        if STOP.match(ln.text) or ln.kind != "body" or brk * ln.height < gap < 1e5:
             break
         if gap >= 1e5 and parts[-1].rstrip().endswith((".", "!", "?")):
             break  # a new column or page after a finished sentence: the abstract is over

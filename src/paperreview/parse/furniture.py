@@ -73,13 +73,17 @@ def remove_line_numbers(state: ParseState) -> None:
 
     A gutter is a vertical stack of number-only spans at one x position whose values mostly rise
     down the page; a table column of numbers rarely counts up like that. Review copies number
-    every page, so gutters must be found on at least half the pages (a ranked table or aligned
-    formulas on a page or two of a paper without line numbers count up too), and on a one-page
+    every page of text, so gutters must be found on at least half the pages, or on three or more
+    and half the pages of text (pages of figures alone carry none) -- a ranked table or aligned
+    formulas on a page or two of a paper without line numbers count up too -- and on a one-page
     document beside most of its lines.
     """
     found = [(page, _gutter(page)) for page in state.pages]
     with_gutter = sum(bool(drop) for _, drop in found)
-    if with_gutter < 0.5 * len(state.pages):
+    # pages of figures alone carry no numbers (an appendix of plots): count pages of text
+    text_pages = sum(sum(len(ln.text) >= 40 for ln in page.lines) >= 8 for page in state.pages)
+    if with_gutter < 0.5 * len(state.pages) and (with_gutter < 3
+                                                 or with_gutter < 0.5 * text_pages):
         return
     if len(state.pages) == 1 and found[0][1]:
         page, drop = found[0]
@@ -155,6 +159,7 @@ def remove_headers_footers(state: ParseState) -> None:
         seen.update(keys)
         edges.append((page, heads))
     min_repeat = 2 if len(state.pages) <= 4 else 3
+    often = max(min_repeat, len(state.pages) / 4)
     sizes: Counter = Counter()
     for page in state.pages[:20]:
         for ln in page.lines:
@@ -165,8 +170,11 @@ def remove_headers_footers(state: ParseState) -> None:
         for group in heads:
             numbered = len(group) > 1 and any(
                 PAGE_NUMBER.match(ln.text) and _far(ln, group, 0.2 * page.width) for ln in group)
+            # bold or large: a heading at the top of a page, unless it is at the top of many
+            # pages (MNRAS sets its alternating heads above the body size)
             drop |= {id(ln) for ln in group if (numbered or seen[_norm(ln.text)] >= min_repeat)
-                     and not (ln.bold or ln.size > body + 0.5 or _heading_word(ln.text))}
+                     and not ((ln.bold or ln.size > body + 0.5) and seen[_norm(ln.text)] < often
+                              or _heading_word(ln.text))}
         kept = []
         for ln in page.lines:
             if OPENER.match(ln.text):  # "CHAPTER 3" alone opens a chapter: not a running head

@@ -78,6 +78,7 @@ class ParseState:
     hidden: list[dict[str, Any]] = field(default_factory=list)  # {page, text, reason}
     lines: list[Line] = field(default_factory=list)  # all visible lines in reading order
     body_size: float = 10.0
+    line_spacing: float = 0.0  # white space between lines of a paragraph, in line heights
     body_start: int = 0  # index in ``lines`` where the body starts (after title/abstract)
     title: str = ""
     authors: list[str] = field(default_factory=list)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..records import Author, Caption, Footnote, HiddenText, Paper, Section
 from .assemble import assemble
-from .captions import find_captions
+from .captions import find_captions, line_spacing
 from .floats import mark_float_text, mark_footnotes, mark_tiny_labels
 from .front import find_abstract, find_title
 from .furniture import remove_headers_footers, remove_line_numbers
@@ -30,6 +30,7 @@ from .provider import DEFAULT_MAX_PAGES, load
 
 def set_body_size(state: ParseState) -> None:
     state.body_size = body_size(state)
+    state.line_spacing = line_spacing(state.lines)
 
 
 def front_matter(state: ParseState) -> None:
