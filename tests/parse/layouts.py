@@ -703,6 +703,34 @@ def _defect_subfigure_row(d: _Pages) -> dict:
     return {"captions": [*subs, cap, second]}
 
 
+def _defect_checklist(d: _Pages) -> dict:
+    """Numbered list items with a bold lead-in ("2. **Informed debates:** In addition...") and
+    a NeurIPS paper checklist whose questions are numbered bold words ("1. **Claims**")."""
+    d.centre(72, "Debates and Their Checklist", size=16)
+    d.centre(100, "Abstract", size=11)
+    y = d.para(100, 118, 412, ABSTRACT)
+    d.text(72, y + 10, "1 Introduction", "tibo", 12)
+    y = d.para(72, y + 30, 468, SENT * 2) + 6
+    items = [("Standard self-debates (implied even odds of winning):", " Models debated."),
+             ("Informed self-debates (explicit even odds of winning):", " Models were told.")]
+    for k, (lead, rest) in enumerate(items, 1):
+        x = d.text(86, y, f"{k}. ")
+        x = d.text(x, y, lead, "tibo")
+        d.text(x, y, rest)
+        y += 14
+    y = d.para(72, y + 4, 468, SENT) + 20
+    d.text(72, y, "NeurIPS Paper Checklist", "tibo", 12)
+    y += 24
+    for k, question in enumerate(("Claims", "Theory assumptions and proofs"), 1):
+        x = d.text(72, y, f"{k}. ")
+        d.text(x, y, question, "tibo")
+        y = d.para(86, y + 16, 454, "Question: Do the main claims made in the abstract and "
+                   "introduction accurately reflect the contributions and scope of the paper?")
+        y += 10
+    return {"headings": ["Introduction", "NeurIPS Paper Checklist"],
+            "body": [f"{k}. {lead}{rest}" for k, (lead, rest) in enumerate(items, 1)]}
+
+
 def _defect_formula_digits(d: _Pages) -> dict:
     """No line numbers, but a table whose first column counts 1, 2, 3... at the left edge."""
     d.centre(72, "Ranked Models Without Line Numbers", size=16)
@@ -792,6 +820,7 @@ DEFECTS = {
     "review_copy_figure_pages": _defect_review_copy_figure_pages,
     "journal_heads": _defect_journal_heads,
     "subfigure_row": _defect_subfigure_row,
+    "checklist": _defect_checklist,
     "references_then_figures": _defect_references,
     "references_no_heading": lambda d: _defect_references(d, heading=False),
     "references_small_no_heading": lambda d: _defect_references(d, heading=False, small=True),

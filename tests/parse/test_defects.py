@@ -123,6 +123,13 @@ def test_subfigure_labels_in_a_row_and_roman_numerals_in_a_caption(tmp_path):
     assert sorted(c.text for c in paper.captions) == sorted(expect["captions"])
 
 
+def test_list_items_with_bold_lead_ins_and_checklist_questions_are_no_sections(tmp_path):
+    paper, expect = _parse(tmp_path, "checklist")
+    assert [s.heading for s in paper.sections if s.heading] == expect["headings"]
+    for item in expect["body"]:
+        assert _norm(item) in _norm(_body(paper)), item
+
+
 def test_counting_column_is_not_a_line_number_gutter(tmp_path):
     paper, expect = _parse(tmp_path, "table_counting_column")
     assert not paper.metadata.get("removed", {}).get("line_numbers")
@@ -148,7 +155,7 @@ def test_revtex_caption_and_a_body_sentence_about_a_figure(tmp_path):
 
 
 def test_every_defect_has_a_test():
-    assert len(DEFECTS) == 22
+    assert len(DEFECTS) == 23
 
 
 def test_paragraph_end_above_a_table_is_text_and_table_cells_are_kept(sample_pdf):

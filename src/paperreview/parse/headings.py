@@ -27,6 +27,8 @@ COMMON = {"abstract", "introduction", "related work", "background", "method", "m
 FRONT_BLOCK = re.compile(r"^\s*(?:ccs concepts|key\s?words|index terms|acm reference format|"
                          r"additional key words(?: and phrases)?|general terms|pacs(?: numbers)?|"
                          r"(?:\d{4} )?mathematics subject classification|msc|jel)\b", re.IGNORECASE)
+LIST_MARK = re.compile(r"\(?\d{1,2}[.)]|[•◦▪∙·–-]|\([a-z]\)")
+CHECKLIST = re.compile(r"\bchecklist\b", re.IGNORECASE)
 REFERENCE_HEADINGS = {"references", "bibliography", "literature cited", "works cited",
                       "references and notes", "reference", "references cited", "literature"}
 
@@ -65,6 +67,8 @@ def _run_in(ln: Line, styled: int) -> bool:
     ``styled``: 2 = bold lead-in (span flag), 1 = any lead-in set apart by its font.
     """
     spans = [s for s in ln.spans if s[0].strip()]
+    if len(spans) >= 3 and not spans[0][2] and LIST_MARK.fullmatch(spans[0][0].strip()):
+        spans = spans[1:]  # "2. **Standard debates:** Models debated..." (a list item)
     if len(spans) < 2 or (styled == 2 and not spans[0][2]):
         return False
     head = spans[0][0].strip()
@@ -351,6 +355,7 @@ def find_headings(state: ParseState, start: int) -> None:
     _style_levels(pending, style_levels)
     _chapters(lines, start, body)
     _front_blocks(lines, start)
+    _checklist_items(lines, start)
 
 
 def _front_blocks(lines: list[Line], start: int) -> None:
@@ -412,3 +417,18 @@ def _style_levels(pending: list[tuple[Line, tuple]], known: dict[tuple, int]) ->
             ln.level = known[key]
         else:
             ln.level = min(3, 1 + sum(size > round(ln.size) for size in sizes))
+
+
+def _checklist_items(lines: list[Line], start: int) -> None:
+    """Under a "Paper Checklist" heading (NeurIPS, ICML...) the numbered bold questions
+    ("1. Claims", "2. Theory assumptions and proofs") are items of a list, not sections."""
+    inside = False
+    for ln in lines[start:]:
+        if ln.kind != "heading":
+            continue
+        if CHECKLIST.search(ln.text):
+            inside = True
+        elif inside and re.match(r"\s*\d{1,2}\.\s", ln.text):
+            ln.kind = "body"
+        elif inside:
+            inside = False
