@@ -731,6 +731,30 @@ def _defect_checklist(d: _Pages) -> dict:
             "body": [f"{k}. {lead}{rest}" for k, (lead, rest) in enumerate(items, 1)]}
 
 
+def _defect_acm_subsubsections(d: _Pages) -> dict:
+    """acmart's subsubsections run into their paragraph in italics ("2.1.1 *Sleep Posture
+    Detection.* Dreaming..."), and a number set flush against its heading ("2.2Labels")."""
+    d.centre(72, "Sleep Seen From the Wrist", size=16)
+    d.centre(100, "Abstract", size=11)
+    y = d.para(100, 118, 412, ABSTRACT)
+    d.text(72, y + 10, "2 SYSTEM", "tibo", 12)
+    d.text(72, y + 34, "2.1 Sensing", "tibo", 10)
+    y = d.para(72, y + 52, 468, SENT) + 6
+    heads = [(1, "SYSTEM"), (2, "Sensing")]
+    for k, (sub, text) in enumerate((("Sleep Posture Detection.", "Dreaming and sleep quality"),
+                                     ("Body Rollover Counting.", "Turning over in bed")), 1):
+        x = d.text(72, y, f"2.1.{k} ")
+        x = d.text(x, y, sub, "tiit")
+        d.text(x, y, f" {text} are linked to the way the body lies during the night and")
+        y = d.para(72, y + 12.2, 468, SENT) + 6
+        heads.append((3, sub.rstrip(".")))
+    x = d.text(72, y + 6, "2.2", "tibo", 10)
+    d.text(x, y + 6, "Labels", "tibo", 10)
+    heads.append((2, "Labels"))
+    d.para(72, y + 24, 468, SENT)
+    return {"sections": heads}
+
+
 def _defect_formula_digits(d: _Pages) -> dict:
     """No line numbers, but a table whose first column counts 1, 2, 3... at the left edge."""
     d.centre(72, "Ranked Models Without Line Numbers", size=16)
@@ -821,6 +845,7 @@ DEFECTS = {
     "journal_heads": _defect_journal_heads,
     "subfigure_row": _defect_subfigure_row,
     "checklist": _defect_checklist,
+    "acm_subsubsections": _defect_acm_subsubsections,
     "references_then_figures": _defect_references,
     "references_no_heading": lambda d: _defect_references(d, heading=False),
     "references_small_no_heading": lambda d: _defect_references(d, heading=False, small=True),

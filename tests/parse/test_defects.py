@@ -130,6 +130,13 @@ def test_list_items_with_bold_lead_ins_and_checklist_questions_are_no_sections(t
         assert _norm(item) in _norm(_body(paper)), item
 
 
+def test_italic_run_in_subsubsections_and_a_number_without_a_space(tmp_path):
+    paper, expect = _parse(tmp_path, "acm_subsubsections")
+    assert [(s.level, s.heading) for s in paper.sections if s.heading] == expect["sections"]
+    assert next(s.text for s in paper.sections if s.heading == "Sleep Posture Detection"
+                ).startswith("Dreaming and sleep quality are linked")
+
+
 def test_counting_column_is_not_a_line_number_gutter(tmp_path):
     paper, expect = _parse(tmp_path, "table_counting_column")
     assert not paper.metadata.get("removed", {}).get("line_numbers")
@@ -155,7 +162,7 @@ def test_revtex_caption_and_a_body_sentence_about_a_figure(tmp_path):
 
 
 def test_every_defect_has_a_test():
-    assert len(DEFECTS) == 23
+    assert len(DEFECTS) == 24
 
 
 def test_paragraph_end_above_a_table_is_text_and_table_cells_are_kept(sample_pdf):

@@ -61,7 +61,7 @@ def _blocks(lines: list[Line]) -> list[list[Line]]:
 def _marked(ln: Line) -> str:
     """The line's text with superscript marks (small spans of a few characters) as ``⟨m⟩``."""
     out = []
-    for text, size, _, _, _ in ln.spans:
+    for text, size, *_ in ln.spans:
         mark = text.strip().strip(",")
         if mark and size < 0.85 * ln.size and len(mark) <= 4:
             out.append(" ⟨" + mark.replace(",", " ") + "⟩ ")

@@ -16,6 +16,7 @@ from .captions import tabular as _tabular
 from .model import Line, ParseState
 
 NUMBERED = re.compile(r"^\s*((?:\d{1,2}|[A-Z])(?:\.\d{1,2}){0,3}|[IVX]{1,5})(\.?)\s+(\S.*)$")
+GLUED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){1,3})(\.?)([A-Z][a-z].*)$")
 CHAPTER = re.compile(r"^\s*(chapter|part|appendix)\s+([A-Z]|\d+|[IVX]+)\s*[:.]?\s*(.*)$", re.IGNORECASE)
 COMMON = {"abstract", "introduction", "related work", "background", "method", "methods",
           "conclusion", "conclusions", "discussion", "results", "acknowledgments",
@@ -48,8 +49,9 @@ def body_size(state: ParseState) -> float:
 
 
 def split_number(text: str) -> tuple[str, str]:
-    """('3.1', 'Results') from '3.1 Results'; ('', text) when unnumbered."""
-    m = NUMBERED.match(text)
+    """('3.1', 'Results') from '3.1 Results'; ('', text) when unnumbered. A multi-level number
+    that the PDF set without a space before a word ("3.2.1Specification") counts too."""
+    m = NUMBERED.match(text) or GLUED.match(text)
     if m and any(ch.isalpha() for ch in m.group(3)):
         return m.group(1), m.group(3).strip()
     return "", text.strip()
@@ -268,7 +270,8 @@ def _continues(ln: Line, nxt: Line, body: float, geo: Geometry) -> bool:
 
 def _split_run_in(ln: Line) -> tuple[Line, Line] | None:
     """'1.2. **Reducible flag varieties.** The center of...' (amsart's numbered run-in
-    subsections) -> a heading line and a body line. Unnumbered run-ins ("**Proof.**") stay."""
+    subsections; acmart's in italics: '2.1.1 *Sleep Posture Detection.* Dreaming...') -> a
+    heading line and a body line. Unnumbered run-ins ("**Proof.**") stay."""
     spans = ln.spans
     i = 0
     while i < len(spans) and not spans[i][0].strip():
@@ -276,14 +279,18 @@ def _split_run_in(ln: Line) -> tuple[Line, Line] | None:
     if i >= len(spans) or not re.fullmatch(r"\s*(\d{1,2}(\.\d{1,2}){0,3}\.?)\s*", spans[i][0]):
         return None
     j = i + 1
-    while j < len(spans) and (spans[j][2] or not spans[j][0].strip()):
+    styled = 2 if j < len(spans) and spans[j][2] else 5  # a bold run, else an italic one
+    while j < len(spans) and (spans[j][styled] or not spans[j][0].strip()):
         j += 1
     head = "".join(s[0] for s in spans[i:j]).strip()
     rest = spans[j:]
     words = split_number(head)[1].split()
-    if not rest or not head.endswith(".") or not 1 <= len(words) <= 12 or not any(
-            s[2] for s in spans[i + 1:j]):
+    if (not rest or not head.endswith(".") or not 1 <= len(words) <= 12
+            or not any(s[styled] for s in spans[i + 1:j])):
         return None
+    if styled == 5 and (ln.italic or not re.match(r"\d{1,2}\.\d", spans[i][0].strip())
+                        or not _wordy(split_number(head)[1])):
+        return None  # italic: only "2.1.1 Title." (a number and math set in italics are not)
     first = Line(ln.page, (ln.x0, ln.y0, rest[0][3], ln.y1), head.rstrip("."), ln.size, ln.font,
                  True, spans[:j])
     second = Line(ln.page, (rest[0][3], ln.y0, ln.x1, ln.y1), "".join(s[0] for s in rest),

@@ -40,7 +40,7 @@ class Line:
         self.font = font
         self.bold = bold  # most characters bold
         self.italic = False  # most characters italic
-        self.spans = spans  # (text, size, bold, x0, x1) in reading order
+        self.spans = spans  # (text, size, bold, x0, x1, italic) in reading order
         self.kind = "body"  # body | heading | caption | furniture | title | ...
         self.col = 0  # 0 = left/only column, 1 = right column, -1 = spans the page
         self.level = 0  # heading level once classified

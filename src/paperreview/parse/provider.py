@@ -106,12 +106,13 @@ def _line_from_spans(page_no: int, spans: list[dict], inked: list[dict]) -> Line
         bbox = s["bbox"]
         named = _FONT_STYLE.get(s["font"]) or font_style(s["font"])
         bold = bool(flags & 16) or named[0]
-        add((text, s["size"], bold, bbox[0], bbox[2]))
+        italic = bool(flags & 2) or named[1]
+        add((text, s["size"], bold, bbox[0], bbox[2], italic))
         n = len(text)
         n_all += n
         if bold:
             n_bold += n
-        if flags & 2 or named[1]:
+        if italic:
             n_italic += n
     if len(inked) == 1:
         main = inked[0]
