@@ -755,6 +755,32 @@ def _defect_acm_subsubsections(d: _Pages) -> dict:
     return {"sections": heads}
 
 
+def _defect_lines_like_headings(d: _Pages) -> dict:
+    """Lines that look like headings and are not: a bold acknowledgement whose first line ends
+    in a hyphen ("for sug-" + "gestions"), and numbered references set mostly in italics
+    (one span a word, as TeX sets them, is in test_units)."""
+    d.centre(72, "Headings That Are Not", size=16)
+    d.centre(100, "Abstract", size=11)
+    y = d.para(100, 118, 412, ABSTRACT)
+    d.text(72, y + 10, "1 Introduction", "tibo", 12)
+    y = d.para(72, y + 30, 468, SENT * 2) + 10
+    d.text(72, y, "Acknowledgements", "tibo", 12)
+    d.text(72, y + 20, "We thank the referee, Ada Lovelace, for sug-", "tibo")
+    d.text(72, y + 32, "gestions that helped improve this paper.")
+    y += 60
+    d.text(72, y, "References", "tibo", 12)
+    y += 20
+    refs = [("Z. Manna and A. Pnueli. ", "The temporal logic of reactive and concurrent systems:"),
+            ("A. Turing. ", "On computable numbers, with an application to the problem:"),
+            ("K. Godel. ", "On formally undecidable propositions of principia mathematica:")]
+    for k, (who, what) in enumerate(refs, 1):
+        x = d.text(72, y, f"{k}. {who}", size=9)
+        d.text(x, y, what, "tiit", 9)
+        d.text(86, y + 11, f"Specification. Springer, {1990 + k}.", size=9)
+        y += 26
+    return {"headings": ["Introduction", "Acknowledgements"], "n_references": len(refs)}
+
+
 def _defect_formula_digits(d: _Pages) -> dict:
     """No line numbers, but a table whose first column counts 1, 2, 3... at the left edge."""
     d.centre(72, "Ranked Models Without Line Numbers", size=16)
@@ -846,6 +872,7 @@ DEFECTS = {
     "subfigure_row": _defect_subfigure_row,
     "checklist": _defect_checklist,
     "acm_subsubsections": _defect_acm_subsubsections,
+    "lines_like_headings": _defect_lines_like_headings,
     "references_then_figures": _defect_references,
     "references_no_heading": lambda d: _defect_references(d, heading=False),
     "references_small_no_heading": lambda d: _defect_references(d, heading=False, small=True),

@@ -137,6 +137,12 @@ def test_italic_run_in_subsubsections_and_a_number_without_a_space(tmp_path):
                 ).startswith("Dreaming and sleep quality are linked")
 
 
+def test_hyphenated_bold_line_and_italic_reference_entries_are_no_headings(tmp_path):
+    paper, expect = _parse(tmp_path, "lines_like_headings")
+    assert [s.heading for s in paper.sections if s.heading] == expect["headings"]
+    assert len(paper.references) == expect["n_references"]
+
+
 def test_counting_column_is_not_a_line_number_gutter(tmp_path):
     paper, expect = _parse(tmp_path, "table_counting_column")
     assert not paper.metadata.get("removed", {}).get("line_numbers")
@@ -162,7 +168,7 @@ def test_revtex_caption_and_a_body_sentence_about_a_figure(tmp_path):
 
 
 def test_every_defect_has_a_test():
-    assert len(DEFECTS) == 24
+    assert len(DEFECTS) == 25
 
 
 def test_paragraph_end_above_a_table_is_text_and_table_cells_are_kept(sample_pdf):

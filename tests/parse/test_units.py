@@ -107,3 +107,29 @@ def test_weight_and_slant_from_the_font_name_when_flags_say_nothing(font, bold, 
               "bbox": (54.0, 265.0, 161.0, 274.0)}]
     line = _line_from_spans(0, spans, spans)
     assert (line.bold, line.italic) == (bold, italic)
+
+
+def test_a_reference_entry_in_italics_is_no_heading():
+    """TeX sets words apart without space characters, so MuPDF gives one span a word; a
+    numbered reference whose title is in italics must not pass for an italic heading."""
+    from paperreview.parse.headings import _style
+    from paperreview.parse.model import Line
+
+    words = [("19.", False), ("Z.", False), ("Manna", False), ("and", False), ("A.", False),
+             ("Pnueli.", False), ("The", True), ("temporal", True), ("logic", True), ("of", True),
+             ("reactive", True), ("and", True), ("concurrent", True), ("systems:", True)]
+    spans, x = [], 135.0
+    for word, italic in words:
+        spans.append((word, 9.0, False, x, x + 5 * len(word), italic))
+        x += 5 * len(word) + 3
+    line = Line(0, (135.0, 592.0, x, 600.0), " ".join(w for w, _ in words), 9.0, "CMTI9", False,
+                spans)
+    line.italic = True
+    assert _style(line, 10.0) is None
+    heading = Line(0, (54.0, 265.0, 161.0, 274.0), "A. The Thomas Algorithm", 10.0, "Times-Italic",
+                   False, [("A.", 10.0, False, 54.0, 62.0, True),
+                           ("The", 10.0, False, 65.0, 80.0, True),
+                           ("Thomas", 10.0, False, 83.0, 120.0, True),
+                           ("Algorithm", 10.0, False, 123.0, 161.0, True)])
+    heading.italic = True
+    assert _style(heading, 10.0) == "italic"

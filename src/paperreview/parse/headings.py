@@ -148,6 +148,8 @@ def _raw_style(ln: Line, body: float, geo: Geometry | None, num: str, rest: str,
         return "chapter"  # "CHAPTER 2" on its own line, its title below
     if not num or n_words > 14 or not rest[:1].isupper() or rest.endswith((".", ",", ";")):
         return None
+    if ". " in rest.rstrip(". "):
+        return None  # a sentence ends inside: a reference entry ("Z. Manna and A. Pnueli. The")
     if ln.italic and ln.size >= body - 1.6 and not _run_in(ln, 1):
         return "italic"
     if geo is not None and _centered(ln, geo):
@@ -184,6 +186,9 @@ def _is_candidate(prev: Line | None, ln: Line, body: float, geo: Geometry,
     if not num and gap_above(prev, ln) < 0.25 * ln.height:
         return False  # unnumbered headings are set off by space above
     text = ln.text.strip()
+    if (text.endswith("-") and not split_number(text)[0] and nxt is not None
+            and nxt.text.lstrip()[:1].islower()):
+        return False  # a word broken across lines: running text ("for sug-" + "gestions")
     if text.endswith((",", ";")) or (text.endswith(".") and not split_number(text)[0]
                                       and text.lower().rstrip(".") not in COMMON):
         return False
