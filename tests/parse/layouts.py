@@ -757,13 +757,16 @@ def _defect_acm_subsubsections(d: _Pages) -> dict:
 
 def _defect_lines_like_headings(d: _Pages) -> dict:
     """Lines that look like headings and are not: a bold acknowledgement whose first line ends
-    in a hyphen ("for sug-" + "gestions"), and numbered references set mostly in italics
-    (one span a word, as TeX sets them, is in test_units)."""
+    in a hyphen ("for sug-" + "gestions"), the bold label of a boxed finding ("Result 1"), and
+    numbered references set mostly in italics (one span a word, as TeX sets them, is in
+    test_units)."""
     d.centre(72, "Headings That Are Not", size=16)
     d.centre(100, "Abstract", size=11)
     y = d.para(100, 118, 412, ABSTRACT)
     d.text(72, y + 10, "1 Introduction", "tibo", 12)
     y = d.para(72, y + 30, 468, SENT * 2) + 10
+    d.text(86, y, "Result 1", "tibo")  # a boxed finding, then its statement
+    y = d.para(86, y + 14, 440, "Default settings of the model lead to unstable topics.") + 12
     d.text(72, y, "Acknowledgements", "tibo", 12)
     d.text(72, y + 20, "We thank the referee, Ada Lovelace, for sug-", "tibo")
     d.text(72, y + 32, "gestions that helped improve this paper.")

@@ -28,6 +28,9 @@ COMMON = {"abstract", "introduction", "related work", "background", "method", "m
 FRONT_BLOCK = re.compile(r"^\s*(?:ccs concepts|key\s?words|index terms|acm reference format|"
                          r"additional key words(?: and phrases)?|general terms|pacs(?: numbers)?|"
                          r"(?:\d{4} )?mathematics subject classification|msc|jel)\b", re.IGNORECASE)
+STATEMENT = re.compile(r"^\s*(?:theorem|lemma|corollary|proposition|definition|remark|example|"
+                       r"observation|claim|assumption|conjecture|result|finding|lesson|takeaway)"
+                       r"\s+\d{1,2}(?:\.\d{1,2})*\s*(?:\([^)]*\))?\s*[.:]?\s*$", re.IGNORECASE)
 LIST_MARK = re.compile(r"\(?\d{1,2}[.)]|[•◦▪∙·–-]|\([a-z]\)")
 CHECKLIST = re.compile(r"\bchecklist\b", re.IGNORECASE)
 REFERENCE_HEADINGS = {"references", "bibliography", "literature cited", "works cited",
@@ -186,6 +189,8 @@ def _is_candidate(prev: Line | None, ln: Line, body: float, geo: Geometry,
     if not num and gap_above(prev, ln) < 0.25 * ln.height:
         return False  # unnumbered headings are set off by space above
     text = ln.text.strip()
+    if STATEMENT.match(text):
+        return False  # the label of a boxed result or a theorem ("Result 1", "Lemma 3.2")
     if (text.endswith("-") and not split_number(text)[0] and nxt is not None
             and nxt.text.lstrip()[:1].islower()):
         return False  # a word broken across lines: running text ("for sug-" + "gestions")
