@@ -166,3 +166,19 @@ def test_tex_matches_its_pdf(slug):
     truth_words = set(re.findall(r"[a-z]{4,}", truth["abstract"].lower()))
     assert len(tex_words & truth_words) >= 0.9 * len(truth_words)
     assert len(tex.references) == truth["n_references"]
+
+
+def test_title_notes_with_nested_and_escaped_braces_are_dropped(tmp_path):
+    """IEEE titles carry \\thanks notes with e-mail braces and \\mbox groups in them."""
+    tex = tmp_path / "paper.tex"
+    tex.write_text(r"""\documentclass{IEEEtran}
+\title{The 2013 Travelling Salesman Competition \thanks{A. B. is with the University
+(email: \{\mbox{a.b}, \mbox{c.d}\}@york.ac.uk).} \thanks{Supported by grant EP/1.}}
+\begin{document}
+\maketitle
+\begin{abstract}We report the results.\end{abstract}
+\section{Introduction}
+Text.
+\end{document}
+""", encoding="utf-8")
+    assert parse_latex(tex).title == "The 2013 Travelling Salesman Competition"

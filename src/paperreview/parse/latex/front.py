@@ -19,8 +19,7 @@ AUTHOR_CMD = re.compile(r"\\(author|affiliation|affil|address|institution|email)
 
 def title(text: str, conv: Any) -> str:
     raw = first_arg(text, "icmltitle") or first_arg(text, "title") or ""
-    raw = drop_commands(re.sub(r"\\(?:thanks|footnote)\s*\{", "\\\\dropme{", raw))
-    raw = re.sub(r"\\dropme\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}", "", raw)
+    raw = drop_commands(raw)  # \\thanks{...} with its nested and escaped braces
     sub = first_arg(text, "subtitle")
     out = to_text(raw.replace("\\\\", " "), conv)
     return " ".join(f"{out} {to_text(sub, conv) if sub else ''}".split())
