@@ -169,10 +169,11 @@ def test_tex_matches_its_pdf(slug):
 
 
 def test_title_notes_with_nested_and_escaped_braces_are_dropped(tmp_path):
-    """IEEE titles carry \\thanks notes with e-mail braces and \\mbox groups in them."""
+    """IEEE titles carry \\thanks notes with e-mail braces and \\mbox groups in them; imsart
+    titles a \\thanksref mark."""
     tex = tmp_path / "paper.tex"
     tex.write_text(r"""\documentclass{IEEEtran}
-\title{The 2013 Travelling Salesman Competition \thanks{A. B. is with the University
+\title{The 2013 Travelling Salesman Competition\thanksref{T1} \thanks{A. B. is with the University
 (email: \{\mbox{a.b}, \mbox{c.d}\}@york.ac.uk).} \thanks{Supported by grant EP/1.}}
 \begin{document}
 \maketitle

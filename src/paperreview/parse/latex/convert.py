@@ -23,7 +23,7 @@ FOOTNOTE = re.compile(r"\\footnote\s*(?:\[[^\]]*\])?\s*(?=\{)")
 LABEL = re.compile(r"\\label\s*\{([^}]*)\}")
 CITE = re.compile(r"\\(?:no)?cite[a-zA-Z]*\*?\s*(?:\[[^\]]*\]\s*){0,2}\{([^}]*)\}")
 REF = re.compile(r"\\(?:auto|c|C|eq|page|name|v|sub)?ref\*?\s*\{([^}]*)\}")
-DROP_ARG = re.compile(r"\\(?:thanks|footnote|footnotetext|affil|affiliation|email|address|"
+DROP_ARG = re.compile(r"\\(?:thanks|thanksref|footnote|footnotetext|affil|affiliation|email|address|"
                       r"institute|inst|icmlaffiliation|icmlcorrespondingauthor|icmlkeywords|"
                       r"keywords|includegraphics|vspace|hspace|bibliographystyle|bibliography|"
                       r"orcid|orcidID|raisebox|author|title|icmltitle|icmltitlerunning|titlerunning|authorrunning|"
