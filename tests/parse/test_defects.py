@@ -135,6 +135,8 @@ def test_italic_run_in_subsubsections_and_a_number_without_a_space(tmp_path):
     assert [(s.level, s.heading) for s in paper.sections if s.heading] == expect["sections"]
     assert next(s.text for s in paper.sections if s.heading == "Sleep Posture Detection"
                 ).startswith("Dreaming and sleep quality are linked")
+    assert next(s.text for s in paper.sections if s.heading.startswith("Proposal Adaptation")
+                ).startswith("Let us focus")
 
 
 def test_hyphenated_bold_line_and_italic_reference_entries_are_no_headings(tmp_path):

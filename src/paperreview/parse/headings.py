@@ -298,7 +298,8 @@ def _split_run_in(ln: Line) -> tuple[Line, Line] | None:
     if (not rest or not head.endswith(".") or not 1 <= len(words) <= 12
             or not any(s[styled] for s in spans[i + 1:j])):
         return None
-    if styled == 5 and (ln.italic or not re.match(r"\d{1,2}\.\d", spans[i][0].strip())
+    if styled == 5 and (all(s[5] for s in rest if s[0].strip())  # all italic: a statement
+                        or not re.match(r"\d{1,2}\.\d", spans[i][0].strip())
                         or not _wordy(split_number(head)[1])):
         return None  # italic: only "2.1.1 Title." (a number and math set in italics are not)
     first = Line(ln.page, (ln.x0, ln.y0, rest[0][3], ln.y1), head.rstrip("."), ln.size, ln.font,
