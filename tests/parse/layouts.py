@@ -741,8 +741,8 @@ def _defect_acm_subsubsections(d: _Pages) -> dict:
     d.text(72, y + 34, "2.1 Sensing", "tibo", 10)
     y = d.para(72, y + 52, 468, SENT) + 6
     heads = [(1, "SYSTEM"), (2, "Sensing")]
-    runs = (("Sleep Posture Detection.", "Dreaming and sleep quality are linked to the way the "
-             "body lies during the night and"),
+    runs = (("Sleep Posture Detection.",
+             "Dreaming and sleep quality are linked to the way the body lies during the night"),
             ("Body Rollover Counting.", "Turning over in bed is linked to the way the body lies"),
             ("Proposal Adaptation via Importance Sampling plus Expectation Maximisation.",
              "Let us focus"))  # mostly italic: the line's slant is no guide
