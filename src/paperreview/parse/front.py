@@ -94,10 +94,10 @@ def _caps_line(ln: Line) -> bool:
 
 
 def _subtitle(ln: Line, last: Line, body: float) -> bool:
-    """A subtitle right under the title: display size (1.3x the body, 3/4 of the title),
+    """A subtitle right under the title: display size (1.3x the body, 2/3 of the title),
     close below it, words (no e-mail, affiliation or journal line)."""
     return (ln.page == last.page and ln.y0 > last.y0 and ln.size >= 1.3 * body
-            and ln.size >= 0.75 * last.size and ln.y0 - last.y1 <= 1.0 * last.height
+            and ln.size >= 0.65 * last.size and ln.y0 - last.y1 <= 1.0 * last.height
             and len(ln.text.split()) >= 2 and not NOT_AUTHOR.search(ln.text)
             and not JUNK.search(ln.text) and ln.text.count(",") < 2
             and not find_names(ln.text))  # the authors, set large
