@@ -761,7 +761,8 @@ def _defect_acm_subsubsections(d: _Pages) -> dict:
 
 def _defect_lines_like_headings(d: _Pages) -> dict:
     """Lines that look like headings and are not: a bold acknowledgement whose first line ends
-    in a hyphen ("for sug-" + "gestions"), the bold label of a boxed finding ("Result 1"), and
+    in a hyphen ("for sug-" + "gestions"), the bold label of a boxed finding ("Result 1"), the
+    numbered lines of an algorithm ("6: end if"), and
     numbered references set mostly in italics (one span a word, as TeX sets them, is in
     test_units)."""
     d.centre(72, "Headings That Are Not", size=16)
@@ -771,6 +772,13 @@ def _defect_lines_like_headings(d: _Pages) -> dict:
     y = d.para(72, y + 30, 468, SENT * 2) + 10
     d.text(86, y, "Result 1", "tibo")  # a boxed finding, then its statement
     y = d.para(86, y + 14, 440, "Default settings of the model lead to unstable topics.") + 12
+    for k, (kw, rest) in enumerate((("repeat", ""), ("if", " the loss grows then"),
+                                    ("end if", ""), ("until", " convergence")), 4):
+        x = d.text(86, y, f"{k}: ")  # numbered algorithm lines, their keywords in bold
+        x = d.text(x, y, kw, "tibo")
+        d.text(x, y, rest)
+        y += 18
+    y += 8
     d.text(72, y, "Acknowledgements", "tibo", 12)
     d.text(72, y + 20, "We thank the referee, Ada Lovelace, for sug-", "tibo")
     d.text(72, y + 32, "gestions that helped improve this paper.")

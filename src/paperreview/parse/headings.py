@@ -31,6 +31,7 @@ FRONT_BLOCK = re.compile(r"^\s*(?:ccs concepts|key\s?words|index terms|acm refer
 STATEMENT = re.compile(r"^\s*(?:theorem|lemma|corollary|proposition|definition|remark|example|"
                        r"observation|claim|assumption|conjecture|result|finding|lesson|takeaway)"
                        r"\s+\d{1,2}(?:\.\d{1,2})*\s*(?:\([^)]*\))?\s*[.:]?\s*$", re.IGNORECASE)
+ALGO_LINE = re.compile(r"^\s*\d{1,3}:\s")
 LIST_MARK = re.compile(r"\(?\d{1,2}[.)]|[•◦▪∙·–-]|\([a-z]\)")
 CHECKLIST = re.compile(r"\bchecklist\b", re.IGNORECASE)
 REFERENCE_HEADINGS = {"references", "bibliography", "literature cited", "works cited",
@@ -189,8 +190,9 @@ def _is_candidate(prev: Line | None, ln: Line, body: float, geo: Geometry,
     if not num and gap_above(prev, ln) < 0.25 * ln.height:
         return False  # unnumbered headings are set off by space above
     text = ln.text.strip()
-    if STATEMENT.match(text):
-        return False  # the label of a boxed result or a theorem ("Result 1", "Lemma 3.2")
+    if STATEMENT.match(text) or ALGO_LINE.match(text):
+        return False  # the label of a boxed result or a theorem ("Result 1", "Lemma 3.2"), a
+        # numbered line of an algorithm ("8: end if")
     if (text.endswith("-") and not split_number(text)[0] and nxt is not None
             and nxt.text.lstrip()[:1].islower()):
         return False  # a word broken across lines: running text ("for sug-" + "gestions")
