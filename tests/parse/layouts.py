@@ -618,10 +618,16 @@ def _defect_acm_front(d: _Pages) -> dict:
 
 
 def _defect_review_copy_figure_pages(d: _Pages) -> dict:
-    """A review copy numbering the lines of its three pages of text, then four pages of
-    figures alone (an appendix of plots) that carry no line numbers."""
-    d.centre(72, "Line Numbers Beside the Text Only", size=16)
-    y, n = 110.0, 0
+    """A review copy numbering the two lines of its title on a title page, the lines of its
+    three pages of text, then four pages of figures alone (an appendix of plots) that carry
+    no line numbers."""
+    d.text(72, 72, "Line Numbers Beside the Text", size=16)  # a title page (AGU drafts):
+    d.text(40, 81, "1", "helv", 7)  # only the title's two lines numbered, too few for a gutter
+    d.text(72, 94, "and Not Beside the Figures", size=16)
+    d.text(40, 103, "2", "helv", 7)
+    d.text(72, 130, "Ada Author and Bob Author", size=10)
+    d.new()
+    y, n = 72.0, 2
     text = ABSTRACT + SENT * 8
     for page in range(3):
         if page:
@@ -639,7 +645,8 @@ def _defect_review_copy_figure_pages(d: _Pages) -> dict:
         d.page.draw_rect(pymupdf.Rect(150, 100, 460, 400), color=(0, 0, 0))
         d.para(72, 420, 468, f"Figure {k + 1}: Attention maps of layer {k + 1} of the model.",
                size=9)
-    return {"headings": ["Introduction", "Method", "Results"], "text": text}
+    return {"title": "Line Numbers Beside the Text and Not Beside the Figures",
+            "headings": ["Introduction", "Method", "Results"], "text": text}
 
 
 def _defect_journal_heads(d: _Pages) -> dict:

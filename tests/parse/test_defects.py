@@ -106,8 +106,21 @@ def test_acm_front_blocks_are_not_sections(tmp_path):
 
 def test_line_numbers_go_when_later_pages_hold_figures_alone(tmp_path):
     paper, expect = _parse(tmp_path, "review_copy_figure_pages")
+    assert paper.title == expect["title"]
     assert [s.heading for s in paper.sections if s.heading] == expect["headings"]
-    assert _norm(expect["text"]) in _norm(paper.sections[0].text)
+    intro = next(s.text for s in paper.sections if s.heading == "Introduction")
+    assert _norm(expect["text"]) in _norm(intro)
+
+
+def test_line_numbers_of_a_title_page_go_with_the_gutters_of_later_pages(tmp_path):
+    from paperreview.parse.furniture import remove_line_numbers
+    from paperreview.parse.provider import load
+
+    write_defect(tmp_path / "p.pdf", "review_copy_figure_pages")
+    state = load(tmp_path / "p.pdf")
+    remove_line_numbers(state)
+    assert [ln.text for ln in state.pages[0].lines] == [
+        "Line Numbers Beside the Text", "and Not Beside the Figures", "Ada Author and Bob Author"]
 
 
 def test_journal_line_and_running_heads_set_large(tmp_path):

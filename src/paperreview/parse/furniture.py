@@ -89,9 +89,11 @@ def remove_line_numbers(state: ParseState) -> None:
         page, drop = found[0]
         if sum(map(len, drop.values())) < 0.6 * len(page.lines):
             return
+    bins = {round(xc / 6) for page, drop in found for line in page.lines if id(line) in drop
+            for i, xc, _ in _numeric_edge_spans(line) if i in drop[id(line)]}
     for page, drop in found:
-        if not drop:
-            continue
+        if not drop:  # a page with a few numbered lines only (a title page): the same gutter
+            drop = _few_numbers(page, bins)
         kept = []
         for line in page.lines:
             if id(line) in drop:
@@ -101,6 +103,17 @@ def remove_line_numbers(state: ParseState) -> None:
                     continue
             kept.append(line)
         page.lines = kept
+
+
+def _few_numbers(page, bins: set[int]) -> dict[int, set[int]]:
+    """Number-only lines at the x of the document's gutters, in the margin beside the text."""
+    text = [ln for ln in page.lines if len(ln.text) >= 20]
+    if not text:
+        return {}
+    left, right = min(ln.x0 for ln in text), max(ln.x1 for ln in text)
+    return {id(ln): {0} for ln in page.lines
+            if len(ln.spans) == 1 and NUMBER.match(ln.text) and (ln.x1 < left or ln.x0 > right)
+            and any(round((ln.x0 + ln.x1) / 12) + d in bins for d in (-1, 0, 1))}
 
 
 def _norm(text: str) -> str:
