@@ -575,11 +575,15 @@ def _defect_plain_subsections(d: _Pages) -> dict:
     return {"sections": heads}
 
 
-def _defect_double_spaced(d: _Pages) -> dict:
+def _defect_double_spaced(d: _Pages, label: bool = True) -> dict:
     """A double-spaced manuscript: a blank line's height between all lines, paragraphs marked
-    only by an indent, a word hyphenated at a line end."""
-    d.centre(72, "A Manuscript Set Double Spaced", size=16)
-    d.centre(100, "Abstract", size=11)
+    only by an indent, a word hyphenated at a line end; its abstract labelled or not (acmsmall:
+    the first paragraph under the authors)."""
+    d.centre(72, "Estimates Set Double Spaced", size=16)
+    if label:
+        d.centre(100, "Abstract", size=11)
+    else:
+        d.text(100, 100, "ADA AUTHOR, University of Somewhere", size=9)
     y = d.para(100, 118, 412, ABSTRACT, lead=3.4)  # MuPDF's boxes of these fonts are tall:
     # 34 pt between lines leaves the gap of an embedded font's double spacing (1.7 boxes)
     d.text(72, y + 10, "1 Introduction", "tibo", 12)
@@ -888,6 +892,7 @@ DEFECTS = {
     "table_counting_column": _defect_formula_digits,
     "subsections_without_weight": _defect_plain_subsections,
     "double_spaced": _defect_double_spaced,
+    "double_spaced_unlabelled": lambda d: _defect_double_spaced(d, label=False),
     "acm_front_blocks": _defect_acm_front,
     "review_copy_figure_pages": _defect_review_copy_figure_pages,
     "journal_heads": _defect_journal_heads,

@@ -91,8 +91,9 @@ def test_subsections_without_weight(tmp_path):
     assert [(s.level, s.heading) for s in paper.sections if s.heading] == expect["sections"]
 
 
-def test_double_spaced_lines_join_into_paragraphs(tmp_path):
-    paper, expect = _parse(tmp_path, "double_spaced")
+@pytest.mark.parametrize("name", ["double_spaced", "double_spaced_unlabelled"])
+def test_double_spaced_lines_join_into_paragraphs(tmp_path, name):
+    paper, expect = _parse(tmp_path, name)
     assert paper.abstract == ABSTRACT.strip()  # one paragraph, double-spaced too
     assert [s.text for s in paper.sections if s.heading] == [expect["text"]]
 
@@ -183,7 +184,7 @@ def test_revtex_caption_and_a_body_sentence_about_a_figure(tmp_path):
 
 
 def test_every_defect_has_a_test():
-    assert len(DEFECTS) == 25
+    assert len(DEFECTS) == 26
 
 
 def test_paragraph_end_above_a_table_is_text_and_table_cells_are_kept(sample_pdf):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .captions import gap_above
+from .captions import gap_above, paragraph_gap
 from .floats import FOOT_MARK, raised_mark
 from .headings import CHAPTER, REFERENCE_HEADINGS, split_number
 from .model import Line, ParseState
@@ -36,7 +36,7 @@ def _paragraph_text(lines: list[Line], col_left: dict, spacing: float = 0.0) -> 
     the document's usual line spacing allows) or at an indent after a sentence's end."""
     out = ""
     prev = None
-    brk = 0.6 if spacing < 0.5 else spacing + 0.35  # double-spaced: a gap of one line is usual
+    brk = paragraph_gap(spacing)
     for ln in lines:
         text = clean(ln.text)
         if prev is not None:

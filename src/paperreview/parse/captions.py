@@ -51,6 +51,12 @@ def line_spacing(lines: list[Line]) -> float:
     return statistics.median(gaps) if gaps else 0.0
 
 
+def paragraph_gap(spacing: float) -> float:
+    """The white space, in line heights, that ends a paragraph in a document whose usual line
+    spacing is ``spacing`` (see :func:`line_spacing`)."""
+    return 0.6 if spacing < 0.5 else spacing + 0.35  # double-spaced: one line's gap is usual
+
+
 def starts_block(prev: Line | None, ln: Line) -> bool:
     gap = gap_above(prev, ln)
     if gap > 0.45 * ln.height or prev is None:

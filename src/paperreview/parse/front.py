@@ -11,7 +11,7 @@ import re
 
 from .authors import _names as find_names
 from .authors import find_authors
-from .captions import gap_above
+from .captions import gap_above, paragraph_gap
 from .model import Line, ParseState
 from .text import clean, join_lines
 
@@ -190,6 +190,7 @@ def _first_paragraph(state: ParseState, start: int, limit: int) -> int | None:
     from .headings import COMMON, split_number
 
     lines = state.lines
+    brk = paragraph_gap(state.line_spacing)
     i = start
     while i < limit:
         ln = lines[i]
@@ -197,7 +198,7 @@ def _first_paragraph(state: ParseState, start: int, limit: int) -> int | None:
                 clean(ln.text))[1].lower().rstrip(".") in COMMON:
             return None  # "Introduction" before any long paragraph: there is no abstract
         j = i + 1
-        while j < limit and gap_above(lines[j - 1], lines[j]) < 0.6 * lines[j].height:
+        while j < limit and gap_above(lines[j - 1], lines[j]) < brk * lines[j].height:
             j += 1
         while i < j - 1 and (NOT_AUTHOR.search(lines[i].text) or (
                 lines[i].text.count(",") >= 2 and lines[i].text.rstrip()[-1:] in "0123456789∗*†‡")):
