@@ -807,6 +807,32 @@ def _defect_lines_like_headings(d: _Pages) -> dict:
     return {"headings": ["Introduction", "Acknowledgements"], "n_references": len(refs)}
 
 
+def _defect_springer_captions(d: _Pages) -> dict:
+    """Springer Nature captions: a bold label with no colon or period after its number
+    ("**Fig. 1** Study methods."), an appendix table ("**Table A1** Codes..."), and a body
+    sentence that starts the same way in upright type ("Figure 1 presents...")."""
+    d.centre(72, "Captions Without a Colon", size=16)
+    d.centre(100, "Abstract", size=11)
+    y = d.para(100, 118, 412, ABSTRACT)
+    d.text(72, y + 10, "1 Introduction", "tibo", 12)
+    y = d.para(72, y + 30, 468, SENT * 2) + 12
+    d.page.draw_rect(pymupdf.Rect(150, y, 460, y + 120), color=(0, 0, 0))
+    x = d.text(72, y + 128, "Fig. 1", "tibo", 9)
+    d.text(x, y + 128, " Study methods and the flow of records through them.", size=9)
+    body = "Figure 1 presents the flow of records through the study and its three stages."
+    y = d.para(72, y + 156, 468, body) + 12
+    x = d.text(72, y, "Table A1", "tibo", 9)
+    d.text(x, y, " Codes for adults between twelve and sixty-nine years.", size=9)
+    y += 14
+    for row in (("Code", "Cause", "Share"), ("A01", "Malaria", "0.21"), ("A02", "Sepsis", "0.12")):
+        for k, cell in enumerate(row):
+            d.text(160 + 100 * k, y + 4, cell, size=9)
+        y += 12
+    d.para(72, y + 12, 468, SENT)
+    return {"captions": ["Study methods and the flow of records through them.",
+                         "Codes for adults between twelve and sixty-nine years."], "body": body}
+
+
 def _defect_formula_digits(d: _Pages) -> dict:
     """No line numbers, but a table whose first column counts 1, 2, 3... at the left edge."""
     d.centre(72, "Ranked Models Without Line Numbers", size=16)
@@ -900,6 +926,7 @@ DEFECTS = {
     "checklist": _defect_checklist,
     "acm_subsubsections": _defect_acm_subsubsections,
     "lines_like_headings": _defect_lines_like_headings,
+    "springer_captions": _defect_springer_captions,
     "references_then_figures": _defect_references,
     "references_no_heading": lambda d: _defect_references(d, heading=False),
     "references_small_no_heading": lambda d: _defect_references(d, heading=False, small=True),

@@ -159,6 +159,13 @@ def test_hyphenated_bold_line_and_italic_reference_entries_are_no_headings(tmp_p
     assert len(paper.references) == expect["n_references"]
 
 
+def test_springer_captions_with_a_bold_label_and_no_colon(tmp_path):
+    paper, expect = _parse(tmp_path, "springer_captions")
+    assert [c.text for c in paper.captions] == expect["captions"]
+    assert [c.label for c in paper.captions] == ["1", "A1"]
+    assert _norm(expect["body"]) in _norm(_body(paper))
+
+
 def test_counting_column_is_not_a_line_number_gutter(tmp_path):
     paper, expect = _parse(tmp_path, "table_counting_column")
     assert not paper.metadata.get("removed", {}).get("line_numbers")
@@ -184,7 +191,7 @@ def test_revtex_caption_and_a_body_sentence_about_a_figure(tmp_path):
 
 
 def test_every_defect_has_a_test():
-    assert len(DEFECTS) == 26
+    assert len(DEFECTS) == 27
 
 
 def test_paragraph_end_above_a_table_is_text_and_table_cells_are_kept(sample_pdf):

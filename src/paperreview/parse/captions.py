@@ -21,6 +21,8 @@ CAPTION = re.compile(
     r"^\s*(?:supplementary\s+)?(fig(?:ure)?|tab(?:le)?|alg(?:orithm)?|listing|scheme|chart|plate)"
     r"\.?\s*((?:[A-Z]\.?)?\d+(?:\.\d+)*[a-z]?|[IVXL]+)\s*(?:[:|—–]|\.(?!\d)|-\s)\s*(.*)$",
     re.IGNORECASE)  # "Figure 8.5 depicts" is a sentence: "8" + "." + "5 depicts" is no label
+BARE = re.compile(r"^\s*(fig(?:ure)?|tab(?:le)?)\.?\s*((?:[A-Z]\.?)?\d+(?:\.\d+)*)\s+([A-Z(].*)$",
+                  re.IGNORECASE)
 LABEL_ONLY = re.compile(r"^\s*(table|figure|algorithm)\s+([IVXL]+|[A-Z]?\d+(?:\.\d+)?)\s*$", re.IGNORECASE)
 MENTION = re.compile(r"^\s*(?:fig(?:ure)?|table)\.?\s*\d", re.IGNORECASE)  # no caption line
 SUBCAPTION = re.compile(r"^\s*\(([a-p])\)\s+(\S.*)$")
@@ -62,6 +64,22 @@ def starts_block(prev: Line | None, ln: Line) -> bool:
     if gap > 0.45 * ln.height or prev is None:
         return True
     return prev.text.rstrip().endswith((".", ":", "!", "?")) or abs(prev.size - ln.size) > 0.6
+
+
+def _bold_label(ln: Line) -> re.Match | None:
+    """Springer's captions: "**Fig. 1** Study methods." -- no colon or period after the number,
+    the label in bold and the text not (a sentence "Figure 5 presents..." is set upright)."""
+    m = BARE.match(ln.text)
+    if m is None:
+        return None
+    spans = [s for s in ln.spans if s[0].strip()]
+    want = len(re.sub(r"\s", "", ln.text[:m.start(3)]))  # "Fig. 1 " without its spaces
+    got = k = 0
+    while k < len(spans) and got < want:
+        got += len(spans[k][0].replace(" ", ""))
+        k += 1
+    head, rest = spans[:k], spans[k:]
+    return m if got == want and rest and all(s[2] for s in head) and not rest[0][2] else None
 
 
 def _is_subcaption(ln: Line, prev: Line | None, body: float) -> re.Match | None:
@@ -139,7 +157,7 @@ def find_captions(state: ParseState) -> None:
         if ln.kind != "body":
             i += 1
             continue
-        m = CAPTION.match(ln.text)
+        m = CAPTION.match(ln.text) or _bold_label(ln)
         only = None if m else LABEL_ONLY.match(ln.text)
         sub = None if (m or only) else _is_subcaption(ln, prev, state.body_size)
         if not (m or only or sub) or not (starts_block(prev, ln) or (m and _cell(prev, ln))
