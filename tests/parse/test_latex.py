@@ -183,3 +183,15 @@ Text.
 \end{document}
 """, encoding="utf-8")
     assert parse_latex(tex).title == "The 2013 Travelling Salesman Competition"
+
+
+def test_a_dangling_bib_link_is_skipped(tmp_path):
+    """Repositories link their .bib from elsewhere; a checkout without the target must parse."""
+    (tmp_path / "master.bib").symlink_to(tmp_path / "missing" / "library.bib")
+    tex = tmp_path / "paper.tex"
+    tex.write_text("\\documentclass{article}\\title{Clusters at Low Redshift}\\begin{document}"
+                   "\\maketitle\\begin{abstract}We simulate.\\end{abstract}\\section{Data}"
+                   "As shown by \\citet{smith}.\\bibliography{master}\\end{document}",
+                   encoding="utf-8")
+    paper = parse_latex(tex)
+    assert paper.title == "Clusters at Low Redshift" and paper.references == []

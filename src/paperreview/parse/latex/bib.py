@@ -83,7 +83,8 @@ def references(full: str, main: Path) -> list[tuple[str, str]]:
     for m in re.finditer(r"\\(?:bibliography|addbibresource)\s*(?:\[[^\]]*\])?\{([^}]*)\}", full):
         names += [n.strip() for n in m.group(1).split(",")]
     files = [f for n in names for f in (folder / n, folder / f"{n}.bib") if f.is_file()]
-    entries = bib_entries(files or sorted(folder.glob("*.bib")))
+    # is_file: a .bib that is a dangling link (a repository's symlink) is no bibliography
+    entries = bib_entries(files or sorted(f for f in folder.glob("*.bib") if f.is_file()))
     keys = cited_keys(full)
     if re.search(r"\\nocite\s*\{\s*\*\s*\}", full):
         keys += [k for k in entries if k not in keys]
