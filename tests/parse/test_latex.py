@@ -195,3 +195,13 @@ def test_a_dangling_bib_link_is_skipped(tmp_path):
                    encoding="utf-8")
     paper = parse_latex(tex)
     assert paper.title == "Clusters at Low Redshift" and paper.references == []
+
+
+def test_references_in_headings_are_resolved(tmp_path):
+    tex = tmp_path / "paper.tex"
+    tex.write_text("\\documentclass{article}\\title{Controlled States}\\begin{document}\\maketitle"
+                   "\\begin{abstract}We study states.\\end{abstract}\\section{Intro}\\label{s:i}"
+                   "Text.\\section{Method}\\label{s:m}Text.\\appendix"
+                   "\\section{Proofs for Section~\\ref{s:m}}Text.\\end{document}", encoding="utf-8")
+    assert [s.heading for s in parse_latex(tex).sections if s.heading] == [
+        "Intro", "Method", "Proofs for Section 2"]

@@ -133,3 +133,23 @@ def test_a_reference_entry_in_italics_is_no_heading():
                            ("Algorithm", 10.0, False, 123.0, 161.0, True)])
     heading.italic = True
     assert _style(heading, 10.0) == "italic"
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("Result 1", True), ("Lemma 3.2", True), ("Theorem 1 (Main)", True), ("Proof.", True),
+    ("Proof of Proposition 2", True), ("Proof of Theorem A.1", True),
+    ("Results", False), ("Proofs for Section 4", False), ("Proof of concept", False)])
+def test_labels_of_statements_and_proofs(text, label):
+    from paperreview.parse.headings import STATEMENT
+
+    assert bool(STATEMENT.match(text)) is label
+
+
+@pytest.mark.parametrize(("heading", "kept"), [
+    ("Appendix A Proofs for Section 4", "Proofs for Section 4"), ("Appendix A: Proofs", "Proofs"),
+    ("APPENDIX B. More Results", "More Results"), ("Appendix", "Appendix"),
+    ("Appendix A", "Appendix A"), ("Appendix Proofs of Lemmas", "Appendix Proofs of Lemmas")])
+def test_appendix_label_before_a_heading_is_dropped(heading, kept):
+    from paperreview.parse.assemble import APPENDIX_PREFIX
+
+    assert APPENDIX_PREFIX.sub("", heading) == kept

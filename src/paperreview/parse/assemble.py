@@ -14,7 +14,8 @@ from .references import split_references
 from .text import clean, join_lines, join_two
 
 APPENDIX = re.compile(r"^(appendix|appendices|supplementary|supplemental)\b", re.IGNORECASE)
-APPENDIX_PREFIX = re.compile(r"^appendix\s*(?:[A-Z]|\d+|[IVX]+)?\s*[:.—–-]\s*(?=\S)", re.IGNORECASE)
+APPENDIX_PREFIX = re.compile(r"^appendix\s*(?:(?:[A-Z]|\d+|[IVX]+)?\s*[:.—–-]\s*(?=\S)"
+                             r"|(?:[A-Z]|\d+|[IVX]+)\s+(?=[A-Z]))", re.IGNORECASE)
 # front-matter lists: their "text" is a list of page numbers, not content
 LISTS = {"contents", "table of contents", "list of figures", "list of tables",
          "list of abbreviations", "list of symbols", "acronyms", "abbreviations"}

@@ -28,9 +28,11 @@ COMMON = {"abstract", "introduction", "related work", "background", "method", "m
 FRONT_BLOCK = re.compile(r"^\s*(?:ccs concepts|key\s?words|index terms|acm reference format|"
                          r"additional key words(?: and phrases)?|general terms|pacs(?: numbers)?|"
                          r"(?:\d{4} )?mathematics subject classification|msc|jel)\b", re.IGNORECASE)
-STATEMENT = re.compile(r"^\s*(?:theorem|lemma|corollary|proposition|definition|remark|example|"
+STATEMENT = re.compile(r"^\s*(?:(?:theorem|lemma|corollary|proposition|definition|remark|example|"
                        r"observation|claim|assumption|conjecture|result|finding|lesson|takeaway)"
-                       r"\s+\d{1,2}(?:\.\d{1,2})*\s*(?:\([^)]*\))?\s*[.:]?\s*$", re.IGNORECASE)
+                       r"\s+\d{1,2}(?:\.\d{1,2})*\s*(?:\([^)]*\))?"
+                       r"|proof(?:\s+of\s+(?:theorem|lemma|corollary|proposition|claim)\s+"
+                       r"(?:[A-Z]\.?)?\d{1,2}(?:\.\d{1,2})*)?)\s*[.:]?\s*$", re.IGNORECASE)
 ALGO_LINE = re.compile(r"^\s*\d{1,3}:\s")
 LIST_MARK = re.compile(r"\(?\d{1,2}[.)]|[•◦▪∙·–-]|\([a-z]\)")
 CHECKLIST = re.compile(r"\bchecklist\b", re.IGNORECASE)

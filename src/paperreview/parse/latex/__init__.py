@@ -83,7 +83,8 @@ def parse_latex(path: str | Path) -> Paper:
     if lead:
         sections.append(Section(heading="", level=1, text=lead))
     for part in parts:
-        heading = convert.to_text(convert.drop_commands(part["heading"]), conv)
+        heading = convert.to_text(convert.drop_commands(_resolve(part["heading"], numbers,
+                                                                  labels)), conv)
         if heading.lower().strip(" .:") == "abstract" and not abstract_raw:
             abstract_raw = part["latex"]
             continue
