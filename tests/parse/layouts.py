@@ -833,6 +833,29 @@ def _defect_springer_captions(d: _Pages) -> dict:
                          "Codes for adults between twelve and sixty-nine years."], "body": body}
 
 
+def _defect_ieee_label_lines(d: _Pages) -> dict:
+    """IEEE: "Fig. 1" (no period) and "TABLE I" alone on their lines, the caption's text below
+    them in small capitals set a little apart."""
+    d.centre(72, "Labels on Lines of Their Own", size=16)
+    d.centre(100, "Abstract", size=11)
+    y = d.para(100, 118, 412, ABSTRACT)
+    d.text(72, y + 10, "1 Introduction", "tibo", 12)
+    y = d.para(72, y + 30, 468, SENT * 2) + 12
+    d.page.draw_rect(pymupdf.Rect(150, y, 460, y + 100), color=(0, 0, 0))
+    d.centre(y + 106, "Fig. 1", "tiro", 8)
+    d.centre(y + 119, "SHIP INPUTS AND ACTIONS.", "tiro", 6.4)
+    y = d.para(72, y + 140, 468, SENT) + 12
+    d.centre(y, "TABLE I", "tiro", 8)
+    d.centre(y + 13, "EXAMPLE OF ENTRIES RANKED IN A SINGLE MAP.", "tiro", 6.4)
+    y += 30
+    for row in (("Entry", "Rank", "Points"), ("MCTS", "1", "25"), ("Greedy", "2", "18")):
+        for k, cell in enumerate(row):
+            d.text(180 + 100 * k, y, cell, size=8)
+        y += 11
+    d.para(72, y + 14, 468, SENT)
+    return {"captions": ["SHIP INPUTS AND ACTIONS.", "EXAMPLE OF ENTRIES RANKED IN A SINGLE MAP."]}
+
+
 def _defect_formula_digits(d: _Pages) -> dict:
     """No line numbers, but a table whose first column counts 1, 2, 3... at the left edge."""
     d.centre(72, "Ranked Models Without Line Numbers", size=16)
@@ -927,6 +950,7 @@ DEFECTS = {
     "acm_subsubsections": _defect_acm_subsubsections,
     "lines_like_headings": _defect_lines_like_headings,
     "springer_captions": _defect_springer_captions,
+    "ieee_label_lines": _defect_ieee_label_lines,
     "references_then_figures": _defect_references,
     "references_no_heading": lambda d: _defect_references(d, heading=False),
     "references_small_no_heading": lambda d: _defect_references(d, heading=False, small=True),

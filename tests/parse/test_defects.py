@@ -166,6 +166,12 @@ def test_springer_captions_with_a_bold_label_and_no_colon(tmp_path):
     assert _norm(expect["body"]) in _norm(_body(paper))
 
 
+def test_ieee_labels_alone_on_their_lines(tmp_path):
+    paper, expect = _parse(tmp_path, "ieee_label_lines")
+    assert [c.text for c in paper.captions] == expect["captions"]
+    assert [(c.kind, c.label) for c in paper.captions] == [("figure", "1"), ("table", "I")]
+
+
 def test_counting_column_is_not_a_line_number_gutter(tmp_path):
     paper, expect = _parse(tmp_path, "table_counting_column")
     assert not paper.metadata.get("removed", {}).get("line_numbers")
@@ -191,7 +197,7 @@ def test_revtex_caption_and_a_body_sentence_about_a_figure(tmp_path):
 
 
 def test_every_defect_has_a_test():
-    assert len(DEFECTS) == 27
+    assert len(DEFECTS) == 28
 
 
 def test_paragraph_end_above_a_table_is_text_and_table_cells_are_kept(sample_pdf):

@@ -23,7 +23,7 @@ CAPTION = re.compile(
     re.IGNORECASE)  # "Figure 8.5 depicts" is a sentence: "8" + "." + "5 depicts" is no label
 BARE = re.compile(r"^\s*(fig(?:ure)?|tab(?:le)?)\.?\s*((?:[A-Z]\.?)?\d+(?:\.\d+)*)\s+([A-Z(].*)$",
                   re.IGNORECASE)
-LABEL_ONLY = re.compile(r"^\s*(table|figure|algorithm)\s+([IVXL]+|[A-Z]?\d+(?:\.\d+)?)\s*$", re.IGNORECASE)
+LABEL_ONLY = re.compile(r"^\s*(table|figure|fig\.|algorithm)\s*([IVXL]+|[A-Z]?\d+(?:\.\d+)?)\s*$", re.IGNORECASE)
 MENTION = re.compile(r"^\s*(?:fig(?:ure)?|table)\.?\s*\d", re.IGNORECASE)  # no caption line
 SUBCAPTION = re.compile(r"^\s*\(([a-p])\)\s+(\S.*)$")
 
@@ -136,7 +136,9 @@ def _continuation(lines: list[Line], i: int, first: str) -> int:
         if (nxt.kind != "body" or CAPTION.match(nxt.text) or (sub and sub.group(1) not in "iv")
                 or MENTION.match(nxt.text)
                 or _table_row(lines, j)
-                or gap_above(last, nxt) > 0.5 * nxt.height
+                # under a label alone ("TABLE I", IEEE) the title may stand a little apart
+                or gap_above(last, nxt) > (1.0 if j == i + 1 and not first.strip() else 0.5
+                                           ) * nxt.height
                 or (abs(nxt.size - size) > 0.6 and (j > i + 1 or first.strip()))
                 or j - i > 25):
             break
