@@ -23,6 +23,7 @@ NEEDS = {
     "evaluate_peerread_hitrate": "peerread",
     "llm_throughput": None,
     "parse_quality": "papers",
+    "fresh_papers": None,
     "parse_speed": "papers",
     "review_checklist": None,
     "review_methods": "papers",

@@ -205,3 +205,17 @@ def test_references_in_headings_are_resolved(tmp_path):
                    "\\section{Proofs for Section~\\ref{s:m}}Text.\\end{document}", encoding="utf-8")
     assert [s.heading for s in parse_latex(tex).sections if s.heading] == [
         "Intro", "Method", "Proofs for Section 2"]
+
+
+def test_plain_text_drops_citations_and_renders_math(tmp_path):
+    tex = tmp_path / "paper.tex"
+    tex.write_text("\\documentclass{article}\\title{Bounds in $\\ell_\\infty$}\\begin{document}"
+                   "\\maketitle\\begin{abstract}As in \\cite{a}, errors fall as $n^{-1}$ "
+                   "(Section~\\ref{s:r}).\\end{abstract}\\section{Results}\\label{s:r}Text."
+                   "\\begin{thebibliography}{1}\\bibitem{a} A. Author. Bounds. 2001."
+                   "\\end{thebibliography}\\end{document}", encoding="utf-8")
+    kept = parse_latex(tex)
+    assert kept.abstract == "As in [1], errors fall as $n^{-1}$ (Section 1)."
+    plain = parse_latex(tex, plain=True)
+    assert plain.title == "Bounds in ℓ_∞"
+    assert plain.abstract == "As in , errors fall as n^-1 (Section ).", plain.abstract

@@ -35,7 +35,11 @@ def _document(full: str) -> tuple[str, str]:
     return full[:start], full[start + len("\\begin{document}"):end if end >= 0 else None]
 
 
-def _resolve(text: str, numbers: dict[str, int], labels: dict[str, str]) -> str:
+def _resolve(text: str, numbers: dict[str, int] | None, labels: dict[str, str]) -> str:
+    """Citations as "[n]" and \\ref as the number it points to; ``numbers=None``: drop both."""
+    if numbers is None:
+        return convert.LABEL.sub("", convert.REF.sub("", convert.CITE.sub("", text)))
+
     def cite(m: re.Match) -> str:
         if m.group(0).startswith("\\nocite"):
             return ""
@@ -47,8 +51,12 @@ def _resolve(text: str, numbers: dict[str, int], labels: dict[str, str]) -> str:
     return convert.LABEL.sub("", text)
 
 
-def parse_latex(path: str | Path) -> Paper:
-    """Parse a LaTeX paper (file, folder or tarball) into a Paper record."""
+def parse_latex(path: str | Path, plain: bool = False) -> Paper:
+    """Parse a LaTeX paper (file, folder or tarball) into a Paper record.
+
+    ``plain``: math rendered as approximate Unicode text instead of kept as LaTeX, citations
+    and cross-references dropped instead of numbered -- the text a reader sees without them,
+    as in the ground truth of ``benchmarks/parse_quality.py``."""
     from ..provider import ParseInputError
 
     full, main = source.read_source(path)
@@ -58,9 +66,9 @@ def parse_latex(path: str | Path) -> Paper:
     defs, full = macros.collect(full)
     full = macros.expand(full, defs)
     preamble, body = _document(full)
-    conv = convert._converter()
+    conv = convert._converter("text" if plain else "verbatim")
     refs = bib.references(full, main)
-    numbers = {key: k for k, (key, _) in enumerate(refs, 1)}
+    numbers = None if plain else {key: k for k, (key, _) in enumerate(refs, 1)}
     labels: dict[str, str] = {}
     abstract_raw = ""
     m = re.search(r"\\begin\{abstract\}(.*?)\\end\{abstract\}", full, re.DOTALL)

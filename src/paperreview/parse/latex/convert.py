@@ -35,10 +35,10 @@ KIND = {"figure": "figure", "wrapfigure": "figure", "SCfigure": "figure", "sidew
         "table", "subtable": "table", "algorithm": "algorithm", "listing": "other"}
 
 
-def _converter():
+def _converter(math_mode: str = "verbatim"):
     from pylatexenc.latex2text import LatexNodes2Text
 
-    return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=False)
+    return LatexNodes2Text(math_mode=math_mode, strict_latex_spaces=False)
 
 
 def to_text(latex: str, conv: Any = None) -> str:
