@@ -37,6 +37,7 @@ def test_detached_latex_accents_are_joined():
     ("3.1 Results", ("3.1", "Results")), ("IV. EXPERIMENTS", ("IV", "EXPERIMENTS")),
     ("A.2 Proofs", ("A.2", "Proofs")), ("Introduction", ("", "Introduction")),
     ("2017 was a year", ("", "2017 was a year")),
+    ("II.A Legislature", ("II.A", "Legislature")), ("3.2.1Specification", ("3.2.1", "Specification")),
 ])
 def test_split_number(text, expected):
     assert split_number(text) == expected
@@ -153,3 +154,12 @@ def test_appendix_label_before_a_heading_is_dropped(heading, kept):
     from paperreview.parse.assemble import APPENDIX_PREFIX
 
     assert APPENDIX_PREFIX.sub("", heading) == kept
+
+
+@pytest.mark.parametrize(("text", "algorithm"), [
+    ("8: end if", True), ("11 return β", True), ("5 for i ←0 to n −1 do", True),
+    ("3 Results", False), ("2 Formal regret", False), ("4 Input and Output", False)])
+def test_numbered_lines_of_an_algorithm(text, algorithm):
+    from paperreview.parse.headings import ALGO_LINE
+
+    assert bool(ALGO_LINE.match(text)) is algorithm

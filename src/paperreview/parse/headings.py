@@ -15,7 +15,8 @@ from .captions import gap_above, starts_block
 from .captions import tabular as _tabular
 from .model import Line, ParseState
 
-NUMBERED = re.compile(r"^\s*((?:\d{1,2}|[A-Z])(?:\.\d{1,2}){0,3}|[IVX]{1,5})(\.?)\s+(\S.*)$")
+NUMBERED = re.compile(r"^\s*((?:\d{1,2}|[A-Z])(?:\.\d{1,2}){0,3}|[IVX]{1,5}\.[A-Z](?:\.\d{1,2})?"
+                      r"|[IVX]{1,5})(\.?)\s+(\S.*)$")  # "II.A Data": economics
 GLUED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){1,3})(\.?)([A-Z][a-z].*)$")
 CHAPTER = re.compile(r"^\s*(chapter|part|appendix)\s+([A-Z]|\d+|[IVX]+)\s*[:.]?\s*(.*)$", re.IGNORECASE)
 COMMON = {"abstract", "introduction", "related work", "background", "method", "methods",
@@ -33,7 +34,9 @@ STATEMENT = re.compile(r"^\s*(?:(?:theorem|lemma|corollary|proposition|definitio
                        r"\s+\d{1,2}(?:\.\d{1,2})*\s*(?:\([^)]*\))?"
                        r"|proof(?:\s+of\s+(?:theorem|lemma|corollary|proposition|claim)\s+"
                        r"(?:[A-Z]\.?)?\d{1,2}(?:\.\d{1,2})*)?)\s*[.:]?\s*$", re.IGNORECASE)
-ALGO_LINE = re.compile(r"^\s*\d{1,3}:\s")
+ALGO_LINE = re.compile(r"^\s*\d{1,3}(?::\s|\s+(?:for|foreach|while|if|else|elif|end|return|repeat|"
+                       r"until|do|then|function|procedure|input|output|require|ensure|break|"
+                       r"continue|let|set|initiali[sz]e)\b)")
 LIST_MARK = re.compile(r"\(?\d{1,2}[.)]|[•◦▪∙·–-]|\([a-z]\)")
 CHECKLIST = re.compile(r"\bchecklist\b", re.IGNORECASE)
 REFERENCE_HEADINGS = {"references", "bibliography", "literature cited", "works cited",
