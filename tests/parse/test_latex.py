@@ -219,3 +219,24 @@ def test_plain_text_drops_citations_and_renders_math(tmp_path):
     plain = parse_latex(tex, plain=True)
     assert plain.title == "Bounds in ℓ_∞"
     assert plain.abstract == "As in , errors fall as n^-1 (Section ).", plain.abstract
+
+
+def test_macros_from_a_local_package_and_text_macros_pylatexenc_drops(tmp_path):
+    """Papers keep macros in a .sty beside them; \\texttt and \\mbox keep their text; \\xspace
+    leaves a space before a word; \\sysmltitle and elsarticle's \\tnoteref are read."""
+    (tmp_path / "macros.sty").write_text(
+        "\\ProvidesPackage{macros}\n\\def\\@internal{x}\n"
+        "\\newcommand{\\OCaml}{%\n  \\textsc{OCaml}\\xspace%\n}\n"
+        "\\newcommand{\\ours}{\\texttt{Hexa}-SSD}\n", encoding="utf-8")
+    (tmp_path / "venue.sty").write_text("\\ProvidesPackage{venue}\n"
+                                        "\\newcommand{\\sysmltitle}[1]{\\gdef\\@title{#1}}\n",
+                                        encoding="utf-8")
+    tex = tmp_path / "paper.tex"
+    tex.write_text("\\documentclass{article}\\usepackage{macros,venue}"
+                   "\\sysmltitle{Tail Calls in \\OCaml and Beyond\\tnoteref{t1}}"
+                   "\\begin{document}\\maketitle\\begin{abstract}We present \\ours, a scheme "
+                   "for \\OCaml. It uses \\mbox{two caches}.\\end{abstract}"
+                   "\\section{Intro}Text.\\end{document}", encoding="utf-8")
+    paper = parse_latex(tex)
+    assert paper.title == "Tail Calls in OCaml and Beyond"
+    assert paper.abstract == "We present Hexa-SSD, a scheme for OCaml. It uses two caches."

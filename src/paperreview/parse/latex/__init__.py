@@ -17,6 +17,9 @@ from . import bib, convert, front, macros, source
 
 __all__ = ["is_latex_input", "parse_latex"]
 
+STRUCTURAL = re.compile(r"title|author|section|caption|abstract|affil|keyword|thanks|maketitle|"
+                        r"email|address|institute|footnote|bibliograph|appendix", re.IGNORECASE)
+
 
 def is_latex_input(path: str | Path) -> bool:
     """A .tex file, an arXiv source archive, or a folder holding .tex files."""
@@ -64,6 +67,12 @@ def parse_latex(path: str | Path, plain: bool = False) -> Paper:
         raise ParseInputError("not_latex", f"{path}: no \\begin{{document}} in {main.name}",
                               "pass the main .tex file (the one with \\documentclass)")
     defs, full = macros.collect(full)
+    # the paper's own macros kept in a package beside it (not a venue's style file: only
+    # \\newcommand'ed names that are not the class's own commands); its own definitions win
+    local = {name: d for name, d in macros.collect(
+        source.local_packages(full, main.parent), defs_only=True)[0].items()
+        if "@" not in name and not STRUCTURAL.search(name)}
+    defs = {**local, **defs}
     full = macros.expand(full, defs)
     preamble, body = _document(full)
     conv = convert._converter("text" if plain else "verbatim")

@@ -23,27 +23,38 @@ FOOTNOTE = re.compile(r"\\footnote\s*(?:\[[^\]]*\])?\s*(?=\{)")
 LABEL = re.compile(r"\\label\s*\{([^}]*)\}")
 CITE = re.compile(r"\\(?:no)?cite[a-zA-Z]*\*?\s*(?:\[[^\]]*\]\s*){0,2}\{([^}]*)\}")
 REF = re.compile(r"\\(?:auto|c|C|eq|page|name|v|sub)?ref\*?\s*\{([^}]*)\}")
-DROP_ARG = re.compile(r"\\(?:thanks|thanksref|footnote|footnotetext|affil|affiliation|email|address|"
+DROP_ARG = re.compile(r"\\(?:thanks|thanksref|tnoteref|footnote|footnotetext|affil|affiliation|email|address|"
                       r"institute|inst|icmlaffiliation|icmlcorrespondingauthor|icmlkeywords|"
                       r"keywords|includegraphics|vspace|hspace|bibliographystyle|bibliography|"
                       r"orcid|orcidID|raisebox|author|title|icmltitle|icmltitlerunning|titlerunning|authorrunning|"
                       r"date|pacs|IEEEauthorblockA|IEEEauthorblockN|setlength|addtolength)\*?"
                       r"\s*(?:\[[^\]]*\])?\s*(?=\{)")
 THEBIB_RE = re.compile(r"\\begin\{thebibliography\}.*?\\end\{thebibliography\}", re.DOTALL)
+XSPACE = re.compile(r"\\xspace\b\s*(?:\{\})?(?=(\s*[\w(\[{\\]))?")
 KIND = {"figure": "figure", "wrapfigure": "figure", "SCfigure": "figure", "sidewaysfigure":
         "figure", "subfigure": "figure", "table": "table", "wraptable": "table", "sidewaystable":
         "table", "subtable": "table", "algorithm": "algorithm", "listing": "other"}
 
 
-def _converter(math_mode: str = "verbatim"):
-    from pylatexenc.latex2text import LatexNodes2Text
+#: text macros whose argument pylatexenc 2.11 drops (it parses their argument but has no rule
+#: to print it): "\\texttt{Hexa}-SSD" came out as "-SSD"
+KEEP_ARGUMENT = ("texttt", "textsf", "textup", "textnormal", "textmd", "mbox")
 
-    return LatexNodes2Text(math_mode=math_mode, strict_latex_spaces=False)
+
+def _converter(math_mode: str = "verbatim"):
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+    db = get_default_latex_context_db().filter_context()
+    db.add_context_category("paperreview", prepend=True, macros=[
+        MacroTextSpec(name, simplify_repl="%(1)s") for name in KEEP_ARGUMENT])
+    return LatexNodes2Text(latex_context=db, math_mode=math_mode, strict_latex_spaces=False)
 
 
 def to_text(latex: str, conv: Any = None) -> str:
     """Plain text of a LaTeX fragment, math kept as LaTeX, whitespace collapsed per paragraph."""
     conv = conv or _converter()
+    # \\xspace: a space before a word, none before punctuation (TeX would eat the one after it)
+    latex = XSPACE.sub(lambda m: " " if m.group(1) else "", latex)
     try:
         text = conv.latex_to_text(latex)
     except Exception:  # noqa: BLE001 - pylatexenc on broken input: keep the raw fragment

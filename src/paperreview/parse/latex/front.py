@@ -18,7 +18,8 @@ AUTHOR_CMD = re.compile(r"\\(author|affiliation|affil|address|institution|email)
 
 
 def title(text: str, conv: Any) -> str:
-    raw = first_arg(text, "icmltitle") or first_arg(text, "title") or ""
+    raw = (first_arg(text, "icmltitle") or first_arg(text, "sysmltitle") or first_arg(text, "mlsystitle")
+           or first_arg(text, "title") or "")
     raw = drop_commands(raw)  # \\thanks{...} with its nested and escaped braces
     sub = first_arg(text, "subtitle")
     out = to_text(raw.replace("\\\\", " "), conv)

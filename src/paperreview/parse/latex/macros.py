@@ -38,13 +38,17 @@ def braced(text: str, start: int) -> tuple[str, int] | None:
     return None
 
 
-def collect(text: str) -> tuple[dict[str, tuple[int, str | None, str]], str]:
+def collect(text: str, defs_only: bool = False) -> tuple[dict[str, tuple[int, str | None, str]],
+                                                        str]:
     """Macro definitions in ``text`` -> {name: (n_args, default of #1 or None, body)}, and the
-    text with the definitions removed."""
+    text with the definitions removed. ``defs_only``: ``\\newcommand`` and
+    ``\\DeclareMathOperator`` only, no ``\\def`` (a package's internals)."""
     defs: dict[str, tuple[int, str | None, str]] = {}
     out, pos = [], 0
-    for m in sorted([*NEWCOMMAND.finditer(text), *DEF.finditer(text), *MATHOP.finditer(text)],
-                    key=lambda m: m.start()):
+    found = [*NEWCOMMAND.finditer(text), *MATHOP.finditer(text)]
+    if not defs_only:
+        found += DEF.finditer(text)
+    for m in sorted(found, key=lambda m: m.start()):
         if m.start() < pos:
             continue
         got = braced(text, m.end() - 1)

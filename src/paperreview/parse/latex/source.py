@@ -53,6 +53,22 @@ def resolve_inputs(text: str, folder: Path, depth: int = 0, seen: set | None = N
     return INPUT.sub(repl, text)
 
 
+USEPACKAGE = re.compile(r"\\(?:usepackage|RequirePackage)\s*(?:\[[^\]]*\])?\s*\{([^}]+)\}")
+
+
+def local_packages(text: str, folder: Path) -> str:
+    """The (comment-stripped) text of the packages ``text`` loads that sit beside the paper
+    (``\\usepackage{macros}`` with a ``macros.sty`` in its folder): where papers keep their
+    macros."""
+    out = []
+    for m in USEPACKAGE.finditer(text):
+        for name in m.group(1).split(","):
+            sty = folder / f"{name.strip()}.sty"
+            if name.strip() and sty.is_file():
+                out.append(strip_comments(_read(sty)))
+    return "\n".join(out)
+
+
 def _is_main(text: str) -> bool:
     return "\\documentclass" in text and "\\begin{document}" in text
 
