@@ -6,8 +6,10 @@ PDF and its LaTeX source; they were collected on 2026-12-04, after the parser ha
 commit the way ../shared/data/papers/README.md describes (macros expanded, math as approximate
 Unicode, citations and cross-references dropped), with ``paperreview.parse.latex.parse_latex(...,
 plain=True)``; a manifest entry's ``overrides`` hold fields typed by hand where the LaTeX reader
-cannot derive them. Figures as in parse_quality.py, per batch and per part (a paper is "held
-out" when sha256(slug) mod 3 == 0).
+cannot derive them. Figures as in parse_quality.py, per batch, per part (a paper is "held out"
+when sha256(slug) mod 3 == 0), and for the papers whose own figures were never looked at while
+the parser was changed (batch 4 and the held-out part of batch 3; ``looked_at`` in the manifest)
+against those that were.
 
 The papers are third-party work and are not in this repository. To rebuild SRC_DIR, for every
 entry: ``git clone https://github.com/REPO SRC_DIR/SLUG/tree && git -C SRC_DIR/SLUG/tree checkout
@@ -62,7 +64,8 @@ def score(entries: list[dict], src: Path, verbose: bool = False) -> list[dict]:
     for entry in entries:
         folder = src / entry["slug"]
         row = {"paper": entry["slug"], "batch": entry.get("batch", 0),
-               "part": "held-out" if held_out(entry["slug"]) else "tuned"}
+               "part": "held-out" if held_out(entry["slug"]) else "tuned",
+               "looked_at": entry.get("looked_at", False)}
         try:
             pdf = _pdf(entry, folder)
             digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
@@ -122,7 +125,7 @@ def main(argv: list[str]) -> int:
     for r in rows:
         groups.setdefault(f"batch {r['batch']}", []).append(r)
         groups.setdefault(f"batch {r['batch']} {r['part']}", []).append(r)
-        groups.setdefault(r["part"], []).append(r)
+        groups.setdefault("looked at" if r["looked_at"] else "never looked at", []).append(r)
     summaries = {name: summarise(group) for name, group in sorted(groups.items())}
     for name, s in summaries.items():
         print(f"{name:24s} papers {s['papers']:3d}  title {s['title_exact']:.3f}  abstract "
