@@ -291,6 +291,16 @@ class _Pages:
         self.doc.save(str(path))
 
 
+def _opening(d: _Pages, title: str, heading: str) -> float:
+    """Title, a labelled abstract and the first numbered heading 10 pt below it; returns the y
+    under the abstract (the layouts place what follows from there)."""
+    d.centre(72, title, size=16)
+    d.centre(100, "Abstract", size=11)
+    y = d.para(100, 118, 412, ABSTRACT)
+    d.text(72, y + 10, heading, "tibo", 12)
+    return y
+
+
 def _defect_wrapfigure(d: _Pages) -> dict:
     """A figure inside the text column (wrapfigure): tick labels, a legend and the caption sit
     beside the lines of a paragraph; a footnote at the foot of the page."""
@@ -556,10 +566,7 @@ def _thesis_plain(d: _Pages) -> dict:
 def _defect_plain_subsections(d: _Pages) -> dict:
     """Subsection headings in the body size, not bold, in sentence case (Type 3 fonts hide
     their weight): a multi-level number, another font, space above and below."""
-    d.centre(72, "Headings Without Weight", size=16)
-    d.centre(100, "Abstract", size=11)
-    y = d.para(100, 118, 412, ABSTRACT)
-    d.text(72, y + 10, "1 Background", "tibo", 12)
+    y = _opening(d, "Headings Without Weight", "1 Background")
     y = d.para(72, y + 30, 468, SENT)
     heads = [(1, "Background")]
     for k, sub in enumerate(("Agent leakage surfaces", "The control-plane privacy paradox"), 1):
@@ -693,10 +700,7 @@ def _defect_journal_heads(d: _Pages) -> dict:
 def _defect_subfigure_row(d: _Pages) -> dict:
     """Sub-figures side by side, each labelled in lower case on one baseline ("(a) layer 1"),
     then the figure's caption; a caption whose second line starts with "(i)"."""
-    d.centre(72, "Sub-Figures in a Row", size=16)
-    d.centre(100, "Abstract", size=11)
-    y = d.para(100, 118, 412, ABSTRACT)
-    d.text(72, y + 10, "1 Introduction", "tibo", 12)
+    y = _opening(d, "Sub-Figures in a Row", "1 Introduction")
     y = d.para(72, y + 30, 468, SENT * 2) + 16
     subs = ["layer 1", "layer 2", "layer 3"]
     for k, sub in enumerate(subs):
@@ -717,10 +721,7 @@ def _defect_subfigure_row(d: _Pages) -> dict:
 def _defect_checklist(d: _Pages) -> dict:
     """Numbered list items with a bold lead-in ("2. **Informed debates:** In addition...") and
     a NeurIPS paper checklist whose questions are numbered bold words ("1. **Claims**")."""
-    d.centre(72, "Debates and Their Checklist", size=16)
-    d.centre(100, "Abstract", size=11)
-    y = d.para(100, 118, 412, ABSTRACT)
-    d.text(72, y + 10, "1 Introduction", "tibo", 12)
+    y = _opening(d, "Debates and Their Checklist", "1 Introduction")
     y = d.para(72, y + 30, 468, SENT * 2) + 6
     items = [("Standard self-debates (implied even odds of winning):", " Models debated."),
              ("Informed self-debates (explicit even odds of winning):", " Models were told.")]
@@ -745,10 +746,7 @@ def _defect_checklist(d: _Pages) -> dict:
 def _defect_acm_subsubsections(d: _Pages) -> dict:
     """acmart's subsubsections run into their paragraph in italics ("2.1.1 *Sleep Posture
     Detection.* Dreaming..."), and a number set flush against its heading ("2.2Labels")."""
-    d.centre(72, "Sleep Seen From the Wrist", size=16)
-    d.centre(100, "Abstract", size=11)
-    y = d.para(100, 118, 412, ABSTRACT)
-    d.text(72, y + 10, "2 SYSTEM", "tibo", 12)
+    y = _opening(d, "Sleep Seen From the Wrist", "2 SYSTEM")
     d.text(72, y + 34, "2.1 Sensing", "tibo", 10)
     y = d.para(72, y + 52, 468, SENT) + 6
     heads = [(1, "SYSTEM"), (2, "Sensing")]
@@ -776,10 +774,7 @@ def _defect_lines_like_headings(d: _Pages) -> dict:
     numbered lines of an algorithm ("6: end if"), and
     numbered references set mostly in italics (one span a word, as TeX sets them, is in
     test_units)."""
-    d.centre(72, "Headings That Are Not", size=16)
-    d.centre(100, "Abstract", size=11)
-    y = d.para(100, 118, 412, ABSTRACT)
-    d.text(72, y + 10, "1 Introduction", "tibo", 12)
+    y = _opening(d, "Headings That Are Not", "1 Introduction")
     y = d.para(72, y + 30, 468, SENT * 2) + 10
     d.text(86, y, "Result 1", "tibo")  # a boxed finding, then its statement
     y = d.para(86, y + 14, 440, "Default settings of the model lead to unstable topics.") + 12
@@ -811,10 +806,7 @@ def _defect_springer_captions(d: _Pages) -> dict:
     """Springer Nature captions: a bold label with no colon or period after its number
     ("**Fig. 1** Study methods."), an appendix table ("**Table A1** Codes..."), and a body
     sentence that starts the same way in upright type ("Figure 1 presents...")."""
-    d.centre(72, "Captions Without a Colon", size=16)
-    d.centre(100, "Abstract", size=11)
-    y = d.para(100, 118, 412, ABSTRACT)
-    d.text(72, y + 10, "1 Introduction", "tibo", 12)
+    y = _opening(d, "Captions Without a Colon", "1 Introduction")
     y = d.para(72, y + 30, 468, SENT * 2) + 12
     d.page.draw_rect(pymupdf.Rect(150, y, 460, y + 120), color=(0, 0, 0))
     x = d.text(72, y + 128, "Fig. 1", "tibo", 9)
@@ -836,10 +828,7 @@ def _defect_springer_captions(d: _Pages) -> dict:
 def _defect_ieee_label_lines(d: _Pages) -> dict:
     """IEEE: "Fig. 1" (no period) and "TABLE I" alone on their lines, the caption's text below
     them in small capitals set a little apart."""
-    d.centre(72, "Labels on Lines of Their Own", size=16)
-    d.centre(100, "Abstract", size=11)
-    y = d.para(100, 118, 412, ABSTRACT)
-    d.text(72, y + 10, "1 Introduction", "tibo", 12)
+    y = _opening(d, "Labels on Lines of Their Own", "1 Introduction")
     y = d.para(72, y + 30, 468, SENT * 2) + 12
     d.page.draw_rect(pymupdf.Rect(150, y, 460, y + 100), color=(0, 0, 0))
     d.centre(y + 106, "Fig. 1", "tiro", 8)
@@ -858,10 +847,7 @@ def _defect_ieee_label_lines(d: _Pages) -> dict:
 
 def _defect_formula_digits(d: _Pages) -> dict:
     """No line numbers, but a table whose first column counts 1, 2, 3... at the left edge."""
-    d.centre(72, "Ranked Models Without Line Numbers", size=16)
-    d.centre(100, "Abstract", size=11)
-    y = d.para(100, 118, 412, ABSTRACT)
-    d.text(72, y + 10, "1 Results", "tibo", 12)
+    y = _opening(d, "Ranked Models Without Line Numbers", "1 Results")
     y = d.para(72, y + 30, 468, SENT * 2) + 8
     rows = []
     for k in range(1, 10):
@@ -876,10 +862,7 @@ def _defect_formula_digits(d: _Pages) -> dict:
 def _defect_references(d: _Pages, heading: bool = True, small: bool = False) -> dict:
     """References followed by a page of figures; or a numbered list with no heading; or
     (``small``) an unheaded "[1]" list set small at the foot of the page, like footnotes."""
-    d.centre(72, "Figures After the References", size=16)
-    d.centre(100, "Abstract", size=11)
-    y = d.para(100, 118, 412, ABSTRACT)
-    d.text(72, y + 10, "1 Introduction", "tibo", 12)
+    y = _opening(d, "Figures After the References", "1 Introduction")
     y = d.para(72, y + 30, 468, SENT * 4) + 10
     if heading:
         d.text(72, y, "References", "tibo", 12)

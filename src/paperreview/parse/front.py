@@ -17,9 +17,14 @@ from .text import clean, join_lines
 
 ABSTRACT = re.compile(r"^\s*(a\s?b\s?s\s?t\s?r\s?a\s?c\s?t|summary)\b\s*[.:—–-]?\s*", re.IGNORECASE)
 THESIS_ABSTRACT = re.compile(r"^\s*(Abstract|ABSTRACT)\s*[:.—–-]?\s*(?=[A-Z]|$)")
-STOP = re.compile(r"^\s*(?:(key\s?words|index terms)\b|(pacs|ccs concepts|subject (?:areas?|headings)|msc|"
-                  r"(?:\d{4} )?mathematics subject classification|jel|additional key words|"
-                  r"acm reference format|general terms)\s*(?:numbers)?\s*(?:[:.—–-]|$))", re.IGNORECASE)
+# the labels of the front blocks after an abstract: keywords, classifications, ACM's blocks
+_LABELS_ALONE = r"key\s?words|index terms"  # need no separator after them
+_LABELS = (r"pacs|ccs concepts|subject (?:areas?|headings)|msc|(?:\d{4} )?mathematics subject "
+           r"classification|jel|additional key words(?: and phrases)?|acm reference format|"
+           r"general terms")
+STOP = re.compile(rf"^\s*(?:({_LABELS_ALONE})\b|({_LABELS})\s*(?:numbers)?\s*(?:[:.—–-]|$))",
+                  re.IGNORECASE)
+FRONT_BLOCK = re.compile(rf"^\s*(?:{_LABELS_ALONE}|{_LABELS})\b", re.IGNORECASE)
 NOT_AUTHOR = re.compile(r"@|universit|institut|department|dept\.|laborator|school|college|"
                         r"center|centre|inc\.|corporation|google|microsoft|research|faculty|museum|observator|"
                         r"academy|foundation|hospital|agency|\blabs?\b|"

@@ -13,6 +13,7 @@ from itertools import pairwise
 
 from .captions import gap_above, starts_block
 from .captions import tabular as _tabular
+from .front import FRONT_BLOCK
 from .model import Line, ParseState
 
 NUMBERED = re.compile(r"^\s*((?:\d{1,2}|[A-Z])(?:\.\d{1,2}){0,3}|[IVX]{1,5}\.[A-Z](?:\.\d{1,2})?"
@@ -26,9 +27,6 @@ COMMON = {"abstract", "introduction", "related work", "background", "method", "m
           "materials and methods", "data availability", "author contributions",
           "ethics statement", "broader impact", "conflict of interest", "funding",
           "supplementary material", "supplementary information", "contents", "preliminaries"}
-FRONT_BLOCK = re.compile(r"^\s*(?:ccs concepts|key\s?words|index terms|acm reference format|"
-                         r"additional key words(?: and phrases)?|general terms|pacs(?: numbers)?|"
-                         r"(?:\d{4} )?mathematics subject classification|msc|jel)\b", re.IGNORECASE)
 STATEMENT = re.compile(r"^\s*(?:(?:theorem|lemma|corollary|proposition|definition|remark|example|"
                        r"observation|claim|assumption|conjecture|result|finding|lesson|takeaway)"
                        r"\s+\d{1,2}(?:\.\d{1,2})*\s*(?:\([^)]*\))?"
