@@ -97,7 +97,7 @@ def test_clean(raw, expected):
     ("NimbusRomNo9L-MediItal", True, True),
     ("CMBX10", True, False), ("CMTI10", False, True), ("CMBXTI10", True, True),
     ("NimbusRomNo9L-Regu", False, False), ("CMR10", False, False), ("CMMI10", False, False),
-    ("Roboto-Medium", False, False), ("F48", False, False),
+    ("Roboto-Medium", False, False), ("F48", False, False), ("DigitalSans-Regular", False, False),
 ])
 def test_weight_and_slant_from_the_font_name_when_flags_say_nothing(font, bold, italic):
     """Some PDFs embed their fonts with descriptors that leave MuPDF's bold/italic flags unset

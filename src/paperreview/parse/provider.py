@@ -80,7 +80,7 @@ def open_pdf(path: str | Path, max_pages: int = DEFAULT_MAX_PAGES) -> tuple[Any,
 # CMBX10). URW names its bold "Medi"; Computer Modern and the EC fonts "bx" / "ti".
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|^(?:nimbus\w*|urw\w*)-medi|^(?:cm|sf|ec)\w*bx",
                         re.IGNORECASE)
-_ITALIC_NAME = re.compile(r"ital|oblique|slant|^(?:cm|sf|ec)\w*(?:ti|sl)\d|-it$", re.IGNORECASE)
+_ITALIC_NAME = re.compile(r"italic|ital$|oblique|slant|^(?:cm|sf|ec)\w*(?:ti|sl)\d|-it$", re.IGNORECASE)
 _FONT_STYLE: dict[str, tuple[bool, bool]] = {}
 
 
