@@ -1,8 +1,8 @@
 """Parse quality on fresh real papers the parser was never tuned on (benchmarks/data/fresh_papers.json).
 
-The 86 papers of the manifest come from public GitHub repositories that commit both a paper's
+The 109 papers of the manifest come from public GitHub repositories that commit both a paper's
 PDF and its LaTeX source; they were collected on 2026-12-04, after the parser had been tuned on
-../shared/data/papers, in three batches. Ground truth is derived from the LaTeX at the PDF's
+../shared/data/papers, in four batches. Ground truth is derived from the LaTeX at the PDF's
 commit the way ../shared/data/papers/README.md describes (macros expanded, math as approximate
 Unicode, citations and cross-references dropped), with ``paperreview.parse.latex.parse_latex(...,
 plain=True)``; a manifest entry's ``overrides`` hold fields typed by hand where the LaTeX reader
