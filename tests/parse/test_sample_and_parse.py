@@ -49,6 +49,8 @@ def test_tagged_and_markdown(sample_pdf):
 
     noted = paper.model_copy(update={"footnotes": [Footnote(text="1 Code at x.org", page=2)]})
     assert "## Footnotes\n\n- page 2: 1 Code at x.org" in to_markdown(noted)
+    latex = paper.model_copy(update={"footnotes": [Footnote(text="1 Code at x.org")]})
+    assert "## Footnotes\n\n- 1 Code at x.org" in to_markdown(latex)  # LaTeX input: no page
 
 
 def test_sample_module_cli(tmp_path, capsys):

@@ -76,8 +76,8 @@ def to_markdown(paper: Paper) -> str:
     if paper.captions:
         out.append("## Captions\n\n" + "\n".join(f"- {caption_line(c)}" for c in paper.captions))
     if paper.footnotes:
-        out.append("## Footnotes\n\n" + "\n".join(f"- page {f.page}: {f.text}"
-                                                 for f in paper.footnotes))
+        out.append("## Footnotes\n\n" + "\n".join(
+            f"- page {f.page}: {f.text}" if f.page else f"- {f.text}" for f in paper.footnotes))
     if paper.references:
         out.append("## References\n\n" + "\n".join(f"{i}. {r}" for i, r in
                                                   enumerate(paper.references, 1)))
