@@ -17,9 +17,11 @@ AUTHOR_CMD = re.compile(r"\\(author|affiliation|affil|address|institution|email)
                         r"(?:\[[^\]]*\])?\s*(?=\{)")
 
 
+TITLE_COMMANDS = ("icmltitle", "sysmltitle", "mlsystitle", "title")  # venue ones first
+
+
 def title(text: str, conv: Any) -> str:
-    raw = (first_arg(text, "icmltitle") or first_arg(text, "sysmltitle") or first_arg(text, "mlsystitle")
-           or first_arg(text, "title") or "")
+    raw = next((got for cmd in TITLE_COMMANDS if (got := first_arg(text, cmd))), "")
     raw = drop_commands(raw)  # \\thanks{...} with its nested and escaped braces
     sub = first_arg(text, "subtitle")
     out = to_text(raw.replace("\\\\", " "), conv)
